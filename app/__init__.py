@@ -1,0 +1,74 @@
+"""The Flask application: factory, extensions, blueprints, error handlers, commands."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from . import config as config_module
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the app; `test_config` overrides what the environment gives."""
+    app = Flask(__name__, instance_relative_config=True, template_folder="../templates",
+                static_folder="static")
+    os.makedirs(app.instance_path, exist_ok=True)
+    env = None
+    if test_config and "ENV" in test_config:
+        env = test_config.pop("ENV")
+    app.config.from_mapping(config_module.load(app.instance_path, env))
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from .extensions import configure_sqlite, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+
+    from .auth.models import laad_gebruiker  # noqa: F401  (registers the user loader)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .auth import bp as auth_bp
+    from .beheer import bp as beheer_bp
+    from .dienst import bp as dienst_bp
+    from .main import bp as main_bp
+    from .wijkteam import bp as wijkteam_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(wijkteam_bp)
+    app.register_blueprint(dienst_bp)
+    app.register_blueprint(beheer_bp, url_prefix="/beheer")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from .errors import init_app
+
+    init_app(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .templating import init_app
+
+    init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .commands import init_app
+
+    init_app(app)

@@ -1,0 +1,96 @@
+"""Configuration from the environment, in one place.
+
+Development needs no setup: SQLite under instance/, a SECRET_KEY generated once
+into instance/, mail written to instance/outbox. Production (KNIPKAART_ENV=production)
+is strict and refuses to start without its secrets.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not hold what this mode of running needs."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "ja", "on"}
+
+
+def _int(env: dict, name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} moet een geheel getal zijn, niet {raw!r}") from exc
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Return a development secret, generated once and kept in instance/."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load(instance_path: str, env: dict | None = None) -> dict:
+    """Build the Flask config mapping from environment variables."""
+    env = dict(os.environ if env is None else env)
+    instance = Path(instance_path)
+    mode = env.get("KNIPKAART_ENV", "development").strip().lower()
+    if mode not in {"development", "production"}:
+        raise ConfigurationError("KNIPKAART_ENV moet 'development' of 'production' zijn")
+    production = mode == "production"
+
+    database_url = env.get("DATABASE_URL", "")
+    secret_key = env.get("SECRET_KEY", "")
+    if production:
+        missing = [n for n, v in (("SECRET_KEY", secret_key), ("DATABASE_URL", database_url)) if not v]
+        if missing:
+            raise ConfigurationError(
+                "Productie start niet zonder " + " en ".join(missing) + " (zie README, Operations)."
+            )
+        if not database_url.startswith("postgresql"):
+            raise ConfigurationError("Productie draait op PostgreSQL: DATABASE_URL=postgresql+psycopg://...")
+        if len(secret_key) < 32:
+            raise ConfigurationError("SECRET_KEY moet minstens 32 tekens lang zijn")
+    else:
+        database_url = database_url or f"sqlite:///{instance / 'knipkaart.sqlite'}"
+        secret_key = secret_key or _secret_key(instance)
+
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+
+    return {
+        "KNIPKAART_ENV": mode,
+        "ENV_PRODUCTION": production,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "GEMEENTE_NAAM": env.get("GEMEENTE_NAAM", "Gemeente Demostad"),
+        "STANDAARD_QUOTUM": _int(env, "STANDAARD_QUOTUM", 5),
+        "LINK_GELDIG_DAGEN": _int(env, "LINK_GELDIG_DAGEN", 30),
+        "RETENTION_MONTHS": _int(env, "RETENTION_MONTHS", 12),
+        "MAIL_BACKEND": env.get("MAIL_BACKEND", "outbox"),
+        "MAIL_FROM": env.get("MAIL_FROM", "Knipkaart <knipkaart@localhost>"),
+        "OUTBOX_DIR": env.get("OUTBOX_DIR", str(instance / "outbox")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),
+        "REMEMBER_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    }

@@ -1,0 +1,17 @@
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..validators import geen_bsn
+
+
+class DienstActieFormulier(FlaskForm):
+    formulier_sleutel = HiddenField()
+    actie = HiddenField(validators=[DataRequired()])
+    toelichting = TextAreaField("Toelichting", validators=[Optional(), Length(max=4000), geen_bsn])
+
+
+class DienstBerichtFormulier(FlaskForm):
+    formulier_sleutel = HiddenField()
+    tekst = TextAreaField("Bericht aan het wijkteam", validators=[DataRequired("Een leeg bericht wordt niet verstuurd."),
+                                                                 Length(max=10000), geen_bsn])

@@ -1,0 +1,127 @@
+"""The contactpersoon's case page, reached through a signed link: no account needed."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import abort, flash, redirect, render_template, url_for
+from sqlalchemy import func, select
+
+from workflows import zaken
+from workflows.fouten import DomeinFout, GeenToegang, OngeldigeInvoer
+from workflows.models import Contactpersoon, Zaak
+
+from .. import idempotentie
+from ..extensions import db
+from ..links import LinkOngeldig, lees_token
+from . import bp
+from .forms import DienstActieFormulier, DienstBerichtFormulier
+
+
+def _nu() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class _Toegang:
+    def __init__(self, zaak: Zaak, actor: zaken.Actor):
+        self.zaak = zaak
+        self.actor = actor
+
+
+def _toegang(token: str, *, vergrendel: bool = False) -> _Toegang:
+    """Check the link and who it was given to; answer 403 with the reason when it does not hold."""
+    try:
+        inhoud = lees_token(token)
+    except LinkOngeldig as fout:
+        abort(403, fout.melding)
+    stmt = select(Zaak).where(Zaak.id == inhoud.zaak_id)
+    if vergrendel:
+        stmt = stmt.with_for_update()
+    zaak = db.session.execute(stmt).scalar_one_or_none()
+    if zaak is None:
+        abort(404)
+    if inhoud.versie != zaak.link_versie:
+        abort(403, "Deze link is ingetrokken. Antwoord op de nieuwste e-mail over deze zaak.")
+    cp = db.session.execute(
+        select(Contactpersoon).where(func.lower(Contactpersoon.email) == inhoud.email)
+    ).scalar_one_or_none()
+    toegestaan = inhoud.email in {(zaak.ontvanger_email or "").lower(), zaak.dienst.mailbox.lower()} or (
+        cp is not None and cp.actief and cp.dienst_id == zaak.dienst_id)
+    if not toegestaan:
+        abort(403, "Deze zaak ligt niet (meer) bij u. Neem contact op met het wijkteam.")
+    label = f"{cp.naam} ({zaak.dienst.naam})" if cp else f"{zaak.dienst.naam} ({inhoud.email})"
+    return _Toegang(zaak, zaken.Actor.dienst(label, cp.id if cp else None))
+
+
+@bp.after_request
+def _geen_lekkende_links(response):
+    # The token is in the URL: keep it out of Referer headers and shared caches.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _pagina(token: str, t: _Toegang, actie_form=None, bericht_form=None, status: int = 200):
+    actie_form = actie_form or DienstActieFormulier(formdata=None)
+    bericht_form = bericht_form or DienstBerichtFormulier(formdata=None)
+    actie_form.formulier_sleutel.data = idempotentie.nieuwe_sleutel()
+    bericht_form.formulier_sleutel.data = idempotentie.nieuwe_sleutel()
+    return render_template("dienst/zaak.html", token=token, zaak=t.zaak, actor=t.actor,
+                           acties=zaken.mogelijke_acties(t.actor, t.zaak), actie_form=actie_form,
+                           bericht_form=bericht_form, termijnen=zaken.termijnstanden(t.zaak), now=_nu()), status
+
+
+@bp.route("/link/<token>")
+def zaak(token: str):
+    return _pagina(token, _toegang(token))
+
+
+@bp.route("/link/<token>/actie", methods=["POST"])
+def actie(token: str):
+    t = _toegang(token, vergrendel=True)
+    form = DienstActieFormulier()
+    if idempotentie.eerder_verwerkt(form.formulier_sleutel.data) is not None:
+        flash("Deze handeling was al verwerkt.", "info")
+        return redirect(url_for(".zaak", token=token))
+    if not form.validate():
+        return _pagina(token, t, actie_form=form, status=422)
+    idempotentie.claim(form.formulier_sleutel.data, None)
+    try:
+        g = zaken.uitvoeren(db.session, t.actor, t.zaak, form.actie.data, _nu(), toelichting=form.toelichting.data or "")
+    except GeenToegang:
+        db.session.rollback()
+        abort(403)
+    except OngeldigeInvoer as fout:
+        db.session.rollback()
+        form.toelichting.errors = list(form.toelichting.errors) + [fout.melding]
+        return _pagina(token, _toegang(token), actie_form=form, status=422)
+    except DomeinFout as fout:
+        db.session.rollback()
+        flash(fout.melding, "fout")
+        return redirect(url_for(".zaak", token=token))
+    db.session.commit()
+    flash(f"{zaken.OVERGANGEN[g.actie].label}: vastgelegd. Het wijkteam ziet dit direct.", "ok")
+    return redirect(url_for(".zaak", token=token))
+
+
+@bp.route("/link/<token>/bericht", methods=["POST"])
+def bericht(token: str):
+    t = _toegang(token)
+    form = DienstBerichtFormulier()
+    if idempotentie.eerder_verwerkt(form.formulier_sleutel.data) is not None:
+        return redirect(url_for(".zaak", token=token))
+    if not form.validate():
+        return _pagina(token, t, bericht_form=form, status=422)
+    idempotentie.claim(form.formulier_sleutel.data, None)
+    try:
+        zaken.bericht_plaatsen(db.session, t.actor, t.zaak, form.tekst.data, _nu())
+    except OngeldigeInvoer as fout:
+        db.session.rollback()
+        form.tekst.errors = list(form.tekst.errors) + [fout.melding]
+        return _pagina(token, _toegang(token), bericht_form=form, status=422)
+    except DomeinFout as fout:
+        db.session.rollback()
+        flash(fout.melding, "fout")
+        return redirect(url_for(".zaak", token=token))
+    db.session.commit()
+    flash("Bericht verstuurd naar het wijkteam.", "ok")
+    return redirect(url_for(".zaak", token=token) + "#gesprek")

@@ -1,0 +1,58 @@
+"""Signed, expiring links for contactpersonen: the case page without an account.
+
+A token names the case, the address it was sent to and the case's link
+version; raising `Zaak.link_versie` revokes every link issued before.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from workflows.models import Zaak
+
+SALT = "knipkaart.zaaklink.v1"
+
+
+class LinkOngeldig(Exception):
+    """The link is forged, broken, revoked or expired; `melding` says which, in Dutch."""
+
+    def __init__(self, melding: str):
+        super().__init__(melding)
+        self.melding = melding
+
+
+@dataclass(frozen=True)
+class LinkInhoud:
+    zaak_id: int
+    email: str
+    versie: int
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def maak_token(zaak: Zaak, email: str) -> str:
+    return _serializer().dumps({"z": zaak.id, "e": email.lower(), "v": zaak.link_versie})
+
+
+def link_url(zaak: Zaak, email: str) -> str:
+    """The absolute URL a contactpersoon uses, built on BASE_URL (mail leaves the request context)."""
+    pad = url_for("dienst.zaak", token=maak_token(zaak, email))
+    return current_app.config["BASE_URL"] + pad
+
+
+def lees_token(token: str) -> LinkInhoud:
+    max_age = current_app.config["LINK_GELDIG_DAGEN"] * 86400
+    try:
+        data = _serializer().loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise LinkOngeldig("Deze link is verlopen. Antwoord op de e-mail of vraag het wijkteam om een nieuwe link.")
+    except BadSignature:
+        raise LinkOngeldig("Deze link is ongeldig. Controleer of u de hele link uit de e-mail heeft gebruikt.")
+    try:
+        return LinkInhoud(int(data["z"]), str(data["e"]), int(data["v"]))
+    except (KeyError, TypeError, ValueError):
+        raise LinkOngeldig("Deze link is ongeldig.")

@@ -1,0 +1,63 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from workflows.models import UitzonderingSoort, Urgentie
+
+from ..validators import geen_bsn
+
+URGENTIES = [(u.value, u.label) for u in (Urgentie.ACUUT, Urgentie.HOOG, Urgentie.NORMAAL)]
+
+
+class ZaakFormulier(FlaskForm):
+    """The fields a knip and an escalatie share; knip and escalatie forms add their own."""
+
+    formulier_sleutel = HiddenField()
+    dienst_id = SelectField("Dienst", coerce=int, validators=[InputRequired("Kies een dienst.")])
+    clientreferentie = StringField(
+        "Cliëntreferentie", validators=[DataRequired("Vul de cliëntreferentie in."), Length(max=60), geen_bsn])
+    gevraagd = TextAreaField("Wat is er nodig?", validators=[DataRequired("Beschrijf wat er nodig is."),
+                                                            Length(max=4000), geen_bsn])
+    blokkerende_regel = TextAreaField(
+        "Welke regel of procedure blokkeert?",
+        validators=[DataRequired("Noem in één zin de regel of procedure die blokkeert."), Length(max=1000), geen_bsn])
+    urgentie = RadioField("Urgentie", choices=URGENTIES, default=Urgentie.NORMAAL.value,
+                          validators=[InputRequired("Kies de urgentie.")])
+    oorzaak_id = SelectField("Systeemoorzaak", coerce=int, validators=[InputRequired("Kies een oorzaak.")])
+    oorzaak_toelichting = StringField("Toelichting op de oorzaak", validators=[Optional(), Length(max=400), geen_bsn])
+    geen_inkomen = BooleanField("Geen inkomen: de acute nood is het ontbreken van inkomen")
+    bovenlokaal = BooleanField("Bovenlokaal: de oorzaak ligt in landelijke regels of instanties")
+
+
+class KnipFormulier(ZaakFormulier):
+    uitzondering = RadioField("Soort uitzondering", choices=[(u.value, u.label) for u in UitzonderingSoort],
+                              validators=[InputRequired("Kies welke uitzondering de knip vraagt.")])
+    voorgestelde_oplossing = TextAreaField("Oordeel van het team: wat moet de dienst uitvoeren?",
+                                           validators=[DataRequired("Beschrijf wat de dienst moet uitvoeren."),
+                                                       Length(max=4000), geen_bsn])
+
+
+class EscalatieFormulier(ZaakFormulier):
+    voorgestelde_oplossing = TextAreaField("Voorgestelde oplossing", validators=[Optional(), Length(max=4000), geen_bsn])
+    rendement = TextAreaField("Rendement: wat kost het de samenleving als niets gebeurt?",
+                              validators=[Optional(), Length(max=2000), geen_bsn])
+    legitimiteit = TextAreaField("Legitimiteit: hoe past de oplossing bij wet en regels?",
+                                 validators=[Optional(), Length(max=2000), geen_bsn])
+    betrokkenheid = TextAreaField("Betrokkenheid: wat doet de inwoner zelf?",
+                                  validators=[Optional(), Length(max=2000), geen_bsn])
+
+
+class ActieFormulier(FlaskForm):
+    formulier_sleutel = HiddenField()
+    actie = HiddenField(validators=[DataRequired()])
+    toelichting = TextAreaField("Toelichting", validators=[Optional(), Length(max=4000), geen_bsn])
+    structureel = RadioField("Is dit knelpunt structureel?", choices=[("ja", "Ja, het komt vaker voor"),
+                                                                      ("nee", "Nee, een eenmalig geval"),
+                                                                      ("onbekend", "Weet ik niet")],
+                             validators=[Optional()], default="onbekend")
+
+
+class BerichtFormulier(FlaskForm):
+    formulier_sleutel = HiddenField()
+    tekst = TextAreaField("Bericht", validators=[DataRequired("Een leeg bericht wordt niet verstuurd."),
+                                                 Length(max=10000), geen_bsn])

@@ -1,0 +1,265 @@
+"""The wijkteam's screens: card and cases, knip and escalatie forms, the case page."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from workflows import knipkaart, zaken
+from workflows.fouten import DomeinFout, GeenToegang, KnipkaartVol, OngeldigeInvoer
+from workflows.models import (
+    Dienst,
+    KnipkaartMutatie,
+    Oorzaak,
+    Rol,
+    Status,
+    UitzonderingSoort,
+    Urgentie,
+    Zaak,
+    ZaakSoort,
+)
+
+from .. import idempotentie
+from ..auth.guards import TEAMROLLEN, huidige_actor, rol_vereist, zaak_van_team
+from ..extensions import db
+from ..links import link_url
+from . import bp
+from .forms import ActieFormulier, BerichtFormulier, EscalatieFormulier, KnipFormulier
+
+
+def _nu() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@bp.route("/wijkteam")
+@rol_vereist(*TEAMROLLEN)
+def dashboard():
+    now = _nu()
+    kaart = knipkaart.kaart(db.session, current_user.wijkteam_id, knipkaart.jaar_van(now),
+                            standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
+    stand = knipkaart.stand(db.session, kaart)
+    db.session.commit()  # the card may just have been created
+    mutaties = db.session.execute(
+        select(KnipkaartMutatie).where(KnipkaartMutatie.knipkaart_id == kaart.id).order_by(KnipkaartMutatie.id)
+    ).scalars().all()
+    alle = db.session.execute(
+        select(Zaak).where(Zaak.wijkteam_id == current_user.wijkteam_id).order_by(Zaak.id.desc())
+    ).scalars().all()
+    open_ = [z for z in alle if z.status in zaken.LOPEND]
+    open_.sort(key=lambda z: zaken.eerstvolgende_deadline(z) or now)
+    concepten = [z for z in alle if z.status == Status.CONCEPT]
+    afgerond = [z for z in alle if z.status not in zaken.LOPEND and z.status != Status.CONCEPT][:20]
+    return render_template("wijkteam/dashboard.html", stand=stand, mutaties=mutaties, open_zaken=open_,
+                           concepten=concepten, afgerond=afgerond, now=now, termijnstanden=zaken.termijnstanden)
+
+
+def _keuzes(form, soort: ZaakSoort) -> None:
+    stmt = select(Dienst).where(Dienst.actief.is_(True)).order_by(Dienst.naam)
+    if soort == ZaakSoort.KNIP:
+        stmt = stmt.where(Dienst.accepteert_knippen.is_(True))
+    form.dienst_id.choices = [(0, "Kies een dienst")] + [(d.id, d.naam) for d in db.session.scalars(stmt)]
+    oorzaken = db.session.scalars(select(Oorzaak).where(Oorzaak.actief.is_(True)).order_by(Oorzaak.volgorde,
+                                                                                             Oorzaak.naam))
+    form.oorzaak_id.choices = [(0, "Kies een oorzaak")] + [(o.id, o.naam) for o in oorzaken]
+
+
+def _invoer(form, soort: ZaakSoort) -> zaken.ZaakInvoer:
+    escalatie = soort == ZaakSoort.ESCALATIE
+    return zaken.ZaakInvoer(
+        dienst_id=form.dienst_id.data,
+        clientreferentie=form.clientreferentie.data or "",
+        gevraagd=form.gevraagd.data or "",
+        blokkerende_regel=form.blokkerende_regel.data or "",
+        urgentie=Urgentie(form.urgentie.data),
+        oorzaak_id=form.oorzaak_id.data,
+        oorzaak_toelichting=form.oorzaak_toelichting.data or "",
+        voorgestelde_oplossing=form.voorgestelde_oplossing.data or "",
+        uitzondering=None if escalatie else UitzonderingSoort(form.uitzondering.data),
+        geen_inkomen=bool(form.geen_inkomen.data),
+        bovenlokaal=bool(form.bovenlokaal.data),
+        rendement=(form.rendement.data or "") if escalatie else "",
+        legitimiteit=(form.legitimiteit.data or "") if escalatie else "",
+        betrokkenheid=(form.betrokkenheid.data or "") if escalatie else "",
+    )
+
+
+def _veld_fout(form, fout: OngeldigeInvoer) -> None:
+    if fout.veld and fout.veld in form:
+        form[fout.veld].errors = list(form[fout.veld].errors) + [fout.melding]
+    else:
+        flash(fout.melding, "fout")
+
+
+def _zaakformulier(soort: ZaakSoort, zaak: Zaak | None = None):
+    """Create, edit and send: one flow for knip and escalatie, new or concept."""
+    form_cls = KnipFormulier if soort == ZaakSoort.KNIP else EscalatieFormulier
+    form = form_cls(obj=zaak) if zaak is not None and request.method == "GET" else form_cls()
+    if zaak is not None and request.method == "GET":
+        form.urgentie.data = zaak.urgentie.value
+        if zaak.uitzondering and soort == ZaakSoort.KNIP:
+            form.uitzondering.data = zaak.uitzondering.value
+    _keuzes(form, soort)
+    if request.method == "GET":
+        form.formulier_sleutel.data = idempotentie.nieuwe_sleutel()
+    is_manager = current_user.rol == Rol.WIJKTEAMMANAGER
+    versturen = request.form.get("knop") == "versturen"
+    status = 200
+    if request.method == "POST":
+        eerder = idempotentie.eerder_verwerkt(form.formulier_sleutel.data)
+        if eerder is not None:
+            flash("Dit formulier was al verstuurd en is één keer verwerkt.", "info")
+            return redirect(eerder.resultaat_url or url_for(".dashboard"))
+        if versturen and not is_manager:
+            abort(403)
+        if form.validate():
+            actor = huidige_actor()
+            now = _nu()
+            claim = idempotentie.claim(form.formulier_sleutel.data, current_user.id)
+            if claim is None and form.formulier_sleutel.data:
+                db.session.rollback()
+                flash("Dit formulier was al verstuurd en is één keer verwerkt.", "info")
+                return redirect(url_for(".dashboard"))
+            try:
+                if zaak is None:
+                    zaak = zaken.nieuwe_zaak(db.session, actor, soort, _invoer(form, soort), now)
+                else:
+                    zaken.concept_bijwerken(db.session, actor, zaak, _invoer(form, soort), now)
+                if versturen:
+                    zaken.uitvoeren(db.session, actor, zaak, "versturen", now,
+                                    standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
+            except OngeldigeInvoer as fout:
+                db.session.rollback()
+                _veld_fout(form, fout)
+                status = 422
+            except KnipkaartVol as fout:
+                db.session.rollback()
+                flash(fout.melding, "fout")
+                status = 409
+            except DomeinFout as fout:
+                db.session.rollback()
+                flash(fout.melding, "fout")
+                status = 409
+            else:
+                resultaat = url_for(".zaak", zaak_id=zaak.id)
+                if claim is not None:
+                    claim.resultaat_url = resultaat
+                db.session.commit()
+                if versturen:
+                    flash(("Knip ingezet en verstuurd" if soort == ZaakSoort.KNIP else "Escalatie verstuurd")
+                          + f" als {zaak.nummer} naar {zaak.ontvanger_email}.", "ok")
+                else:
+                    flash("Opgeslagen als concept. De wijkteammanager kan het versturen.", "ok")
+                return redirect(resultaat)
+        else:
+            status = 422
+    stand = knipkaart.stand(db.session, knipkaart.kaart(
+        db.session, current_user.wijkteam_id, knipkaart.jaar_van(_nu()),
+        standaard_quotum=current_app.config["STANDAARD_QUOTUM"])) if soort == ZaakSoort.KNIP else None
+    db.session.commit()
+    return render_template("wijkteam/zaakformulier.html", form=form, soort=soort, zaak=zaak,
+                           is_manager=is_manager, stand=stand), status
+
+
+@bp.route("/knippen/nieuw", methods=["GET", "POST"])
+@rol_vereist(*TEAMROLLEN)
+def nieuwe_knip():
+    return _zaakformulier(ZaakSoort.KNIP)
+
+
+@bp.route("/escalaties/nieuw", methods=["GET", "POST"])
+@rol_vereist(*TEAMROLLEN)
+def nieuwe_escalatie():
+    return _zaakformulier(ZaakSoort.ESCALATIE)
+
+
+@bp.route("/zaken/<int:zaak_id>/bewerken", methods=["GET", "POST"])
+@rol_vereist(*TEAMROLLEN)
+def bewerken(zaak_id: int):
+    zaak = zaak_van_team(zaak_id)
+    if zaak.status != Status.CONCEPT:
+        flash("Alleen een concept kan nog worden gewijzigd.", "fout")
+        return redirect(url_for(".zaak", zaak_id=zaak.id))
+    return _zaakformulier(zaak.soort, zaak)
+
+
+@bp.route("/zaken/<int:zaak_id>")
+@rol_vereist(*TEAMROLLEN)
+def zaak(zaak_id: int):
+    zaak_ = zaak_van_team(zaak_id)
+    return _zaakpagina(zaak_)
+
+
+def _zaakpagina(zaak_: Zaak, actie_form=None, bericht_form=None, status: int = 200):
+    actor = huidige_actor()
+    acties = zaken.mogelijke_acties(actor, zaak_)
+    actie_form = actie_form or ActieFormulier(formdata=None)
+    bericht_form = bericht_form or BerichtFormulier(formdata=None)
+    actie_form.formulier_sleutel.data = idempotentie.nieuwe_sleutel()
+    bericht_form.formulier_sleutel.data = idempotentie.nieuwe_sleutel()
+    link = link_url(zaak_, zaak_.ontvanger_email) if zaak_.ontvanger_email and zaak_.status in zaken.LOPEND else None
+    return render_template("wijkteam/zaak.html", zaak=zaak_, acties=acties, actie_form=actie_form,
+                           bericht_form=bericht_form, termijnen=zaken.termijnstanden(zaak_), now=_nu(),
+                           link=link), status
+
+
+@bp.route("/zaken/<int:zaak_id>/actie", methods=["POST"])
+@rol_vereist(*TEAMROLLEN)
+def actie(zaak_id: int):
+    zaak_ = zaak_van_team(zaak_id, vergrendel=True)
+    form = ActieFormulier()
+    eerder = idempotentie.eerder_verwerkt(form.formulier_sleutel.data)
+    if eerder is not None:
+        flash("Deze handeling was al verwerkt.", "info")
+        return redirect(url_for(".zaak", zaak_id=zaak_.id))
+    if not form.validate():
+        return _zaakpagina(zaak_, actie_form=form, status=422)
+    structureel = {"ja": True, "nee": False}.get(form.structureel.data)
+    if idempotentie.claim(form.formulier_sleutel.data, current_user.id) is None and form.formulier_sleutel.data:
+        db.session.rollback()
+        return redirect(url_for(".zaak", zaak_id=zaak_.id))
+    try:
+        g = zaken.uitvoeren(db.session, huidige_actor(), zaak_, form.actie.data, _nu(),
+                            toelichting=form.toelichting.data or "", structureel=structureel,
+                            standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
+    except GeenToegang:
+        db.session.rollback()
+        abort(403)
+    except OngeldigeInvoer as fout:
+        db.session.rollback()
+        zaak_ = zaak_van_team(zaak_id)
+        form.toelichting.errors = list(form.toelichting.errors) + [fout.melding]
+        return _zaakpagina(zaak_, actie_form=form, status=422)
+    except DomeinFout as fout:
+        db.session.rollback()
+        flash(fout.melding, "fout")
+        return redirect(url_for(".zaak", zaak_id=zaak_id))
+    db.session.commit()
+    flash(f"{zaken.OVERGANGEN[g.actie].label}: gedaan. De zaak is nu '{zaak_.status.label}'.", "ok")
+    return redirect(url_for(".zaak", zaak_id=zaak_.id))
+
+
+@bp.route("/zaken/<int:zaak_id>/bericht", methods=["POST"])
+@rol_vereist(*TEAMROLLEN)
+def bericht(zaak_id: int):
+    zaak_ = zaak_van_team(zaak_id)
+    form = BerichtFormulier()
+    if idempotentie.eerder_verwerkt(form.formulier_sleutel.data) is not None:
+        return redirect(url_for(".zaak", zaak_id=zaak_.id))
+    if not form.validate():
+        return _zaakpagina(zaak_, bericht_form=form, status=422)
+    idempotentie.claim(form.formulier_sleutel.data, current_user.id)
+    try:
+        zaken.bericht_plaatsen(db.session, huidige_actor(), zaak_, form.tekst.data, _nu())
+    except OngeldigeInvoer as fout:
+        db.session.rollback()
+        form.tekst.errors = list(form.tekst.errors) + [fout.melding]
+        return _zaakpagina(zaak_van_team(zaak_id), bericht_form=form, status=422)
+    except DomeinFout as fout:
+        db.session.rollback()
+        flash(fout.melding, "fout")
+        return redirect(url_for(".zaak", zaak_id=zaak_id))
+    db.session.commit()
+    flash("Bericht geplaatst.", "ok")
+    return redirect(url_for(".zaak", zaak_id=zaak_.id) + "#gesprek")

@@ -1,0 +1,505 @@
+"""The persistent entities of the domain, as plain SQLAlchemy 2.0 models.
+
+They live here, not in app/, so that workflows/ can use them without importing
+Flask; app/extensions.py binds Flask-SQLAlchemy to this same metadata.
+Names follow DOMAIN.md's glossary.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes on every database (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime stored; pass an aware datetime")
+        value = value.astimezone(timezone.utc)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+# ---------------------------------------------------------------- enumerations
+
+
+class Rol(str, enum.Enum):
+    BEHEERDER = "beheerder"
+    MANAGEMENT = "management"
+    WIJKTEAMMANAGER = "wijkteammanager"
+    MEDEWERKER = "medewerker"
+
+    @property
+    def label(self) -> str:
+        return {
+            "beheerder": "Beheerder",
+            "management": "Management",
+            "wijkteammanager": "Wijkteammanager",
+            "medewerker": "Medewerker wijkteam",
+        }[self.value]
+
+
+class ZaakSoort(str, enum.Enum):
+    KNIP = "knip"
+    ESCALATIE = "escalatie"
+
+
+class Status(str, enum.Enum):
+    CONCEPT = "concept"
+    VERSTUURD = "verstuurd"
+    ONTVANGEN = "ontvangen"
+    IN_BEHANDELING = "in_behandeling"
+    WACHT_OP_WIJKTEAM = "wacht_op_wijkteam"
+    OPGELOST = "opgelost"
+    GESLOTEN = "gesloten"
+    TERUGGETROKKEN = "teruggetrokken"
+    HEROPEND = "heropend"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    Status.CONCEPT: "Concept",
+    Status.VERSTUURD: "Verstuurd",
+    Status.ONTVANGEN: "Ontvangen",
+    Status.IN_BEHANDELING: "In behandeling",
+    Status.WACHT_OP_WIJKTEAM: "Wacht op wijkteam",
+    Status.OPGELOST: "Opgelost",
+    Status.GESLOTEN: "Gesloten",
+    Status.TERUGGETROKKEN: "Teruggetrokken",
+    Status.HEROPEND: "Heropend",
+}
+
+
+class Uitkomst(str, enum.Enum):
+    TOEGEKEND = "toegekend"
+    AFGEWEZEN = "afgewezen"
+    ANDERS_OPGELOST = "anders_opgelost"
+    UITGEVOERD = "uitgevoerd"
+    REGULIER = "regulier"
+    BEZWAAR = "bezwaar"
+
+    @property
+    def label(self) -> str:
+        return {
+            "toegekend": "Toegekend",
+            "afgewezen": "Afgewezen",
+            "anders_opgelost": "Anders opgelost",
+            "uitgevoerd": "Uitgevoerd",
+            "regulier": "Regulier opgelost (knip terug op de kaart)",
+            "bezwaar": "Bezwaar",
+        }[self.value]
+
+
+UITKOMSTEN_KNIP = (Uitkomst.UITGEVOERD, Uitkomst.REGULIER, Uitkomst.BEZWAAR)
+UITKOMSTEN_ESCALATIE = (Uitkomst.TOEGEKEND, Uitkomst.AFGEWEZEN, Uitkomst.ANDERS_OPGELOST)
+
+
+class Urgentie(str, enum.Enum):
+    ACUUT = "acuut"
+    HOOG = "hoog"
+    NORMAAL = "normaal"
+    KNIP = "knip"  # the norm for executing a knip; not chosen by users
+
+    @property
+    def label(self) -> str:
+        return {"acuut": "Acuut", "hoog": "Hoog", "normaal": "Normaal", "knip": "Knip (uitvoeren)"}[self.value]
+
+
+class UitzonderingSoort(str, enum.Enum):
+    WACHTTERMIJN = "wachttermijn"
+    VOORWAARDE = "voorwaarde"
+    ANDERS = "anders"
+
+    @property
+    def label(self) -> str:
+        return {
+            "wachttermijn": "Wachttermijn of zoektermijn laten vervallen",
+            "voorwaarde": "Voorwaarde voor een voorziening laten vervallen",
+            "anders": "Andere uitzondering",
+        }[self.value]
+
+
+class MutatieSoort(str, enum.Enum):
+    INGEZET = "ingezet"
+    TERUGGEGEVEN = "teruggegeven"
+
+
+class ActorSoort(str, enum.Enum):
+    GEBRUIKER = "gebruiker"
+    CONTACTPERSOON = "contactpersoon"
+    SYSTEEM = "systeem"
+
+
+class LadderFunctie(str, enum.Enum):
+    CONTACTPERSOON = "contactpersoon"
+    TEAMLEIDER = "teamleider"
+    MANAGER = "manager"
+    MAATWERKFUNCTIONARIS = "maatwerkfunctionaris"
+
+    @property
+    def label(self) -> str:
+        return {
+            "contactpersoon": "Contactpersoon",
+            "teamleider": "Teamleider",
+            "manager": "Manager van de dienst",
+            "maatwerkfunctionaris": "Maatwerkfunctionaris",
+        }[self.value]
+
+
+def _enum(e: type[enum.Enum], name: str) -> "SAEnum":
+    from sqlalchemy import Enum as SAEnum
+
+    return SAEnum(e, name=name, native_enum=False, length=32, values_callable=lambda x: [m.value for m in x],
+                  validate_strings=True)
+
+
+# ---------------------------------------------------------------- organisation
+
+
+class Wijkteam(Base):
+    __tablename__ = "wijkteam"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    naam: Mapped[str] = mapped_column(String(120), unique=True)
+    soort: Mapped[str] = mapped_column(String(40), default="sociaal wijkteam")
+    gebied: Mapped[str] = mapped_column(String(200), default="")
+    actief: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Dienst(Base):
+    __tablename__ = "dienst"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    naam: Mapped[str] = mapped_column(String(120), unique=True)
+    mailbox: Mapped[str] = mapped_column(String(254))
+    accepteert_knippen: Mapped[bool] = mapped_column(Boolean, default=False)
+    landelijk: Mapped[bool] = mapped_column(Boolean, default=False)  # Landelijk Maatwerkloket
+    actief: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Contactpersoon(Base):
+    """A person at a dienst; reached by mail, no account."""
+
+    __tablename__ = "contactpersoon"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    naam: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    dienst_id: Mapped[int] = mapped_column(ForeignKey("dienst.id"), index=True)
+    functie: Mapped[LadderFunctie] = mapped_column(_enum(LadderFunctie, "ladderfunctie"),
+                                                   default=LadderFunctie.CONTACTPERSOON)
+    actief: Mapped[bool] = mapped_column(Boolean, default=True)
+    dienst: Mapped[Dienst] = relationship()
+
+
+class VasteContactpersoon(Base):
+    """The fixed contact for (wijkteam, dienst), with an optional vervanger."""
+
+    __tablename__ = "vaste_contactpersoon"
+    __table_args__ = (UniqueConstraint("wijkteam_id", "dienst_id", name="uq_vaste_contactpersoon_team_dienst"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wijkteam_id: Mapped[int] = mapped_column(ForeignKey("wijkteam.id"))
+    dienst_id: Mapped[int] = mapped_column(ForeignKey("dienst.id"), index=True)
+    contactpersoon_id: Mapped[int] = mapped_column(ForeignKey("contactpersoon.id"))
+    vervanger_id: Mapped[int | None] = mapped_column(ForeignKey("contactpersoon.id"))
+    wijkteam: Mapped[Wijkteam] = relationship()
+    dienst: Mapped[Dienst] = relationship()
+    contactpersoon: Mapped[Contactpersoon] = relationship(foreign_keys=[contactpersoon_id])
+    vervanger: Mapped[Contactpersoon | None] = relationship(foreign_keys=[vervanger_id])
+
+
+class Afwezigheid(Base):
+    __tablename__ = "afwezigheid"
+    __table_args__ = (CheckConstraint("tot >= van", name="periode"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contactpersoon_id: Mapped[int] = mapped_column(ForeignKey("contactpersoon.id"), index=True)
+    van: Mapped[date] = mapped_column(Date)
+    tot: Mapped[date] = mapped_column(Date)  # inclusive
+    omschrijving: Mapped[str] = mapped_column(String(200), default="")
+    contactpersoon: Mapped[Contactpersoon] = relationship()
+
+
+class LadderTrede(Base):
+    """One rung above the contactpersoon on a dienst's escalation ladder."""
+
+    __tablename__ = "ladder_trede"
+    __table_args__ = (UniqueConstraint("dienst_id", "niveau", name="uq_ladder_trede_dienst_niveau"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dienst_id: Mapped[int] = mapped_column(ForeignKey("dienst.id"))
+    niveau: Mapped[int] = mapped_column(Integer)  # 1 = teamleider, 2 = manager, 3 = maatwerkfunctionaris
+    contactpersoon_id: Mapped[int] = mapped_column(ForeignKey("contactpersoon.id"))
+    contactpersoon: Mapped[Contactpersoon] = relationship()
+
+
+class Termijnnorm(Base):
+    __tablename__ = "termijnnorm"
+    __table_args__ = (
+        UniqueConstraint("dienst_id", "urgentie", name="uq_termijnnorm_dienst_urgentie"),
+        CheckConstraint("reactie_werkdagen >= 1 AND oplos_werkdagen >= reactie_werkdagen", name="werkdagen"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dienst_id: Mapped[int] = mapped_column(ForeignKey("dienst.id"))
+    urgentie: Mapped[Urgentie] = mapped_column(_enum(Urgentie, "urgentie"))
+    reactie_werkdagen: Mapped[int] = mapped_column(Integer)
+    oplos_werkdagen: Mapped[int] = mapped_column(Integer)
+
+
+class Sluitingsdag(Base):
+    __tablename__ = "sluitingsdag"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    datum: Mapped[date] = mapped_column(Date, unique=True)
+    omschrijving: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Oorzaak(Base):
+    """A systemic cause in the taxonomy; retired, never deleted, once used."""
+
+    __tablename__ = "oorzaak"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    naam: Mapped[str] = mapped_column(String(200), unique=True)
+    voorbeeld: Mapped[str] = mapped_column(String(400), default="")
+    volgorde: Mapped[int] = mapped_column(Integer, default=0)
+    actief: Mapped[bool] = mapped_column(Boolean, default=True)
+    vrije_tekst: Mapped[bool] = mapped_column(Boolean, default=False)  # "Anders": asks for an explanation
+
+
+# ---------------------------------------------------------------- accounts
+
+
+class Gebruiker(Base):
+    __tablename__ = "gebruiker"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    naam: Mapped[str] = mapped_column(String(120))
+    wachtwoord_hash: Mapped[str] = mapped_column(String(255))
+    rol: Mapped[Rol] = mapped_column(_enum(Rol, "rol"))
+    wijkteam_id: Mapped[int | None] = mapped_column(ForeignKey("wijkteam.id"), index=True)
+    actief: Mapped[bool] = mapped_column(Boolean, default=True)
+    aangemaakt_op: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    wijkteam: Mapped[Wijkteam | None] = relationship()
+
+    # Flask-Login's user protocol, duck-typed so that the domain needs no Flask.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.actief
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def heeft_rol(self, *rollen: Rol) -> bool:
+        return self.rol in rollen
+
+    __table_args__ = (
+        CheckConstraint(
+            "(rol IN ('wijkteammanager', 'medewerker')) = (wijkteam_id IS NOT NULL)", name="team_bij_rol"
+        ),
+    )
+
+
+# ---------------------------------------------------------------- knipkaart
+
+
+class Knipkaart(Base):
+    """One card per wijkteam per calendar year; the ledger is its mutaties."""
+
+    __tablename__ = "knipkaart"
+    __table_args__ = (
+        UniqueConstraint("wijkteam_id", "jaar", name="uq_knipkaart_wijkteam_jaar"),
+        CheckConstraint("quotum >= 0", name="quotum"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wijkteam_id: Mapped[int] = mapped_column(ForeignKey("wijkteam.id"))
+    jaar: Mapped[int] = mapped_column(Integer)
+    quotum: Mapped[int] = mapped_column(Integer)
+    wijkteam: Mapped[Wijkteam] = relationship()
+    mutaties: Mapped[list["KnipkaartMutatie"]] = relationship(
+        back_populates="knipkaart", order_by="KnipkaartMutatie.id"
+    )
+
+
+class KnipkaartMutatie(Base):
+    """Append-only ledger entry: a knip spent or returned."""
+
+    __tablename__ = "knipkaart_mutatie"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    knipkaart_id: Mapped[int] = mapped_column(ForeignKey("knipkaart.id"), index=True)
+    zaak_id: Mapped[int] = mapped_column(ForeignKey("zaak.id"), index=True)
+    soort: Mapped[MutatieSoort] = mapped_column(_enum(MutatieSoort, "mutatiesoort"))
+    op: Mapped[datetime] = mapped_column(UTCDateTime)
+    door: Mapped[str] = mapped_column(String(200))
+    reden: Mapped[str] = mapped_column(Text, default="")
+    knipkaart: Mapped[Knipkaart] = relationship(back_populates="mutaties")
+    zaak: Mapped["Zaak"] = relationship()
+
+
+# ---------------------------------------------------------------- cases
+
+
+class Zaak(Base):
+    """A knip or an escalatie: one case from a wijkteam to a dienst."""
+
+    __tablename__ = "zaak"
+    __table_args__ = (
+        Index("ix_zaak_wijkteam_status", "wijkteam_id", "status"),
+        Index("ix_zaak_status_reactie", "status", "reactie_deadline"),
+        Index("ix_zaak_status_oplos", "status", "oplos_deadline"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nummer: Mapped[str | None] = mapped_column(String(20), unique=True)  # given when sent
+    soort: Mapped[ZaakSoort] = mapped_column(_enum(ZaakSoort, "zaaksoort"))
+    status: Mapped[Status] = mapped_column(_enum(Status, "status"), default=Status.CONCEPT)
+    uitkomst: Mapped[Uitkomst | None] = mapped_column(_enum(Uitkomst, "uitkomst"))
+    wijkteam_id: Mapped[int] = mapped_column(ForeignKey("wijkteam.id"))
+    dienst_id: Mapped[int] = mapped_column(ForeignKey("dienst.id"), index=True)
+    urgentie: Mapped[Urgentie] = mapped_column(_enum(Urgentie, "urgentie"))
+
+    clientreferentie: Mapped[str] = mapped_column(String(60))
+    gevraagd: Mapped[str] = mapped_column(Text)  # what is needed / the team's judgement for a knip
+    blokkerende_regel: Mapped[str] = mapped_column(Text)
+    voorgestelde_oplossing: Mapped[str] = mapped_column(Text, default="")
+    uitzondering: Mapped[UitzonderingSoort | None] = mapped_column(_enum(UitzonderingSoort, "uitzondering"))
+    oorzaak_id: Mapped[int] = mapped_column(ForeignKey("oorzaak.id"), index=True)
+    oorzaak_toelichting: Mapped[str] = mapped_column(String(400), default="")
+    geen_inkomen: Mapped[bool] = mapped_column(Boolean, default=False)
+    bovenlokaal: Mapped[bool] = mapped_column(Boolean, default=False)
+    rendement: Mapped[str] = mapped_column(Text, default="")
+    legitimiteit: Mapped[str] = mapped_column(Text, default="")
+    betrokkenheid: Mapped[str] = mapped_column(Text, default="")
+    structureel: Mapped[bool | None] = mapped_column(Boolean)  # asked when closing
+
+    aangemaakt_door_id: Mapped[int] = mapped_column(ForeignKey("gebruiker.id"))
+    aangemaakt_op: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    verstuurd_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ontvangen_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    opgelost_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    gesloten_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reactie_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    oplos_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pauze_sinds: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    ontvanger_id: Mapped[int | None] = mapped_column(ForeignKey("contactpersoon.id"), index=True)
+    ontvanger_email: Mapped[str | None] = mapped_column(String(254))
+    routering_reden: Mapped[str] = mapped_column(Text, default="")
+    trede: Mapped[int] = mapped_column(Integer, default=0)
+    link_versie: Mapped[int] = mapped_column(Integer, default=1)
+
+    wijkteam: Mapped[Wijkteam] = relationship()
+    dienst: Mapped[Dienst] = relationship()
+    oorzaak: Mapped[Oorzaak] = relationship()
+    ontvanger: Mapped[Contactpersoon | None] = relationship()
+    aangemaakt_door: Mapped[Gebruiker] = relationship()
+    gebeurtenissen: Mapped[list["Gebeurtenis"]] = relationship(
+        back_populates="zaak", order_by="Gebeurtenis.id"
+    )
+    berichten: Mapped[list["Bericht"]] = relationship(back_populates="zaak", order_by="Bericht.id")
+
+    @property
+    def is_knip(self) -> bool:
+        return self.soort == ZaakSoort.KNIP
+
+    @property
+    def omschrijving(self) -> str:
+        return self.nummer or f"concept {self.id}"
+
+
+class Gebeurtenis(Base):
+    """Every change of a case: who, when, what and why."""
+
+    __tablename__ = "gebeurtenis"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    zaak_id: Mapped[int] = mapped_column(ForeignKey("zaak.id"), index=True)
+    op: Mapped[datetime] = mapped_column(UTCDateTime)
+    actie: Mapped[str] = mapped_column(String(40))
+    van_status: Mapped[Status | None] = mapped_column(_enum(Status, "status"))
+    naar_status: Mapped[Status | None] = mapped_column(_enum(Status, "status"))
+    actor_soort: Mapped[ActorSoort] = mapped_column(_enum(ActorSoort, "actorsoort"))
+    actor_gebruiker_id: Mapped[int | None] = mapped_column(ForeignKey("gebruiker.id"))
+    actor_contactpersoon_id: Mapped[int | None] = mapped_column(ForeignKey("contactpersoon.id"))
+    actor_label: Mapped[str] = mapped_column(String(200))
+    toelichting: Mapped[str] = mapped_column(Text, default="")
+    zaak: Mapped[Zaak] = relationship(back_populates="gebeurtenissen")
+
+
+class Bericht(Base):
+    """A message in a case's thread, whatever channel it came by."""
+
+    __tablename__ = "bericht"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    zaak_id: Mapped[int] = mapped_column(ForeignKey("zaak.id"), index=True)
+    op: Mapped[datetime] = mapped_column(UTCDateTime)
+    van_wijkteam: Mapped[bool] = mapped_column(Boolean)
+    afzender: Mapped[str] = mapped_column(String(200))
+    kanaal: Mapped[str] = mapped_column(String(20), default="web")
+    tekst: Mapped[str] = mapped_column(Text)
+    zaak: Mapped[Zaak] = relationship(back_populates="berichten")
+
+
+class Zaaknummer(Base):
+    """Per soort and year, the last number given out (a counter row, locked when used)."""
+
+    __tablename__ = "zaaknummer"
+    __table_args__ = (UniqueConstraint("prefix", "jaar", name="uq_zaaknummer_prefix_jaar"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(4))
+    jaar: Mapped[int] = mapped_column(Integer)
+    laatste: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class VerwerktFormulier(Base):
+    """A form submission already acted on: the same form sent twice acts once."""
+
+    __tablename__ = "verwerkt_formulier"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sleutel: Mapped[str] = mapped_column(String(64), unique=True)
+    gebruiker_id: Mapped[int | None] = mapped_column(ForeignKey("gebruiker.id"))
+    resultaat_url: Mapped[str] = mapped_column(String(400), default="")
+    op: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,67 @@
+"""Routing: which person at a dienst receives a case from a wijkteam, and why."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import Afwezigheid, Contactpersoon, Dienst, VasteContactpersoon
+
+
+@dataclass(frozen=True)
+class Routering:
+    """The routing decision: a person (or none: the dienst's mailbox), the address, and the reason."""
+
+    contactpersoon: Contactpersoon | None
+    email: str
+    reden: str
+
+
+def afwezigheid_op(session: Session, contactpersoon_id: int, dag: date) -> Afwezigheid | None:
+    """The absence covering `dag` for this person, if any."""
+    return session.execute(
+        select(Afwezigheid)
+        .where(Afwezigheid.contactpersoon_id == contactpersoon_id, Afwezigheid.van <= dag, Afwezigheid.tot >= dag)
+        .order_by(Afwezigheid.tot.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def _periode(a: Afwezigheid) -> str:
+    return f"{a.van:%d-%m-%Y} t/m {a.tot:%d-%m-%Y}"
+
+
+def routeer(session: Session, wijkteam_id: int, dienst_id: int, dag: date) -> Routering:
+    """Route a case from wijkteam to dienst on `dag`: vaste contactpersoon, else vervanger, else mailbox."""
+    dienst = session.get(Dienst, dienst_id)
+    vast = session.execute(
+        select(VasteContactpersoon).where(
+            VasteContactpersoon.wijkteam_id == wijkteam_id, VasteContactpersoon.dienst_id == dienst_id
+        )
+    ).scalar_one_or_none()
+    mailbox = f"de algemene mailbox van {dienst.naam} ({dienst.mailbox})"
+    if vast is None:
+        return Routering(None, dienst.mailbox, f"Geen vaste contactpersoon ingesteld voor dit wijkteam; naar {mailbox}.")
+
+    cp = vast.contactpersoon
+    if not cp.actief:
+        reden_vast = f"{cp.naam} (vaste contactpersoon) is niet meer actief"
+    else:
+        afwezig = afwezigheid_op(session, cp.id, dag)
+        if afwezig is None:
+            return Routering(cp, cp.email, f"{cp.naam} is de vaste contactpersoon voor dit wijkteam.")
+        reden_vast = f"{cp.naam} (vaste contactpersoon) is afwezig van {_periode(afwezig)}"
+
+    vervanger = vast.vervanger
+    if vervanger is None:
+        return Routering(None, dienst.mailbox, f"{reden_vast} en heeft geen vervanger; naar {mailbox}.")
+    if not vervanger.actief:
+        return Routering(None, dienst.mailbox,
+                         f"{reden_vast}; vervanger {vervanger.naam} is niet actief; naar {mailbox}.")
+    afwezig_v = afwezigheid_op(session, vervanger.id, dag)
+    if afwezig_v is not None:
+        return Routering(None, dienst.mailbox,
+                         f"{reden_vast}; vervanger {vervanger.naam} is ook afwezig ({_periode(afwezig_v)}); naar {mailbox}.")
+    return Routering(vervanger, vervanger.email, f"{reden_vast}; naar vervanger {vervanger.naam}.")
