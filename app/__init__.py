@@ -40,6 +40,7 @@ def register_extensions(app: Flask) -> None:
             configure_sqlite(db.engine)
 
     from .auth.models import laad_gebruiker  # noqa: F401  (registers the user loader)
+    import notifications.models  # noqa: F401  (the outbox tables share the metadata)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -69,6 +70,8 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from . import mail
     from .commands import init_app
 
     init_app(app)
+    mail.init_app(app)

@@ -48,11 +48,19 @@ def load(instance_path: str, env: dict | None = None) -> dict:
     env = dict(os.environ if env is None else env)
     instance = Path(instance_path)
     mode = env.get("KNIPKAART_ENV", "development").strip().lower()
+    if env.get("MAIL_BACKEND", "outbox") not in {"outbox", "smtp", "sendgrid"}:
+        raise ConfigurationError("MAIL_BACKEND moet 'outbox', 'smtp' of 'sendgrid' zijn")
+    if env.get("MAIL_BACKEND") == "sendgrid" and not env.get("SENDGRID_API_KEY"):
+        raise ConfigurationError("MAIL_BACKEND=sendgrid vraagt SENDGRID_API_KEY")
     if mode not in {"development", "production"}:
         raise ConfigurationError("KNIPKAART_ENV moet 'development' of 'production' zijn")
     production = mode == "production"
 
     database_url = env.get("DATABASE_URL", "")
+    # Hosting platforms hand out postgres:// URLs; we talk to PostgreSQL through psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if database_url.startswith(prefix):
+            database_url = "postgresql+psycopg://" + database_url[len(prefix):]
     secret_key = env.get("SECRET_KEY", "")
     if production:
         missing = [n for n, v in (("SECRET_KEY", secret_key), ("DATABASE_URL", database_url)) if not v]
@@ -68,10 +76,6 @@ def load(instance_path: str, env: dict | None = None) -> dict:
         database_url = database_url or f"sqlite:///{instance / 'knipkaart.sqlite'}"
         secret_key = secret_key or _secret_key(instance)
 
-    if database_url.startswith("postgres://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
-    elif database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
 
     return {
         "KNIPKAART_ENV": mode,
@@ -87,6 +91,19 @@ def load(instance_path: str, env: dict | None = None) -> dict:
         "MAIL_BACKEND": env.get("MAIL_BACKEND", "outbox"),
         "MAIL_FROM": env.get("MAIL_FROM", "Knipkaart <knipkaart@localhost>"),
         "OUTBOX_DIR": env.get("OUTBOX_DIR", str(instance / "outbox")),
+        "SMTP_HOST": env.get("SMTP_HOST", "localhost"),
+        "SMTP_PORT": _int(env, "SMTP_PORT", 25),
+        "SMTP_USERNAME": env.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _bool(env.get("SMTP_STARTTLS"), False),
+        "SENDGRID_API_KEY": env.get("SENDGRID_API_KEY", ""),
+        "SENDGRID_API_HOST": env.get("SENDGRID_API_HOST", "https://api.sendgrid.com").rstrip("/"),
+        "INBOUND_LOCALPART": env.get("INBOUND_LOCALPART", "zaak"),
+        "INBOUND_DOMAIN": env.get("INBOUND_DOMAIN", "reply.localhost"),
+        "INBOUND_USERNAME": env.get("INBOUND_USERNAME", ""),
+        "INBOUND_PASSWORD": env.get("INBOUND_PASSWORD", ""),
+        "SENDGRID_INBOUND_PUBLIC_KEY": env.get("SENDGRID_INBOUND_PUBLIC_KEY", ""),
+        "SENDGRID_EVENT_PUBLIC_KEY": env.get("SENDGRID_EVENT_PUBLIC_KEY", ""),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),

@@ -10,7 +10,7 @@ from workflows import zaken
 from workflows.fouten import DomeinFout, GeenToegang, OngeldigeInvoer
 from workflows.models import Contactpersoon, Zaak
 
-from .. import idempotentie
+from .. import idempotentie, mail
 from ..extensions import db
 from ..links import LinkOngeldig, lees_token
 from . import bp
@@ -85,8 +85,10 @@ def actie(token: str):
     if not form.validate():
         return _pagina(token, t, actie_form=form, status=422)
     idempotentie.claim(form.formulier_sleutel.data, None)
+    now = _nu()
     try:
-        g = zaken.uitvoeren(db.session, t.actor, t.zaak, form.actie.data, _nu(), toelichting=form.toelichting.data or "")
+        g = zaken.uitvoeren(db.session, t.actor, t.zaak, form.actie.data, now, toelichting=form.toelichting.data or "")
+        mail.meld(g, now)
     except GeenToegang:
         db.session.rollback()
         abort(403)
@@ -112,8 +114,10 @@ def bericht(token: str):
     if not form.validate():
         return _pagina(token, t, bericht_form=form, status=422)
     idempotentie.claim(form.formulier_sleutel.data, None)
+    now = _nu()
     try:
-        zaken.bericht_plaatsen(db.session, t.actor, t.zaak, form.tekst.data, _nu())
+        b = zaken.bericht_plaatsen(db.session, t.actor, t.zaak, form.tekst.data, now)
+        mail.meld_bericht(b, now)
     except OngeldigeInvoer as fout:
         db.session.rollback()
         form.tekst.errors = list(form.tekst.errors) + [fout.melding]

@@ -21,7 +21,7 @@ from workflows.models import (
     ZaakSoort,
 )
 
-from .. import idempotentie
+from .. import idempotentie, mail
 from ..auth.guards import TEAMROLLEN, huidige_actor, rol_vereist, zaak_van_team
 from ..extensions import db
 from ..links import link_url
@@ -127,8 +127,9 @@ def _zaakformulier(soort: ZaakSoort, zaak: Zaak | None = None):
                 else:
                     zaken.concept_bijwerken(db.session, actor, zaak, _invoer(form, soort), now)
                 if versturen:
-                    zaken.uitvoeren(db.session, actor, zaak, "versturen", now,
-                                    standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
+                    g = zaken.uitvoeren(db.session, actor, zaak, "versturen", now,
+                                        standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
+                    mail.meld(g, now)
             except OngeldigeInvoer as fout:
                 db.session.rollback()
                 _veld_fout(form, fout)
@@ -219,10 +220,12 @@ def actie(zaak_id: int):
     if idempotentie.claim(form.formulier_sleutel.data, current_user.id) is None and form.formulier_sleutel.data:
         db.session.rollback()
         return redirect(url_for(".zaak", zaak_id=zaak_.id))
+    now = _nu()
     try:
-        g = zaken.uitvoeren(db.session, huidige_actor(), zaak_, form.actie.data, _nu(),
+        g = zaken.uitvoeren(db.session, huidige_actor(), zaak_, form.actie.data, now,
                             toelichting=form.toelichting.data or "", structureel=structureel,
                             standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
+        mail.meld(g, now)
     except GeenToegang:
         db.session.rollback()
         abort(403)
@@ -250,8 +253,10 @@ def bericht(zaak_id: int):
     if not form.validate():
         return _zaakpagina(zaak_, bericht_form=form, status=422)
     idempotentie.claim(form.formulier_sleutel.data, current_user.id)
+    now = _nu()
     try:
-        zaken.bericht_plaatsen(db.session, huidige_actor(), zaak_, form.tekst.data, _nu())
+        b = zaken.bericht_plaatsen(db.session, huidige_actor(), zaak_, form.tekst.data, now)
+        mail.meld_bericht(b, now)
     except OngeldigeInvoer as fout:
         db.session.rollback()
         form.tekst.errors = list(form.tekst.errors) + [fout.melding]

@@ -1,0 +1,73 @@
+"""Flask glue for notifications/: configuration, links, the outbox hook, CLI and the development outbox page."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+from flask import Blueprint, Flask, abort, current_app, render_template, send_from_directory
+from flask.cli import AppGroup
+
+from notifications import uitgaand
+from notifications.backends import uit_config
+from notifications.verzender import verstuur_wachtrij
+from workflows.models import Bericht, Gebeurtenis
+
+from .extensions import db
+from .links import link_url
+
+bp = Blueprint("mail", __name__)
+mail_cli = AppGroup("mail", help="Mail: verzenden en (met 'inbound') een mail invoeren.")
+
+
+def instellingen() -> uitgaand.MailInstellingen:
+    c = current_app.config
+    return uitgaand.MailInstellingen(inbound_localpart=c["INBOUND_LOCALPART"], inbound_domain=c["INBOUND_DOMAIN"],
+                                     message_id_domain=c["INBOUND_DOMAIN"], gemeente=c["GEMEENTE_NAAM"])
+
+
+def meld(gebeurtenis: Gebeurtenis, now: datetime) -> None:
+    """Queue the mails this transition causes, in the caller's transaction."""
+    uitgaand.na_gebeurtenis(db.session, gebeurtenis, now, link_url, instellingen())
+
+
+def meld_bericht(bericht: Bericht, now: datetime) -> None:
+    uitgaand.na_bericht(db.session, bericht, now, link_url, instellingen())
+
+
+def verstuur_nu(max_aantal: int = 100):
+    """Run the dispatcher once with the configured backend."""
+    return verstuur_wachtrij(db.session, uit_config(current_app.config), lambda: datetime.now(timezone.utc),
+                             max_aantal=max_aantal)
+
+
+@mail_cli.command("verstuur")
+@click.option("--max", "max_aantal", default=100, show_default=True)
+def verstuur_cmd(max_aantal: int) -> None:
+    """Verstuur de mails die in de wachtrij staan."""
+    r = verstuur_nu(max_aantal)
+    click.echo(f"verzonden: {len(r.verzonden)}, later opnieuw: {len(r.uitgesteld)}, mislukt: {len(r.mislukt)}")
+
+
+@bp.route("/dev/outbox")
+def outbox():
+    """Development only: the mails the outbox backend wrote."""
+    if current_app.config["ENV_PRODUCTION"] or current_app.config["MAIL_BACKEND"] != "outbox":
+        abort(404)
+    map_ = Path(current_app.config["OUTBOX_DIR"])
+    bestanden = sorted(map_.glob("*.eml"), reverse=True)[:200] if map_.exists() else []
+    return render_template("mail/outbox.html", bestanden=bestanden)
+
+
+@bp.route("/dev/outbox/<naam>")
+def outbox_bestand(naam: str):
+    if current_app.config["ENV_PRODUCTION"] or current_app.config["MAIL_BACKEND"] != "outbox":
+        abort(404)
+    if not naam.endswith(".eml") or "/" in naam or naam.startswith("."):
+        abort(404)
+    return send_from_directory(current_app.config["OUTBOX_DIR"], naam, mimetype="text/plain")
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.cli.add_command(mail_cli)

@@ -1,0 +1,204 @@
+"""Mail backends behind one small interface, chosen by MAIL_BACKEND: outbox, smtp, sendgrid.
+
+`verstuur(mail)` returns the provider's id, or raises TijdelijkeFout (try again,
+perhaps not before `niet_voor`) or PermanenteFout (give up: the reason is kept).
+"""
+from __future__ import annotations
+
+import smtplib
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Protocol
+
+from .models import UitgaandeMail
+
+
+class TijdelijkeFout(Exception):
+    """Sending failed for now: retry later (not before `niet_voor` when the provider says so)."""
+
+    def __init__(self, reden: str, niet_voor: datetime | None = None):
+        super().__init__(reden)
+        self.reden = reden
+        self.niet_voor = niet_voor
+
+
+class PermanenteFout(Exception):
+    """Sending will never work for this mail (a 4xx from the provider, a refused address)."""
+
+    def __init__(self, reden: str):
+        super().__init__(reden)
+        self.reden = reden
+
+
+class Backend(Protocol):
+    naam: str
+
+    def verstuur(self, mail: UitgaandeMail) -> str | None: ...
+
+
+def bouw_bericht(mail: UitgaandeMail, afzender: str, now: datetime | None = None) -> EmailMessage:
+    """The RFC 5322 message for an outbox row: text and HTML, threading headers, reply address."""
+    msg = EmailMessage()
+    msg["From"] = afzender
+    msg["To"] = mail.aan
+    msg["Subject"] = mail.onderwerp
+    msg["Date"] = format_datetime(now or datetime.now(timezone.utc))
+    msg["Message-ID"] = mail.message_id or make_msgid()
+    if mail.reply_to:
+        msg["Reply-To"] = mail.reply_to
+    if mail.in_reply_to:
+        msg["In-Reply-To"] = mail.in_reply_to
+    if mail.references:
+        msg["References"] = mail.references
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(mail.tekst)
+    msg.add_alternative(mail.html, subtype="html")
+    return msg
+
+
+@dataclass
+class OutboxBackend:
+    """Development: every message written as an .eml file."""
+
+    map: str
+    afzender: str
+    naam: str = "outbox"
+
+    def verstuur(self, mail: UitgaandeMail) -> str | None:
+        pad = Path(self.map)
+        pad.mkdir(parents=True, exist_ok=True)
+        bestand = pad / f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{mail.id:06d}-{mail.soort}.eml"
+        tijdelijk = bestand.with_suffix(".tmp")
+        tijdelijk.write_bytes(bytes(bouw_bericht(mail, self.afzender)))
+        tijdelijk.replace(bestand)  # atomic: a reader never sees half a mail
+        return bestand.name
+
+
+@dataclass
+class SmtpBackend:
+    """A municipality's own relay."""
+
+    host: str
+    port: int
+    afzender: str
+    gebruikersnaam: str = ""
+    wachtwoord: str = ""
+    starttls: bool = False
+    timeout: float = 20.0
+    naam: str = "smtp"
+
+    def verstuur(self, mail: UitgaandeMail) -> str | None:
+        msg = bouw_bericht(mail, self.afzender)
+        try:
+            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+                if self.starttls:
+                    smtp.starttls()
+                if self.gebruikersnaam:
+                    smtp.login(self.gebruikersnaam, self.wachtwoord)
+                geweigerd = smtp.send_message(msg)
+        except smtplib.SMTPRecipientsRefused as e:
+            code, tekst = next(iter(e.recipients.values()))
+            return self._fout(code, tekst)
+        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as e:
+            return self._fout(e.smtp_code, e.smtp_error)
+        except smtplib.SMTPAuthenticationError as e:
+            raise PermanenteFout(f"SMTP-aanmelding geweigerd ({e.smtp_code})")
+        except (smtplib.SMTPException, OSError, socket.timeout) as e:
+            raise TijdelijkeFout(f"SMTP niet bereikbaar: {type(e).__name__}: {e}")
+        if geweigerd:
+            code, tekst = next(iter(geweigerd.values()))
+            return self._fout(code, tekst)
+        return msg["Message-ID"]
+
+    @staticmethod
+    def _fout(code: int, tekst) -> None:
+        tekst = tekst.decode(errors="replace") if isinstance(tekst, bytes) else str(tekst)
+        if 400 <= code < 500:
+            raise TijdelijkeFout(f"SMTP {code}: {tekst}")
+        raise PermanenteFout(f"SMTP {code}: {tekst}")
+
+
+@dataclass
+class SendgridBackend:
+    """SendGrid's v3 Mail Send through the official client; ids only in categories and custom_args."""
+
+    api_key: str
+    afzender: str
+    host: str = "https://api.sendgrid.com"
+    naam: str = "sendgrid"
+
+    def verstuur(self, mail: UitgaandeMail) -> str | None:
+        from email.utils import parseaddr
+
+        from python_http_client.exceptions import HTTPError
+        from sendgrid import SendGridAPIClient
+        from sendgrid.helpers.mail import Category, CustomArg, From, Header, Mail, ReplyTo
+
+        naam, adres = parseaddr(self.afzender)
+        bericht = Mail(from_email=From(adres, naam or None), to_emails=mail.aan, subject=mail.onderwerp,
+                       plain_text_content=mail.tekst, html_content=mail.html)
+        if mail.reply_to:
+            bericht.reply_to = ReplyTo(mail.reply_to)
+        bericht.header = Header("Message-ID", mail.message_id)
+        if mail.in_reply_to:
+            bericht.header = Header("In-Reply-To", mail.in_reply_to)
+            bericht.header = Header("References", mail.references or mail.in_reply_to)
+        bericht.category = Category("knipkaart")
+        bericht.category = Category(mail.soort)
+        bericht.custom_arg = CustomArg("mail_id", str(mail.id))
+        if mail.zaak_id:
+            bericht.custom_arg = CustomArg("zaak_id", str(mail.zaak_id))
+        client = SendGridAPIClient(api_key=self.api_key, host=self.host)
+        try:
+            antwoord = client.send(bericht)
+        except HTTPError as e:
+            self._fout(e)
+        except (OSError, socket.timeout) as e:
+            raise TijdelijkeFout(f"SendGrid niet bereikbaar: {type(e).__name__}: {e}")
+        return _header(antwoord.headers, "X-Message-Id")
+
+    @staticmethod
+    def _fout(e) -> None:
+        status = e.status_code
+        body = e.body.decode(errors="replace") if isinstance(e.body, bytes) else str(e.body)
+        if status == 429:
+            reset = _header(e.headers, "X-RateLimit-Reset")
+            niet_voor = None
+            if reset and reset.isdigit():
+                niet_voor = datetime.fromtimestamp(int(reset), tz=timezone.utc)
+            raise TijdelijkeFout("SendGrid 429: te veel verzoeken", niet_voor)
+        if status >= 500:
+            raise TijdelijkeFout(f"SendGrid {status}: {body[:500]}")
+        raise PermanenteFout(f"SendGrid {status}: {body[:500]}")
+
+
+def _header(headers, naam: str) -> str | None:
+    if headers is None:
+        return None
+    if hasattr(headers, "get"):
+        waarde = headers.get(naam)
+        if waarde is None and hasattr(headers, "items"):
+            waarde = next((v for k, v in headers.items() if k.lower() == naam.lower()), None)
+        return waarde
+    return None
+
+
+def uit_config(config: dict) -> Backend:
+    """The backend MAIL_BACKEND names, configured from the app config."""
+    soort = config.get("MAIL_BACKEND", "outbox")
+    afzender = config["MAIL_FROM"]
+    if soort == "outbox":
+        return OutboxBackend(config["OUTBOX_DIR"], afzender)
+    if soort == "smtp":
+        return SmtpBackend(config["SMTP_HOST"], int(config["SMTP_PORT"]), afzender, config.get("SMTP_USERNAME", ""),
+                           config.get("SMTP_PASSWORD", ""), bool(config.get("SMTP_STARTTLS")))
+    if soort == "sendgrid":
+        if not config.get("SENDGRID_API_KEY"):
+            raise ValueError("MAIL_BACKEND=sendgrid vraagt SENDGRID_API_KEY")
+        return SendgridBackend(config["SENDGRID_API_KEY"], afzender, config.get("SENDGRID_API_HOST",
+                                                                                "https://api.sendgrid.com"))
+    raise ValueError(f"Onbekende MAIL_BACKEND {soort!r}: kies outbox, smtp of sendgrid")

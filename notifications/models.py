@@ -1,0 +1,69 @@
+"""Mail in and out, as rows: the transactional outbox, inbound mail, quarantine, provider events."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from workflows.models import Base, UTCDateTime, Zaak, _enum, utcnow
+
+
+class MailStatus(str, enum.Enum):
+    WACHTRIJ = "wachtrij"          # queued, not yet handed to the provider
+    VERZENDEN = "verzenden"        # claimed by a dispatcher; never picked up again automatically
+    VERZONDEN = "verzonden"        # accepted by the provider (provider id stored)
+    AFGELEVERD = "afgeleverd"      # the provider reported delivery
+    UITGESTELD = "uitgesteld"      # the provider reported a deferral; it keeps trying
+    MISLUKT = "mislukt"            # gave up: the reason is stored
+    GEBOUNCED = "gebounced"        # bounced or dropped by the provider
+
+    @property
+    def label(self) -> str:
+        return {
+            "wachtrij": "In de wachtrij", "verzenden": "Wordt verzonden", "verzonden": "Verzonden",
+            "afgeleverd": "Afgeleverd", "uitgesteld": "Uitgesteld door ontvanger", "mislukt": "Mislukt",
+            "gebounced": "Onbestelbaar",
+        }[self.value]
+
+
+class UitgaandeMail(Base):
+    """One mail in the outbox, written in the same transaction as the change that causes it."""
+
+    __tablename__ = "uitgaande_mail"
+    __table_args__ = (Index("ix_uitgaande_mail_status_volgende", "status", "volgende_poging_op"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    zaak_id: Mapped[int | None] = mapped_column(ForeignKey("zaak.id"), index=True)
+    soort: Mapped[str] = mapped_column(String(40))
+    aan: Mapped[str] = mapped_column(String(254))
+    contactpersoon_id: Mapped[int | None] = mapped_column(ForeignKey("contactpersoon.id"))
+    onderwerp: Mapped[str] = mapped_column(String(300))
+    tekst: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(300), unique=True)
+    in_reply_to: Mapped[str | None] = mapped_column(String(300))
+    references: Mapped[str | None] = mapped_column(Text)
+    reply_to: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[MailStatus] = mapped_column(_enum(MailStatus, "mailstatus"), default=MailStatus.WACHTRIJ)
+    pogingen: Mapped[int] = mapped_column(Integer, default=0)
+    volgende_poging_op: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    provider_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    fout: Mapped[str] = mapped_column(Text, default="")
+    aangemaakt_op: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    verzonden_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    bijgewerkt_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    zaak: Mapped[Zaak | None] = relationship()
+
+
+class ReplyAdres(Base):
+    """An unguessable reply address issued with a mail: it names the case and the recipient."""
+
+    __tablename__ = "reply_adres"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(40), unique=True)
+    zaak_id: Mapped[int] = mapped_column(ForeignKey("zaak.id"), index=True)
+    ontvanger: Mapped[str] = mapped_column(String(254))
+    van_wijkteam: Mapped[bool] = mapped_column(Boolean, default=False)  # issued to the team, not the dienst
+    aangemaakt_op: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    zaak: Mapped[Zaak] = relationship()
