@@ -70,8 +70,9 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from . import mail
+    from . import inbound, mail
     from .commands import init_app
 
     init_app(app)
     mail.init_app(app)
+    inbound.init_app(app)

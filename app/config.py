@@ -100,8 +100,9 @@ def load(instance_path: str, env: dict | None = None) -> dict:
         "SENDGRID_API_HOST": env.get("SENDGRID_API_HOST", "https://api.sendgrid.com").rstrip("/"),
         "INBOUND_LOCALPART": env.get("INBOUND_LOCALPART", "zaak"),
         "INBOUND_DOMAIN": env.get("INBOUND_DOMAIN", "reply.localhost"),
-        "INBOUND_USERNAME": env.get("INBOUND_USERNAME", ""),
-        "INBOUND_PASSWORD": env.get("INBOUND_PASSWORD", ""),
+        "INBOUND_USERNAME": env.get("INBOUND_USERNAME", "inbound"),
+        # Development has a known password so the webhook can be tried by hand; production keeps it closed until set.
+        "INBOUND_PASSWORD": env.get("INBOUND_PASSWORD", "" if production else "ontwikkeling"),
         "SENDGRID_INBOUND_PUBLIC_KEY": env.get("SENDGRID_INBOUND_PUBLIC_KEY", ""),
         "SENDGRID_EVENT_PUBLIC_KEY": env.get("SENDGRID_EVENT_PUBLIC_KEY", ""),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -67,3 +67,66 @@ class ReplyAdres(Base):
     van_wijkteam: Mapped[bool] = mapped_column(Boolean, default=False)  # issued to the team, not the dienst
     aangemaakt_op: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     zaak: Mapped[Zaak] = relationship()
+
+
+class InkomendStatus(str, enum.Enum):
+    TOEGEPAST = "toegepast"        # applied to its case
+    QUARANTAINE = "quarantaine"    # held for the beheerder: unmatched, a stranger, or not applicable
+    VERWORPEN = "verworpen"        # discarded by the beheerder
+    HANDMATIG = "handmatig"        # applied to a case by the beheerder from quarantine
+
+    @property
+    def label(self) -> str:
+        return {"toegepast": "Toegepast", "quarantaine": "In quarantaine", "verworpen": "Verworpen",
+                "handmatig": "Handmatig toegepast"}[self.value]
+
+
+class InkomendeMail(Base):
+    """A mail that came in: applied once per Message-ID, or held in quarantine with the reason."""
+
+    __tablename__ = "inkomende_mail"
+    __table_args__ = (Index("ix_inkomende_mail_status", "status", "ontvangen_op"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(400), unique=True)
+    ontvangen_op: Mapped[datetime] = mapped_column(UTCDateTime)
+    kanaal: Mapped[str] = mapped_column(String(40))  # sendgrid-raw, sendgrid-parsed, cli
+    afzender: Mapped[str] = mapped_column(String(254), default="")
+    aan: Mapped[str] = mapped_column(Text, default="")
+    onderwerp: Mapped[str] = mapped_column(String(500), default="")
+    tekst: Mapped[str] = mapped_column(Text, default="")          # the new text, quotes and signature stripped
+    volledige_tekst: Mapped[str] = mapped_column(Text, default="")
+    ruw: Mapped[bytes | None] = mapped_column(LargeBinary)
+    zaak_id: Mapped[int | None] = mapped_column(ForeignKey("zaak.id"), index=True)
+    status: Mapped[InkomendStatus] = mapped_column(_enum(InkomendStatus, "inkomendstatus"))
+    reden: Mapped[str] = mapped_column(Text, default="")
+    actie: Mapped[str | None] = mapped_column(String(40))
+    afgehandeld_door: Mapped[str | None] = mapped_column(String(200))
+    afgehandeld_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    zaak: Mapped[Zaak | None] = relationship()
+    bijlagen: Mapped[list["Bijlage"]] = relationship(back_populates="mail", order_by="Bijlage.id")
+
+
+class Bijlage(Base):
+    """An attachment kept with an inbound mail, within the type and size limits."""
+
+    __tablename__ = "bijlage"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inkomende_mail_id: Mapped[int] = mapped_column(ForeignKey("inkomende_mail.id"), index=True)
+    zaak_id: Mapped[int | None] = mapped_column(ForeignKey("zaak.id"), index=True)
+    bestandsnaam: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(120))
+    grootte: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    mail: Mapped[InkomendeMail] = relationship(back_populates="bijlagen")
+
+
+class MailEvent(Base):
+    """A delivery event from the provider, applied once per event id."""
+
+    __tablename__ = "mail_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(200), unique=True)
+    uitgaande_mail_id: Mapped[int | None] = mapped_column(ForeignKey("uitgaande_mail.id"), index=True)
+    soort: Mapped[str] = mapped_column(String(40))
+    op: Mapped[datetime] = mapped_column(UTCDateTime)
+    details: Mapped[str] = mapped_column(Text, default="")

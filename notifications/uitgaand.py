@@ -104,7 +104,8 @@ def _nieuwe_mail(session: Session, zaak: Zaak, soort: str, aan: str, context: di
 
 
 # Which transitions mail whom: to the dienst ("dienst") or to the team ("team").
-NAAR_DIENST = {"versturen": "zaak_nieuw", "beantwoorden": "antwoord", "intrekken": "ingetrokken"}
+NAAR_DIENST = {"versturen": "zaak_nieuw", "herrouteerd": "zaak_nieuw", "beantwoorden": "antwoord",
+               "intrekken": "ingetrokken"}
 NAAR_TEAM = {"vraag": "vraag", "toegekend": "besluit", "afgewezen": "besluit", "anders_opgelost": "besluit",
              "uitgevoerd": "besluit", "regulier": "besluit", "bezwaar": "besluit"}
 
@@ -143,3 +144,17 @@ def na_bericht(session: Session, bericht: Bericht, now: datetime, link_maker: Li
                              link=link_maker(zaak, zaak.ontvanger_email), reply_naar_team=False)]
     return [_nieuwe_mail(session, zaak, "bericht", adres, ctx, now, inst, link=None, reply_naar_team=True)
             for adres in _team_adressen(session, zaak)]
+
+
+def meld_beheerders(session: Session, onderwerp: str, tekst: str, now: datetime, inst: MailInstellingen) -> None:
+    """A plain alert to every active beheerder (delivery problems, quarantine)."""
+    adressen = session.execute(
+        select(Gebruiker.email).where(Gebruiker.rol == Rol.BEHEERDER, Gebruiker.actief.is_(True))
+    ).scalars().all()
+    for adres in adressen:
+        session.add(UitgaandeMail(
+            zaak_id=None, soort="beheer", aan=adres, onderwerp=f"[Knipkaart] {onderwerp}", tekst=tekst,
+            html=_env.from_string("<p style=\"white-space:pre-wrap\">{{ t }}</p>").render(t=tekst),
+            message_id=f"<kk.beheer.{secrets.token_hex(8)}@{inst.message_id_domain}>", aangemaakt_op=now,
+            volgende_poging_op=now))
+    session.flush()

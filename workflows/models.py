@@ -235,7 +235,14 @@ class Contactpersoon(Base):
     functie: Mapped[LadderFunctie] = mapped_column(_enum(LadderFunctie, "ladderfunctie"),
                                                    default=LadderFunctie.CONTACTPERSOON)
     actief: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set when mail to this address bounced hard or was dropped; cleared by the beheerder.
+    onbestelbaar_sinds: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    onbestelbaar_reden: Mapped[str] = mapped_column(Text, default="", server_default="")
     dienst: Mapped[Dienst] = relationship()
+
+    @property
+    def bereikbaar(self) -> bool:
+        return self.actief and self.onbestelbaar_sinds is None
 
 
 class VasteContactpersoon(Base):

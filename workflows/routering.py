@@ -48,6 +48,8 @@ def routeer(session: Session, wijkteam_id: int, dienst_id: int, dag: date) -> Ro
     cp = vast.contactpersoon
     if not cp.actief:
         reden_vast = f"{cp.naam} (vaste contactpersoon) is niet meer actief"
+    elif cp.onbestelbaar_sinds is not None:
+        reden_vast = f"het e-mailadres van {cp.naam} (vaste contactpersoon) is onbestelbaar"
     else:
         afwezig = afwezigheid_op(session, cp.id, dag)
         if afwezig is None:
@@ -57,9 +59,9 @@ def routeer(session: Session, wijkteam_id: int, dienst_id: int, dag: date) -> Ro
     vervanger = vast.vervanger
     if vervanger is None:
         return Routering(None, dienst.mailbox, f"{reden_vast} en heeft geen vervanger; naar {mailbox}.")
-    if not vervanger.actief:
+    if not vervanger.bereikbaar:
         return Routering(None, dienst.mailbox,
-                         f"{reden_vast}; vervanger {vervanger.naam} is niet actief; naar {mailbox}.")
+                         f"{reden_vast}; vervanger {vervanger.naam} is niet actief of onbestelbaar; naar {mailbox}.")
     afwezig_v = afwezigheid_op(session, vervanger.id, dag)
     if afwezig_v is not None:
         return Routering(None, dienst.mailbox,

@@ -345,6 +345,19 @@ def _versturen(session: Session, actor: Actor, zaak: Zaak, now: datetime, kal: W
     _gebeurtenis(session, zaak, Actor.systeem(), "gerouteerd", None, None, route.reden, now)
 
 
+def herrouteer(session: Session, zaak: Zaak, now: datetime, aanleiding: str) -> Gebeurtenis | None:
+    """Route an open case again (its recipient became unreachable); None when nothing changes."""
+    if zaak.status not in LOPEND:
+        return None
+    route = routeer(session, zaak.wijkteam_id, zaak.dienst_id, amsterdam(now).date())
+    if route.email == zaak.ontvanger_email:
+        return None
+    zaak.ontvanger_id = route.contactpersoon.id if route.contactpersoon else None
+    zaak.ontvanger_email = route.email
+    zaak.routering_reden = route.reden
+    return _gebeurtenis(session, zaak, Actor.systeem(), "herrouteerd", None, None, f"{aanleiding} {route.reden}", now)
+
+
 def _pauze_beeindigen(zaak: Zaak, now: datetime, kal: Werkdagkalender) -> None:
     if zaak.pauze_sinds is not None and zaak.oplos_deadline is not None:
         zaak.oplos_deadline = pauzeer_oplostermijn(kal, zaak.oplos_deadline, zaak.pauze_sinds, now)
@@ -430,6 +443,6 @@ def is_open(zaak: Zaak) -> bool:
 
 __all__ = [
     "Actor", "Overgang", "OVERGANGEN", "ZaakInvoer", "mogelijke_acties", "mag_zien", "nieuwe_zaak",
-    "concept_bijwerken", "uitvoeren", "eerstvolgende_deadline", "bericht_plaatsen", "termijnen", "kalender", "termijnstanden", "is_open",
+    "concept_bijwerken", "uitvoeren", "eerstvolgende_deadline", "herrouteer", "bericht_plaatsen", "termijnen", "kalender", "termijnstanden", "is_open",
     "Termijnstand", "LOPEND", "OPEN_BIJ_DIENST", "EINDSTATUSSEN", "controleer_tekst",
 ]
