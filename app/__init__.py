@@ -25,6 +25,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+
+    from . import scheduler
+
+    scheduler.init_app(app)
+    scheduler.start_in_ontwikkelserver(app)
     return app
 
 

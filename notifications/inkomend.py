@@ -347,3 +347,33 @@ def toepassen(session: Session, rij: InkomendeMail, zaak: Zaak, actor: zaken.Act
     rij.status = status
     rij.actie = actie or "bericht"
     rij.reden = ""
+
+
+def handmatig_toepassen(session: Session, rij: InkomendeMail, zaak: Zaak, beheerder: str, now: datetime,
+                        link_maker: LinkMaker, inst: MailInstellingen) -> None:
+    """The beheerder applies a quarantined mail to a case; the sender is recorded, with who approved it."""
+    if rij.status != InkomendStatus.QUARANTAINE:
+        raise DomeinFout("Deze mail is al afgehandeld.")
+    if not rij.tekst:
+        raise DomeinFout("Deze mail bevat geen nieuwe tekst om toe te passen.")
+    lid = session.execute(select(Gebruiker).where(func.lower(Gebruiker.email) == rij.afzender,
+                                                  Gebruiker.wijkteam_id == zaak.wijkteam_id)).scalar_one_or_none()
+    if lid is not None:
+        actor = zaken.Actor.gebruiker(lid)
+    else:
+        actor = zaken.Actor.dienst(f"{rij.afzender or 'onbekende afzender'} ({zaak.dienst.naam}, "
+                                   f"toegelaten door {beheerder})")
+    toepassen(session, rij, zaak, actor, now, link_maker, inst, status=InkomendStatus.HANDMATIG)
+    rij.zaak_id = zaak.id
+    rij.afgehandeld_door = beheerder
+    rij.afgehandeld_op = now
+
+
+def verwerpen(rij: InkomendeMail, beheerder: str, reden: str, now: datetime) -> None:
+    """Discard a quarantined mail, keeping it and the reason."""
+    if rij.status != InkomendStatus.QUARANTAINE:
+        raise DomeinFout("Deze mail is al afgehandeld.")
+    rij.status = InkomendStatus.VERWORPEN
+    rij.reden = f"{rij.reden} — verworpen: {reden}".strip(" —")
+    rij.afgehandeld_door = beheerder
+    rij.afgehandeld_op = now

@@ -7,6 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from sqlalchemy import select
 
+from notifications.models import UitgaandeMail
 from workflows import knipkaart, zaken
 from workflows.fouten import DomeinFout, GeenToegang, KnipkaartVol, OngeldigeInvoer
 from workflows.models import (
@@ -200,9 +201,12 @@ def _zaakpagina(zaak_: Zaak, actie_form=None, bericht_form=None, status: int = 2
     actie_form.formulier_sleutel.data = idempotentie.nieuwe_sleutel()
     bericht_form.formulier_sleutel.data = idempotentie.nieuwe_sleutel()
     link = link_url(zaak_, zaak_.ontvanger_email) if zaak_.ontvanger_email and zaak_.status in zaken.LOPEND else None
+    mails = db.session.execute(
+        select(UitgaandeMail).where(UitgaandeMail.zaak_id == zaak_.id).order_by(UitgaandeMail.id)
+    ).scalars().all()
     return render_template("wijkteam/zaak.html", zaak=zaak_, acties=acties, actie_form=actie_form,
                            bericht_form=bericht_form, termijnen=zaken.termijnstanden(zaak_), now=_nu(),
-                           link=link), status
+                           link=link, mails=mails), status
 
 
 @bp.route("/zaken/<int:zaak_id>/actie", methods=["POST"])

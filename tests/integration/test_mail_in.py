@@ -287,3 +287,55 @@ def test_delivered_updates_the_mail_status(client, db_session, verstuurde_knip):
 def test_the_event_webhook_refuses_unauthenticated_posts(client, wereld):
     assert client.post("/mail/events/sendgrid", json=[]).status_code == 401
     assert client.post("/mail/events/sendgrid", data="geen json", headers=AUTH).status_code == 400
+
+
+def test_the_beheerder_sees_why_a_mail_was_held_and_applies_it_to_the_case(client, inlog, db_session,
+                                                                           verstuurde_knip):
+    zaak, origineel = verstuurde_knip
+    post_raw(client, antwoord(origineel, "ONTVANGEN\nIk neem het over van Sanne.", van="collega@elders.test"))
+    mail = db_session.execute(select(InkomendeMail)).scalar_one()
+    inlog.als("beheer@test.local")
+    lijst = client.get("/beheer/quarantaine").get_data(as_text=True)
+    assert "collega@elders.test" in lijst and "mag niet antwoorden" in lijst
+    assert client.post(f"/beheer/quarantaine/{mail.id}/toepassen", data={"zaaknummer": "KN-1999-9999"}).status_code == 422
+    r = client.post(f"/beheer/quarantaine/{mail.id}/toepassen", data={"zaaknummer": zaak.nummer.lower()})
+    assert r.status_code == 302
+    db_session.expire_all()
+    zaak = db_session.get(Zaak, zaak.id)
+    assert zaak.status == Status.ONTVANGEN
+    assert "toegelaten door Bea Beheer" in zaak.gebeurtenissen[-1].actor_label
+    assert db_session.get(InkomendeMail, mail.id).status == InkomendStatus.HANDMATIG
+    assert client.post(f"/beheer/quarantaine/{mail.id}/toepassen", data={"zaaknummer": zaak.nummer}).status_code == 422
+
+
+def test_the_beheerder_discards_a_held_mail_with_a_reason(client, inlog, db_session, verstuurde_knip):
+    zaak, origineel = verstuurde_knip
+    post_raw(client, antwoord(origineel, "spam", van="spam@elders.test"))
+    mail = db_session.execute(select(InkomendeMail)).scalar_one()
+    inlog.als("beheer@test.local")
+    assert client.post(f"/beheer/quarantaine/{mail.id}/verwerpen", data={"reden": ""}).status_code == 422
+    assert client.post(f"/beheer/quarantaine/{mail.id}/verwerpen", data={"reden": "Reclame"}).status_code == 302
+    db_session.expire_all()
+    assert db_session.get(InkomendeMail, mail.id).status == InkomendStatus.VERWORPEN
+    assert "Reclame" in client.get("/beheer/quarantaine?status=verworpen").get_data(as_text=True)
+
+
+def test_the_mail_overview_shows_failures_and_undeliverable_addresses(client, inlog, db_session, verstuurde_knip,
+                                                                      wereld):
+    mail = db_session.execute(select(UitgaandeMail)).scalars().first()
+    client.post("/mail/events/sendgrid", headers=AUTH, json=[{"event": "dropped", "sg_event_id": "ev-9",
+                                                              "mail_id": str(mail.id), "reason": "Bounced Address"}])
+    inlog.als("beheer@test.local")
+    html = client.get("/beheer/mail").get_data(as_text=True)
+    assert "Bounced Address" in html and "wi@test.local" in html
+    r = client.post(f"/beheer/contactpersonen/{wereld.cp_wi.id}/bestelbaar")
+    assert r.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(Contactpersoon, wereld.cp_wi.id).onbestelbaar_sinds is None
+
+
+def test_only_the_beheerder_sees_quarantined_mail(client, inlog, wereld):
+    for email_ in ("manager@test.local", "medewerker@test.local", "mt@test.local"):
+        inlog.als(email_)
+        assert client.get("/beheer/quarantaine").status_code == 403
+        assert client.get("/beheer/mail").status_code == 403
