@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from workflows.models import Zaak
@@ -40,7 +40,8 @@ def maak_token(zaak: Zaak, email: str) -> str:
 
 def link_url(zaak: Zaak, email: str) -> str:
     """The absolute URL a contactpersoon uses, built on BASE_URL (mail leaves the request context)."""
-    pad = url_for("dienst.zaak", token=maak_token(zaak, email))
+    # Built from the URL map, not url_for: jobs and CLI commands have no request to borrow a host from.
+    pad = current_app.url_map.bind("localhost").build("dienst.zaak", {"token": maak_token(zaak, email)})
     return current_app.config["BASE_URL"] + pad
 
 

@@ -35,10 +35,10 @@ def meld_bericht(bericht: Bericht, now: datetime) -> None:
     uitgaand.na_bericht(db.session, bericht, now, link_url, instellingen())
 
 
-def verstuur_nu(max_aantal: int = 100):
-    """Run the dispatcher once with the configured backend."""
-    return verstuur_wachtrij(db.session, uit_config(current_app.config), lambda: datetime.now(timezone.utc),
-                             max_aantal=max_aantal)
+def verstuur_nu(max_aantal: int = 100, klok=None):
+    """Run the dispatcher once with the configured backend (`klok` only for `scheduler tick`)."""
+    return verstuur_wachtrij(db.session, uit_config(current_app.config),
+                             klok or (lambda: datetime.now(timezone.utc)), max_aantal=max_aantal)
 
 
 @mail_cli.command("verstuur")

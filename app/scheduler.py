@@ -11,10 +11,15 @@ import logging
 import os
 import threading
 
+from datetime import datetime, timezone
+
 import click
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
-from flask import Flask
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+
+from workflows.kalender import TZ
 
 log = logging.getLogger(__name__)
 _gestart = threading.Lock()
@@ -34,9 +39,24 @@ def _verstuur_job(app: Flask) -> None:
             db.session.remove()
 
 
+def _sweep_job(app: Flask) -> None:
+    from .bewaking import sweep
+    from .extensions import db
+
+    with app.app_context():
+        try:
+            rapport = sweep(datetime.now(timezone.utc))
+            if rapport.stappen:
+                log.info("deadline-sweep: %s", ", ".join(rapport.stappen))
+        finally:
+            db.session.remove()
+
+
 def _jobs(scheduler, app: Flask) -> None:
     scheduler.add_job(_verstuur_job, "interval", seconds=app.config.get("OUTBOX_INTERVAL_SECONDEN", 5), args=[app],
                       id="outbox", max_instances=1, coalesce=True, replace_existing=True)
+    scheduler.add_job(_sweep_job, "interval", minutes=1, args=[app], id="deadlines", max_instances=1,
+                      coalesce=True, replace_existing=True)
 
 
 def start_in_ontwikkelserver(app: Flask) -> None:
@@ -58,14 +78,45 @@ def start_in_ontwikkelserver(app: Flask) -> None:
         log.info("scheduler gestart in de ontwikkelserver")
 
 
+@click.group("scheduler", cls=AppGroup, invoke_without_command=True)
+@click.pass_context
+@with_appcontext
+def scheduler_cli(ctx) -> None:
+    """Draai de scheduler als eigen proces (productie), of één tik (ontwikkeling)."""
+    if ctx.invoked_subcommand is None:
+        _draai_blokkerend(current_app._get_current_object())
+
+
+@scheduler_cli.command("tick")
+@click.option("--at", "moment", required=True, help='Het moment, Europe/Amsterdam: "YYYY-MM-DD HH:MM".')
+def tick_cmd(moment: str) -> None:
+    """Eén sweep en één verzendronde alsof het nu MOMENT is (alleen in ontwikkeling)."""
+    from .bewaking import sweep
+    from .mail import verstuur_nu
+
+    if current_app.config["ENV_PRODUCTION"]:
+        raise click.ClickException("scheduler tick verschuift de tijd en werkt alleen in ontwikkeling.")
+    try:
+        now = datetime.strptime(moment, "%Y-%m-%d %H:%M").replace(tzinfo=TZ)
+    except ValueError:
+        raise click.BadParameter('Gebruik "YYYY-MM-DD HH:MM", bijvoorbeeld "2026-12-01 09:00".', param_hint="--at")
+    rapport = sweep(now)
+    for stap in rapport.stappen:
+        click.echo(f"  {stap}")
+    verzonden = verstuur_nu(klok=lambda: now)
+    click.echo(f"Sweep op {moment}: {len(rapport.stappen)} stappen in {rapport.zaken} zaken; "
+               f"{len(verzonden.verzonden)} mails verzonden.")
+
+
 def init_app(app: Flask) -> None:
-    @app.cli.command("scheduler")
-    def scheduler_cmd() -> None:
-        """Draai de scheduler als eigen proces (productie)."""
-        scheduler = BlockingScheduler(timezone="Europe/Amsterdam")
-        _jobs(scheduler, app)
-        click.echo("Scheduler draait; stop met Ctrl-C.")
-        try:
-            scheduler.start()
-        except (KeyboardInterrupt, SystemExit):
-            pass
+    app.cli.add_command(scheduler_cli)
+
+
+def _draai_blokkerend(app: Flask) -> None:
+    scheduler = BlockingScheduler(timezone="Europe/Amsterdam")
+    _jobs(scheduler, app)
+    click.echo("Scheduler draait (outbox elke paar seconden, deadlines elke minuut); stop met Ctrl-C.")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass

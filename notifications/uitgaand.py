@@ -84,7 +84,8 @@ def _dienst_manager(session: Session, zaak: Zaak) -> str | None:
 
 
 def _nieuwe_mail(session: Session, zaak: Zaak, soort: str, aan: str, context: dict, now: datetime,
-                 inst: MailInstellingen, *, link: str | None, reply_naar_team: bool) -> UitgaandeMail:
+                 inst: MailInstellingen, *, link: str | None, reply_naar_team: bool,
+                 niet_voor: datetime | None = None) -> UitgaandeMail:
     reply_to = reply_adres(session, zaak, aan, inst, van_wijkteam=reply_naar_team)
     eerste = _eerste_message_id(session, zaak)
     message_id = f"<kk.{zaak.id}.{secrets.token_hex(8)}@{inst.message_id_domain}>"
@@ -95,7 +96,7 @@ def _nieuwe_mail(session: Session, zaak: Zaak, soort: str, aan: str, context: di
         tekst=_env.get_template(f"{soort}.txt").render(ctx),
         html=_env.get_template(f"{soort}.html").render(ctx),
         message_id=message_id, in_reply_to=eerste, references=eerste, reply_to=reply_to,
-        aangemaakt_op=now, volgende_poging_op=now,
+        aangemaakt_op=now, volgende_poging_op=niet_voor or now,
         contactpersoon_id=zaak.ontvanger_id if aan == zaak.ontvanger_email else None,
     )
     session.add(mail)
@@ -104,18 +105,35 @@ def _nieuwe_mail(session: Session, zaak: Zaak, soort: str, aan: str, context: di
 
 
 # Which transitions mail whom: to the dienst ("dienst") or to the team ("team").
-NAAR_DIENST = {"versturen": "zaak_nieuw", "herrouteerd": "zaak_nieuw", "beantwoorden": "antwoord",
-               "intrekken": "ingetrokken"}
+NAAR_DIENST = {"versturen": "zaak_nieuw", "herrouteerd": "zaak_nieuw", "doorsturen_lmw": "zaak_nieuw",
+               "beantwoorden": "antwoord", "intrekken": "ingetrokken"}
+# Deadline steps: to the address the step concerned (Gebeurtenis.betreft), and the team where it matters.
+TERMIJNMAILS = {"herinnering": ("herinnering", False), "termijn_verlopen": ("verlopen", True),
+                "opgeschaald": ("opgeschaald", False), "ladder_uitgeput": ("uitgeput", True)}
 NAAR_TEAM = {"vraag": "vraag", "toegekend": "besluit", "afgewezen": "besluit", "anders_opgelost": "besluit",
              "uitgevoerd": "besluit", "regulier": "besluit", "bezwaar": "besluit"}
 
 
 def na_gebeurtenis(session: Session, gebeurtenis: Gebeurtenis, now: datetime, link_maker: LinkMaker,
-                   inst: MailInstellingen) -> list[UitgaandeMail]:
-    """Queue the mails a transition causes; the caller commits them with the change."""
+                   inst: MailInstellingen, *, niet_voor: datetime | None = None) -> list[UitgaandeMail]:
+    """Queue the mails a transition or deadline step causes; the caller commits them with the change.
+
+    `niet_voor` holds deadline mail back until office hours.
+    """
     zaak = gebeurtenis.zaak
     mails: list[UitgaandeMail] = []
-    ctx = {"gebeurtenis": gebeurtenis}
+    ctx = {"gebeurtenis": gebeurtenis, "geschiedenis": zaak.gebeurtenissen}
+    if gebeurtenis.actie in TERMIJNMAILS:
+        soort, ook_team = TERMIJNMAILS[gebeurtenis.actie]
+        if gebeurtenis.betreft:
+            mails.append(_nieuwe_mail(session, zaak, soort, gebeurtenis.betreft, ctx, now, inst,
+                                      link=link_maker(zaak, gebeurtenis.betreft), reply_naar_team=False,
+                                      niet_voor=niet_voor))
+        if ook_team:
+            for adres in _team_adressen(session, zaak):
+                mails.append(_nieuwe_mail(session, zaak, f"team_{soort}", adres, ctx, now, inst, link=None,
+                                          reply_naar_team=True, niet_voor=niet_voor))
+        return mails
     if gebeurtenis.actie in NAAR_DIENST and zaak.ontvanger_email:
         soort = NAAR_DIENST[gebeurtenis.actie]
         mails.append(_nieuwe_mail(session, zaak, soort, zaak.ontvanger_email, ctx, now, inst,

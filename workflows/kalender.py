@@ -127,6 +127,14 @@ class Werkdagkalender:
         dag = self.plus_werkdagen(amsterdam(deadline).date(), werkdagen)
         return datetime.combine(dag, EINDE_WERKDAG, tzinfo=TZ)
 
+    def kantoormoment(self, moment: datetime) -> datetime:
+        """`moment` itself when it lies in office hours (08:30-17:00 on a werkdag), else the next 08:30."""
+        m = amsterdam(moment)
+        if self.is_werkdag(m.date()) and BEGIN_WERKDAG <= m.time() <= EINDE_WERKDAG:
+            return moment
+        dag = m.date() if self.is_werkdag(m.date()) and m.time() < BEGIN_WERKDAG else self.volgende_werkdag(m.date())
+        return datetime.combine(dag, BEGIN_WERKDAG, tzinfo=TZ)
+
     def werkdagen_tussen(self, van: datetime, tot: datetime) -> float:
         """Elapsed working time between two moments, in werkdagen.
 

@@ -437,6 +437,9 @@ class Zaak(Base):
     ontvanger_email: Mapped[str | None] = mapped_column(String(254))
     routering_reden: Mapped[str] = mapped_column(Text, default="")
     trede: Mapped[int] = mapped_column(Integer, default=0)
+    trede_sinds: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when the current rung's term began
+    # The earliest deadline step still to take; the sweep reads only rows with this in the past.
+    volgende_stap_op: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     link_versie: Mapped[int] = mapped_column(Integer, default=1)
 
     wijkteam: Mapped[Wijkteam] = relationship()
@@ -473,6 +476,7 @@ class Gebeurtenis(Base):
     actor_contactpersoon_id: Mapped[int | None] = mapped_column(ForeignKey("contactpersoon.id"))
     actor_label: Mapped[str] = mapped_column(String(200))
     toelichting: Mapped[str] = mapped_column(Text, default="")
+    betreft: Mapped[str | None] = mapped_column(String(254))  # the address a deadline step concerned
     zaak: Mapped[Zaak] = relationship(back_populates="gebeurtenissen")
 
 
@@ -488,6 +492,20 @@ class Bericht(Base):
     kanaal: Mapped[str] = mapped_column(String(20), default="web")
     tekst: Mapped[str] = mapped_column(Text)
     zaak: Mapped[Zaak] = relationship(back_populates="berichten")
+
+
+class Termijnstap(Base):
+    """A reminder or a climb taken for a case: recorded once, by its unique key."""
+
+    __tablename__ = "termijnstap"
+    __table_args__ = (UniqueConstraint("zaak_id", "klok", "trede", "soort", name="uq_termijnstap_sleutel"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    zaak_id: Mapped[int] = mapped_column(ForeignKey("zaak.id"), index=True)
+    klok: Mapped[str] = mapped_column(String(10))     # reactie / oplos
+    trede: Mapped[int] = mapped_column(Integer)
+    soort: Mapped[str] = mapped_column(String(20))    # herinnering / verlopen
+    gepland_op: Mapped[datetime] = mapped_column(UTCDateTime)
+    uitgevoerd_op: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Zaaknummer(Base):

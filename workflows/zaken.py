@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import knipkaart
+from . import bewaking, knipkaart
 from .db import insert_if_absent
 from .fouten import DienstAccepteertGeenKnippen, GeenToegang, OngeldigeInvoer, OngeldigeOvergang
 from .kalender import Werkdagkalender, amsterdam, pauzeer_oplostermijn
@@ -123,6 +123,9 @@ OVERGANGEN: dict[str, Overgang] = {o.actie: o for o in [
              toelichting_verplicht=True),
     *[_besluit(u, ZaakSoort.ESCALATIE, OPEN_BIJ_DIENST) for u in UITKOMSTEN_ESCALATIE],
     *[_besluit(u, ZaakSoort.KNIP, OPEN_BIJ_DIENST - {Status.HEROPEND}) for u in UITKOMSTEN_KNIP],
+    Overgang("doorsturen_lmw", "Doorsturen naar het Landelijk Maatwerkloket",
+             frozenset({Status.VERSTUURD, Status.ONTVANGEN, Status.IN_BEHANDELING, Status.HEROPEND}),
+             Status.VERSTUURD, MANAGER, soorten=frozenset({ZaakSoort.ESCALATIE}), toelichting_verplicht=True),
     Overgang("sluiten", "Sluiten", frozenset({Status.OPGELOST}), Status.GESLOTEN, MANAGER),
     Overgang("heropenen", "Heropenen", frozenset({Status.OPGELOST, Status.GESLOTEN}), Status.HEROPEND, MANAGER,
              soorten=frozenset({ZaakSoort.ESCALATIE}), toelichting_verplicht=True),
@@ -316,6 +319,8 @@ def uitvoeren(session: Session, actor: Actor, zaak: Zaak, actie: str, now: datet
     elif actie == "sluiten":
         zaak.gesloten_op = now
         zaak.structureel = structureel
+    elif actie == "doorsturen_lmw":
+        _doorsturen_lmw(session, zaak, now, kal)
     elif actie == "heropenen":
         reactie, oplos = termijnen(session, zaak)
         zaak.uitkomst = None
@@ -323,7 +328,9 @@ def uitvoeren(session: Session, actor: Actor, zaak: Zaak, actie: str, now: datet
         zaak.gesloten_op = None
         zaak.oplos_deadline = kal.termijn_einde(now, oplos)
     zaak.status = o.naar
-    return _gebeurtenis(session, zaak, actor, actie, van, o.naar, toelichting, now)
+    g = _gebeurtenis(session, zaak, actor, actie, van, o.naar, toelichting, now)
+    bewaking.herbereken(session, zaak, kal)
+    return g
 
 
 def _versturen(session: Session, actor: Actor, zaak: Zaak, now: datetime, kal: Werkdagkalender,
@@ -335,6 +342,8 @@ def _versturen(session: Session, actor: Actor, zaak: Zaak, now: datetime, kal: W
         knipkaart.knip_inzetten(session, zaak, actor.label, now, standaard_quotum=standaard_quotum)
     zaak.nummer = _nummer(session, zaak, now)
     zaak.verstuurd_op = now
+    zaak.trede = 0
+    zaak.trede_sinds = now
     reactie, oplos = termijnen(session, zaak)
     zaak.reactie_deadline = kal.termijn_einde(now, reactie)
     zaak.oplos_deadline = kal.termijn_einde(now, oplos)
@@ -343,6 +352,32 @@ def _versturen(session: Session, actor: Actor, zaak: Zaak, now: datetime, kal: W
     zaak.ontvanger_email = route.email
     zaak.routering_reden = route.reden
     _gebeurtenis(session, zaak, Actor.systeem(), "gerouteerd", None, None, route.reden, now)
+
+
+def _doorsturen_lmw(session: Session, zaak: Zaak, now: datetime, kal: Werkdagkalender) -> None:
+    """Forward a bovenlokaal case whose local ladder is exhausted to the Landelijk Maatwerkloket."""
+    from .bewaking import is_uitgeput
+
+    if not zaak.bovenlokaal:
+        raise OngeldigeOvergang("Alleen een bovenlokale zaak gaat naar het Landelijk Maatwerkloket.")
+    if not is_uitgeput(session, zaak):
+        raise OngeldigeOvergang("Het Landelijk Maatwerkloket neemt een zaak pas als de lokale ladder is uitgeput.")
+    lmw = session.execute(select(Dienst).where(Dienst.landelijk.is_(True), Dienst.actief.is_(True))).scalars().first()
+    if lmw is None:
+        raise OngeldigeOvergang("Er is geen Landelijk Maatwerkloket ingesteld (een dienst met 'landelijk').")
+    vorige = zaak.dienst.naam
+    zaak.dienst_id = lmw.id
+    zaak.dienst = lmw
+    zaak.trede = 0
+    zaak.trede_sinds = now
+    zaak.ontvangen_op = None
+    reactie, oplos = termijnen(session, zaak)
+    zaak.reactie_deadline = kal.termijn_einde(now, reactie)
+    zaak.oplos_deadline = kal.termijn_einde(now, oplos)
+    route = routeer(session, zaak.wijkteam_id, lmw.id, amsterdam(now).date())
+    zaak.ontvanger_id = route.contactpersoon.id if route.contactpersoon else None
+    zaak.ontvanger_email = route.email
+    zaak.routering_reden = f"Doorgestuurd van {vorige} naar {lmw.naam} nadat de lokale ladder was uitgeput. {route.reden}"
 
 
 def herrouteer(session: Session, zaak: Zaak, now: datetime, aanleiding: str) -> Gebeurtenis | None:
@@ -389,11 +424,11 @@ def _bericht(session: Session, zaak: Zaak, actor: Actor, tekst: str, now: dateti
 
 
 def _gebeurtenis(session: Session, zaak: Zaak, actor: Actor, actie: str, van: Status | None, naar: Status | None,
-                 toelichting: str, now: datetime) -> Gebeurtenis:
+                 toelichting: str, now: datetime, betreft: str | None = None) -> Gebeurtenis:
     g = Gebeurtenis(zaak_id=zaak.id, op=now, actie=actie, van_status=van, naar_status=naar,
                     actor_soort=actor.soort, actor_gebruiker_id=actor.gebruiker_id,
                     actor_contactpersoon_id=actor.contactpersoon_id, actor_label=actor.label,
-                    toelichting=toelichting)
+                    toelichting=toelichting, betreft=betreft)
     session.add(g)
     session.flush()
     return g

@@ -1,0 +1,68 @@
+"""The deadline sweep as a job: leader election, one transaction per case, mail in office hours."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import text
+
+from notifications.uitgaand import na_gebeurtenis
+from workflows import bewaking
+from workflows.zaken import kalender
+
+from .extensions import db
+from .links import link_url
+from .mail import instellingen
+
+log = logging.getLogger(__name__)
+
+# Any constant will do, as long as nothing else in the database uses it.
+ADVISORY_LOCK = 0x4B4E4950  # "KNIP"
+
+
+@dataclass
+class Sweeprapport:
+    leider: bool = True
+    zaken: int = 0
+    stappen: list[str] = field(default_factory=list)
+
+
+def sweep(now: datetime, *, limiet: int = 500) -> Sweeprapport:
+    """Take every deadline step due at `now`, once. On PostgreSQL only the advisory-lock holder sweeps."""
+    engine = db.engine
+    lock_conn = None
+    if engine.dialect.name == "postgresql":
+        lock_conn = engine.connect()
+        if not lock_conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_LOCK}).scalar():
+            lock_conn.close()
+            return Sweeprapport(leider=False)
+    try:
+        return _sweep(now, limiet)
+    finally:
+        if lock_conn is not None:
+            lock_conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_LOCK})
+            lock_conn.close()
+
+
+def _sweep(now: datetime, limiet: int) -> Sweeprapport:
+    rapport = Sweeprapport()
+    session = db.session
+    kal = kalender(session)
+    niet_voor = kal.kantoormoment(now)
+    inst = instellingen()
+    ids = bewaking.zaken_met_stap(session, now, limiet)
+    session.commit()
+    for zaak_id in ids:
+        try:
+            gebeurd = bewaking.bewaak_zaak(session, zaak_id, now, kal)
+            for g in gebeurd:
+                na_gebeurtenis(session, g, now, link_url, inst, niet_voor=niet_voor)
+            session.commit()
+        except Exception:
+            session.rollback()
+            log.exception("deadline-stap voor zaak %s mislukt; volgende sweep probeert opnieuw", zaak_id)
+            continue
+        rapport.zaken += 1
+        rapport.stappen += [f"{g.zaak.nummer}: {g.actie}" for g in gebeurd]
+    return rapport
