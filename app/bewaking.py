@@ -28,7 +28,7 @@ class Sweeprapport:
     stappen: list[str] = field(default_factory=list)
 
 
-def sweep(now: datetime, *, limiet: int = 500) -> Sweeprapport:
+def sweep(now: datetime, *, limiet: int = 500, na_zaak=None) -> Sweeprapport:
     """Take every deadline step due at `now`, once. On PostgreSQL only the advisory-lock holder sweeps."""
     engine = db.engine
     lock_conn = None
@@ -38,14 +38,14 @@ def sweep(now: datetime, *, limiet: int = 500) -> Sweeprapport:
             lock_conn.close()
             return Sweeprapport(leider=False)
     try:
-        return _sweep(now, limiet)
+        return _sweep(now, limiet, na_zaak)
     finally:
         if lock_conn is not None:
             lock_conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_LOCK})
             lock_conn.close()
 
 
-def _sweep(now: datetime, limiet: int) -> Sweeprapport:
+def _sweep(now: datetime, limiet: int, na_zaak) -> Sweeprapport:
     rapport = Sweeprapport()
     session = db.session
     kal = kalender(session)
@@ -65,4 +65,6 @@ def _sweep(now: datetime, limiet: int) -> Sweeprapport:
             continue
         rapport.zaken += 1
         rapport.stappen += [f"{g.zaak.nummer}: {g.actie}" for g in gebeurd]
+        if na_zaak is not None:
+            na_zaak(zaak_id)
     return rapport
