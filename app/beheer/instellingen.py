@@ -1,1 +1,252 @@
-"""Placeholder; being written."""
+"""The beheerder's settings: quotas, closing days, the cause taxonomy, users."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import BooleanField, DateField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from workflows import knipkaart
+from workflows.fouten import OngeldigeInvoer
+from workflows.kalender import Werkdagkalender, amsterdam, atw_dagen
+from workflows.models import Gebruiker, Oorzaak, Rol, Sluitingsdag, Wijkteam, Zaak
+
+from ..auth.guards import rol_vereist
+from ..auth.models import hash_wachtwoord
+from ..extensions import db
+from ..validators import emailadres, geen_bsn
+from . import bp
+
+BEHEER = Rol.BEHEERDER
+TEAMROLLEN = (Rol.WIJKTEAMMANAGER, Rol.MEDEWERKER)
+
+
+def _jaar_nu() -> int:
+    return amsterdam(datetime.now(timezone.utc)).year
+
+
+# ---------------------------------------------------------------- forms
+
+
+class QuotumFormulier(FlaskForm):
+    wijkteam_id = IntegerField(validators=[InputRequired()])
+    quotum = IntegerField("Quotum", validators=[InputRequired("Vul een aantal in."),
+                                                NumberRange(0, 1000, "Kies 0 tot en met 1000.")])
+
+
+class SluitingsdagFormulier(FlaskForm):
+    datum = DateField("Datum", validators=[InputRequired("Vul een datum in.")])
+    omschrijving = StringField("Omschrijving", validators=[DataRequired("Zeg waarom de gemeente dicht is."),
+                                                           Length(max=200), geen_bsn])
+
+
+class OorzaakFormulier(FlaskForm):
+    naam = StringField("Naam", validators=[DataRequired("Vul de naam in."), Length(max=200), geen_bsn])
+    voorbeeld = StringField("Voorbeeld", validators=[Optional(), Length(max=400), geen_bsn])
+    volgorde = IntegerField("Volgorde in de keuzelijst", default=0,
+                            validators=[InputRequired("Vul een getal in."), NumberRange(0, 999, "Kies 0 tot en met 999.")])
+    vrije_tekst = BooleanField("Vraagt om een toelichting (zoals 'Anders')")
+    actief = BooleanField("Actief (kiesbaar bij nieuwe zaken)", default=True)
+
+
+class GebruikerFormulier(FlaskForm):
+    naam = StringField("Naam", validators=[DataRequired("Vul de naam in."), Length(max=120), geen_bsn])
+    email = StringField("E-mailadres", validators=[DataRequired("Vul het e-mailadres in."), Length(max=254),
+                                                   emailadres])
+    rol = SelectField("Rol", choices=[(r.value, r.label) for r in Rol])
+    wijkteam_id = SelectField("Wijkteam", coerce=int)
+    actief = BooleanField("Actief", default=True)
+    wachtwoord = PasswordField("Wachtwoord", validators=[Optional(), Length(min=12, max=200,
+                                                         message="Een wachtwoord is 12 tot 200 tekens.")],
+                               render_kw={"autocomplete": "new-password"})
+
+
+# ---------------------------------------------------------------- quota
+
+
+@bp.route("/quota", methods=["GET", "POST"])
+@rol_vereist(BEHEER)
+def quota():
+    try:
+        jaar = int(request.values.get("jaar", _jaar_nu()))
+    except ValueError:
+        abort(400, "Het jaar moet een getal zijn.")
+    if not 2000 <= jaar <= 2100:
+        abort(400, "Kies een jaar tussen 2000 en 2100.")
+    standaard = current_app.config["STANDAARD_QUOTUM"]
+    fout: tuple[int, str] | None = None
+    status = 200
+    if request.method == "POST":
+        form = QuotumFormulier()
+        if form.validate():
+            try:
+                knipkaart.quotum_instellen(db.session, form.wijkteam_id.data, jaar, form.quotum.data,
+                                           standaard_quotum=standaard)
+            except OngeldigeInvoer as e:
+                db.session.rollback()
+                fout, status = (form.wijkteam_id.data, e.melding), 422
+            else:
+                db.session.commit()
+                flash(f"Quotum {jaar} opgeslagen.", "ok")
+                return redirect(url_for(".quota", jaar=jaar))
+        else:
+            fout, status = (form.wijkteam_id.data or 0, " ".join(e for v in form.errors.values() for e in v)), 422
+    teams = db.session.execute(select(Wijkteam).order_by(Wijkteam.naam)).scalars().all()
+    rijen = []
+    for team in teams:
+        kaart = knipkaart.kaart(db.session, team.id, jaar, standaard_quotum=standaard)
+        rijen.append((team, knipkaart.stand(db.session, kaart)))
+    db.session.commit()  # cards made on first sight
+    return render_template("beheer/instellingen/quota.html", jaar=jaar, rijen=rijen, fout=fout,
+                           jaren=[_jaar_nu() - 1, _jaar_nu(), _jaar_nu() + 1]), status
+
+
+# ---------------------------------------------------------------- closing days
+
+
+@bp.route("/sluitingsdagen", methods=["GET", "POST"])
+@rol_vereist(BEHEER)
+def sluitingsdagen():
+    form = SluitingsdagFormulier()
+    if form.validate_on_submit():
+        reden = Werkdagkalender().vrije_dag_reden(form.datum.data)
+        if reden:
+            form.datum.errors = [f"Dit is al een vrije dag: {reden}."]
+        elif db.session.execute(select(Sluitingsdag).where(Sluitingsdag.datum == form.datum.data)).first():
+            form.datum.errors = ["Deze dag staat al als sluitingsdag."]
+        else:
+            db.session.add(Sluitingsdag(datum=form.datum.data, omschrijving=form.omschrijving.data.strip()))
+            db.session.commit()
+            flash(f"Sluitingsdag {form.datum.data:%d-%m-%Y} toegevoegd; termijnen die vanaf nu beginnen, "
+                  "slaan deze dag over.", "ok")
+            return redirect(url_for(".sluitingsdagen"))
+    dagen = db.session.execute(select(Sluitingsdag).order_by(Sluitingsdag.datum)).scalars().all()
+    jaar = _jaar_nu()
+    atw = sorted({**atw_dagen(jaar), **atw_dagen(jaar + 1)}.items())
+    status = 422 if form.errors else 200
+    return render_template("beheer/instellingen/sluitingsdagen.html", form=form, dagen=dagen, atw=atw), status
+
+
+@bp.route("/sluitingsdagen/<int:dag_id>/verwijderen", methods=["POST"])
+@rol_vereist(BEHEER)
+def sluitingsdag_verwijderen(dag_id: int):
+    dag = db.session.get(Sluitingsdag, dag_id) or abort(404)
+    db.session.delete(dag)
+    db.session.commit()
+    flash(f"Sluitingsdag {dag.datum:%d-%m-%Y} verwijderd.", "ok")
+    return redirect(url_for(".sluitingsdagen"))
+
+
+# ---------------------------------------------------------------- causes
+
+
+@bp.route("/oorzaken")
+@rol_vereist(BEHEER)
+def oorzaken(fout: str | None = None, status: int = 200):
+    gebruik = dict(db.session.execute(select(Zaak.oorzaak_id, func.count()).group_by(Zaak.oorzaak_id)).all())
+    lijst = db.session.execute(select(Oorzaak).order_by(Oorzaak.volgorde, Oorzaak.naam)).scalars().all()
+    return render_template("beheer/instellingen/oorzaken.html", oorzaken=lijst, gebruik=gebruik, fout=fout), status
+
+
+@bp.route("/oorzaken/<int:oorzaak_id>", methods=["GET", "POST"])
+@rol_vereist(BEHEER)
+def oorzaak_bewerken(oorzaak_id: int | None = None):
+    oorzaak = (db.session.get(Oorzaak, oorzaak_id) or abort(404)) if oorzaak_id else None
+    form = OorzaakFormulier(obj=oorzaak)
+    if form.validate_on_submit():
+        dubbel = db.session.execute(select(Oorzaak.id).where(func.lower(Oorzaak.naam) == form.naam.data.strip().lower(),
+                                                             Oorzaak.id != (oorzaak.id if oorzaak else 0))).first()
+        if dubbel:
+            form.naam.errors = ["Er is al een oorzaak met deze naam."]
+        else:
+            if oorzaak is None:
+                oorzaak = Oorzaak()
+                db.session.add(oorzaak)
+            form.populate_obj(oorzaak)
+            oorzaak.naam = oorzaak.naam.strip()
+            db.session.commit()
+            flash(f"Oorzaak '{oorzaak.naam}' opgeslagen.", "ok")
+            return redirect(url_for(".oorzaken"))
+    status = 422 if form.errors else 200
+    return render_template("beheer/organisatie/formulier.html", form=form, titel="Oorzaak",
+                           terug=url_for(".oorzaken"),
+                           velden=["naam", "voorbeeld", "volgorde", "vrije_tekst", "actief"]), status
+
+
+bp.add_url_rule("/oorzaken/nieuw", "oorzaak_nieuw", oorzaak_bewerken, methods=["GET", "POST"])
+
+
+@bp.route("/oorzaken/<int:oorzaak_id>/verwijderen", methods=["POST"])
+@rol_vereist(BEHEER)
+def oorzaak_verwijderen(oorzaak_id: int):
+    oorzaak = db.session.get(Oorzaak, oorzaak_id) or abort(404)
+    in_gebruik = db.session.execute(select(func.count()).select_from(Zaak).where(Zaak.oorzaak_id == oorzaak.id)
+                                    ).scalar_one()
+    if in_gebruik:
+        return oorzaken(fout=f"'{oorzaak.naam}' is gebruikt in {in_gebruik} zaken en kan niet weg: de rapportage "
+                             "heeft hem nodig. Zet hem op niet-actief om hem uit de keuzelijst te halen.", status=409)
+    db.session.delete(oorzaak)
+    db.session.commit()
+    flash(f"Oorzaak '{oorzaak.naam}' verwijderd.", "ok")
+    return redirect(url_for(".oorzaken"))
+
+
+# ---------------------------------------------------------------- users
+
+
+@bp.route("/gebruikers")
+@rol_vereist(BEHEER)
+def gebruikers():
+    lijst = db.session.execute(select(Gebruiker).order_by(Gebruiker.naam)).scalars().all()
+    return render_template("beheer/instellingen/gebruikers.html", gebruikers=lijst)
+
+
+@bp.route("/gebruikers/<int:gebruiker_id>", methods=["GET", "POST"])
+@rol_vereist(BEHEER)
+def gebruiker_bewerken(gebruiker_id: int | None = None):
+    gebruiker = (db.session.get(Gebruiker, gebruiker_id) or abort(404)) if gebruiker_id else None
+    form = GebruikerFormulier(obj=gebruiker)
+    form.wijkteam_id.choices = [(0, "Geen (alleen voor beheer en management)")] + [
+        (t.id, t.naam) for t in db.session.execute(select(Wijkteam).order_by(Wijkteam.naam)).scalars()]
+    if request.method == "GET" and gebruiker is not None:
+        form.rol.data = gebruiker.rol.value
+        form.wijkteam_id.data = gebruiker.wijkteam_id or 0
+    if form.validate_on_submit():
+        rol = Rol(form.rol.data)
+        team_id = form.wijkteam_id.data or None
+        if rol in TEAMROLLEN and team_id is None:
+            form.wijkteam_id.errors = ["Een wijkteammanager of medewerker hoort bij een wijkteam: kies het team."]
+        elif rol not in TEAMROLLEN and team_id is not None:
+            form.wijkteam_id.errors = [f"Een {rol.label.lower()} hoort niet bij een wijkteam: kies 'Geen'."]
+        elif gebruiker is None and not form.wachtwoord.data:
+            form.wachtwoord.errors = ["Geef een eerste wachtwoord van minstens 12 tekens."]
+        elif gebruiker is not None and gebruiker.id == current_user.id and (rol != Rol.BEHEERDER or not form.actief.data):
+            form.rol.errors = ["U kunt uzelf niet de beheerrol afnemen of op niet-actief zetten."]
+        elif db.session.execute(select(Gebruiker.id).where(func.lower(Gebruiker.email) == form.email.data,
+                                                           Gebruiker.id != (gebruiker.id if gebruiker else 0))).first():
+            form.email.errors = ["Er is al een gebruiker met dit e-mailadres."]
+        else:
+            if gebruiker is None:
+                gebruiker = Gebruiker()
+                db.session.add(gebruiker)
+            gebruiker.naam = form.naam.data.strip()
+            gebruiker.email = form.email.data
+            gebruiker.rol = rol
+            gebruiker.wijkteam_id = team_id
+            gebruiker.actief = bool(form.actief.data)
+            if form.wachtwoord.data:
+                gebruiker.wachtwoord_hash = hash_wachtwoord(form.wachtwoord.data)
+            db.session.commit()
+            flash(f"Gebruiker {gebruiker.email} opgeslagen.", "ok")
+            return redirect(url_for(".gebruikers"))
+    status = 422 if form.errors else 200
+    return render_template("beheer/organisatie/formulier.html", form=form, titel="Gebruiker",
+                           terug=url_for(".gebruikers"),
+                           velden=["naam", "email", "rol", "wijkteam_id", "actief", "wachtwoord"]), status
+
+
+bp.add_url_rule("/gebruikers/nieuw", "gebruiker_nieuw", gebruiker_bewerken, methods=["GET", "POST"])

@@ -1,0 +1,77 @@
+"""Every route in the URL map, for every role: allowed only where the rules below say so.
+
+A route added later without a rule here fails `test_every_route_has_an_access_rule`.
+"""
+import re
+
+import pytest
+
+from tests.conftest import NU
+from workflows.models import ZaakSoort
+from workflows.zaken import Actor, nieuwe_zaak, uitvoeren
+
+ROLLEN = ["anoniem", "beheerder", "management", "wijkteammanager", "medewerker", "andere_manager"]
+TEAM = {"wijkteammanager", "medewerker"}
+
+# Who may reach which path (by prefix). "team" routes with a case id are scoped to the case's team.
+REGELS = [
+    (r"^/static/", set(ROLLEN)),
+    (r"^/login$", set(ROLLEN)),
+    (r"^/logout$", set(ROLLEN) - {"anoniem"}),
+    (r"^/$", set(ROLLEN) - {"anoniem"}),
+    (r"^/beheer/", {"beheerder"}),
+    (r"^/wijkteam$", TEAM | {"andere_manager"}),
+    (r"^/(knippen|escalaties)/nieuw$", TEAM | {"andere_manager"}),
+    (r"^/zaken/<int:zaak_id>", TEAM),
+    (r"^/link/<token>", set(ROLLEN)),  # access through the token, not the role: tested in test_dienst_link
+    (r"^/dev/outbox", set(ROLLEN)),  # development only (404 in production): the demo's mailbox
+    (r"^/mail/(inbound|events)/sendgrid$", set(ROLLEN)),  # webhooks: a shared secret, tested in test_mail_in
+]
+
+
+def _regel(rule: str):
+    for patroon, rollen in REGELS:
+        if re.search(patroon, rule):
+            return rollen
+    return None
+
+
+def test_every_route_has_an_access_rule(app):
+    zonder = [r.rule for r in app.url_map.iter_rules() if _regel(r.rule) is None]
+    assert zonder == [], f"routes without an access rule in tests/integration/test_toegang.py: {zonder}"
+
+
+EMAILS = {"beheerder": "beheer@test.local", "management": "mt@test.local", "wijkteammanager": "manager@test.local",
+          "medewerker": "medewerker@test.local", "andere_manager": "oost@test.local"}
+
+
+@pytest.mark.parametrize("rol", ROLLEN)
+def test_each_role_reaches_only_what_it_may(app, client, inlog, wereld, db_session, rol):
+    manager = Actor.gebruiker(wereld.manager)
+    zaak = nieuwe_zaak(db_session, manager, ZaakSoort.ESCALATIE, wereld.invoer(dienst=wereld.wmo), NU)
+    uitvoeren(db_session, manager, zaak, "versturen", NU)
+    db_session.commit()
+    if rol != "anoniem":
+        inlog.als(EMAILS[rol])
+
+    for r in app.url_map.iter_rules():
+        if r.rule.startswith(("/static", "/link", "/logout", "/mail/")):
+            continue
+        pad = r.rule.replace("<int:zaak_id>", str(zaak.id))
+        pad = re.sub(r"<int:[a-z_]+>", "1", pad)
+        if "<" in pad:
+            continue  # routes keyed by something else are covered by their own tests
+        for methode in sorted((r.methods or set()) - {"HEAD", "OPTIONS"}):
+            antwoord = client.open(pad, method=methode, data={})
+            mag = rol in _regel(r.rule)
+            assert antwoord.status_code < 500, (rol, methode, pad, antwoord.status_code)
+            if mag:
+                assert antwoord.status_code not in (401, 403), (rol, methode, pad, antwoord.status_code)
+                if rol == "anoniem" or pad.startswith("/zaken"):
+                    continue
+                assert not (antwoord.status_code == 302 and "/login" in antwoord.headers.get("Location", "")), \
+                    (rol, methode, pad)
+            elif rol == "anoniem":
+                assert antwoord.status_code == 302 and "/login" in antwoord.headers["Location"], (methode, pad)
+            else:
+                assert antwoord.status_code in (403, 404), (rol, methode, pad, antwoord.status_code)
