@@ -229,7 +229,8 @@ def concept_bijwerken(session: Session, actor: Actor, zaak: Zaak, invoer: ZaakIn
 
 
 def _schoon(waarde):
-    return waarde.strip() if isinstance(waarde, str) else waarde
+    # Only plain text: the enums are str subclasses and must stay enums.
+    return waarde.strip() if type(waarde) is str else waarde
 
 
 # ---------------------------------------------------------------- deadlines

@@ -186,3 +186,12 @@ def test_cause_anders_needs_an_explanation(db_session, wereld):
         nieuwe_zaak(db_session, Actor.gebruiker(wereld.manager), ZaakSoort.ESCALATIE,
                     wereld.invoer(dienst=wereld.wmo, oorzaak_id=wereld.anders.id), NU)
     assert fout.value.veld == "oorzaak_toelichting"
+
+
+def test_a_new_case_keeps_its_urgency_and_exception_as_enums(db_session, wereld):
+    from workflows.models import UitzonderingSoort, Urgentie
+
+    zaak = nieuwe_zaak(db_session, Actor.gebruiker(wereld.manager), ZaakSoort.KNIP,
+                       wereld.invoer(clientreferentie="  FEY-1  "), NU)
+    assert zaak.urgentie is Urgentie.HOOG and zaak.uitzondering is UitzonderingSoort.WACHTTERMIJN
+    assert zaak.clientreferentie == "FEY-1"
