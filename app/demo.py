@@ -297,7 +297,7 @@ def _geschiedenis(session, rng, kal, now, teams, managers, medewerkers, diensten
 
 def _zaak(session, rng, kal, now, aangemaakt, team, manager, medewerker, tnaam, volgnummer, soort, dienst, oorzaak,
           uitzondering, gevraagd, regel, oplossing, geen_inkomen, bovenlokaal, *, afronden, open_als=""):
-    prefix = "".join(w[0] for w in tnaam.replace("/", " ").split()).upper()[:3]
+    prefix = tnaam.replace(" ", "")[:3].upper()
     if soort == ZaakSoort.KNIP:
         # Teams keep knips on their card (Feyenoord at least three, for the demo); beyond that they escalate.
         jaar = amsterdam(aangemaakt).year

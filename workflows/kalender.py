@@ -69,11 +69,11 @@ class Werkdagkalender:
 
     def vrije_dag_reden(self, d: date) -> str | None:
         """Why `d` is not a werkdag, in Dutch, or None when it is one."""
-        if d.weekday() in _WEEKEND:
-            return _WEEKEND[d.weekday()]
         naam = atw_dagen(d.year).get(d)
         if naam:
             return naam
+        if d.weekday() in _WEEKEND:
+            return _WEEKEND[d.weekday()]
         if d in self.sluitingsdagen:
             return "sluitingsdag"
         return None

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from workflows.models import UitzonderingSoort, Urgentie
 
@@ -13,7 +13,8 @@ class ZaakFormulier(FlaskForm):
     """The fields a knip and an escalatie share; knip and escalatie forms add their own."""
 
     formulier_sleutel = HiddenField()
-    dienst_id = SelectField("Dienst", coerce=int, validators=[InputRequired("Kies een dienst.")])
+    dienst_id = SelectField("Dienst", coerce=int, validators=[InputRequired("Kies een dienst."),
+                                                             NumberRange(min=1, message="Kies een dienst.")])
     clientreferentie = StringField(
         "Cliëntreferentie", validators=[DataRequired("Vul de cliëntreferentie in."), Length(max=60), geen_bsn])
     gevraagd = TextAreaField("Wat is er nodig?", validators=[DataRequired("Beschrijf wat er nodig is."),
@@ -23,7 +24,8 @@ class ZaakFormulier(FlaskForm):
         validators=[DataRequired("Noem in één zin de regel of procedure die blokkeert."), Length(max=1000), geen_bsn])
     urgentie = RadioField("Urgentie", choices=URGENTIES, default=Urgentie.NORMAAL.value,
                           validators=[InputRequired("Kies de urgentie.")])
-    oorzaak_id = SelectField("Systeemoorzaak", coerce=int, validators=[InputRequired("Kies een oorzaak.")])
+    oorzaak_id = SelectField("Systeemoorzaak", coerce=int, validators=[InputRequired("Kies een oorzaak."),
+                                                                      NumberRange(min=1, message="Kies een oorzaak.")])
     oorzaak_toelichting = StringField("Toelichting op de oorzaak", validators=[Optional(), Length(max=400), geen_bsn])
     geen_inkomen = BooleanField("Geen inkomen: de acute nood is het ontbreken van inkomen")
     bovenlokaal = BooleanField("Bovenlokaal: de oorzaak ligt in landelijke regels of instanties")
