@@ -1,0 +1,70 @@
+"""Journeys in a real browser: a manager spends a knip, the contactpersoon answers through the link."""
+import re
+
+from sqlalchemy import select
+
+from workflows.models import Status, Zaak
+
+
+def _inloggen(page, server, email):
+    page.goto(server + "/login")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill("geheim-wachtwoord")
+    page.get_by_role("button", name="Inloggen").click()
+
+
+def test_a_manager_spends_a_knip_and_the_contactpersoon_executes_it(server, pagina, wereld, db_session):
+    _inloggen(pagina, server, "manager@test.local")
+    assert pagina.get_by_role("heading", name="Wijkteam Feyenoord").is_visible()
+    pagina.get_by_role("link", name="Knip inzetten").first.click()
+    pagina.locator("#dienst_id").select_option(label="Werk & Inkomen")
+    pagina.locator("#clientreferentie").fill("FEY-2026-031")
+    pagina.get_by_label("Wachttermijn of zoektermijn laten vervallen").check()
+    pagina.locator("#gevraagd").fill("Bijstand zonder zoektermijn")
+    pagina.locator("#blokkerende_regel").fill("De zoektermijn van vier weken")
+    pagina.locator("#voorgestelde_oplossing").fill("Uitkering per direct")
+    pagina.get_by_label("Acuut").check()
+    pagina.locator("#oorzaak_id").select_option(label="Wettelijke wachtperiode / zoektermijn")
+    pagina.get_by_role("button", name="Knip inzetten en versturen").click()
+    melding = pagina.get_by_role("status").first.inner_text()
+    assert re.search(r"KN-\d{4}-0001", melding) and "wi@test.local" in melding
+
+    link = pagina.locator(".linkvak a").get_attribute("href")
+    contact = pagina.context.browser.new_context().new_page()
+    contact.goto(link)
+    contact.get_by_role("button", name="Ontvangst bevestigen").click()
+    contact.locator("#toelichting-uitgevoerd").fill("Uitkering loopt vanaf vandaag")
+    contact.get_by_role("button", name="Uitgevoerd").click()
+    assert "vastgelegd" in contact.get_by_role("status").first.inner_text()
+
+    pagina.reload()
+    assert pagina.locator("h1 .label").inner_text() == "Opgelost"
+    assert "Uitkering loopt vanaf vandaag" in pagina.locator(".tijdlijn").inner_text()
+    db_session.expire_all()
+    assert db_session.execute(select(Zaak.status)).scalar_one() == Status.OPGELOST
+
+
+def test_the_knip_form_can_be_completed_with_the_keyboard_alone(server, pagina, wereld, db_session):
+    _inloggen(pagina, server, "manager@test.local")
+    pagina.goto(server + "/knippen/nieuw")
+    pagina.locator("#dienst_id").focus()
+    pagina.keyboard.press("ArrowDown")  # the first real dienst
+    pagina.keyboard.press("Tab")
+    pagina.keyboard.type("FEY-2026-032")
+    pagina.keyboard.press("Tab")
+    pagina.keyboard.press("Space")  # first exception kind
+    pagina.keyboard.press("Tab")
+    pagina.keyboard.type("Borg voor een kamer")
+    pagina.keyboard.press("Tab")
+    pagina.keyboard.type("Acht weken behandeltermijn")
+    pagina.keyboard.press("Tab")
+    pagina.keyboard.type("Borg direct verstrekken")
+    pagina.keyboard.press("Tab")  # urgency: the checked radio (normaal) takes focus
+    pagina.keyboard.press("Tab")
+    pagina.keyboard.press("ArrowDown")  # the first cause
+    pagina.locator("button[value=versturen]").focus()
+    pagina.keyboard.press("Enter")
+    pagina.wait_for_url(re.compile(r"/zaken/\d+$"))
+    db_session.expire_all()
+    zaak = db_session.execute(select(Zaak)).scalar_one()
+    assert (zaak.clientreferentie, zaak.status) == ("FEY-2026-032", Status.VERSTUURD)
