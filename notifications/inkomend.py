@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -213,13 +213,19 @@ def _adres_token(adressen: list[str], inst: MailInstellingen) -> str | None:
     return None
 
 
-def zoek_zaak(session: Session, bericht: BinnenkomendBericht, inst: MailInstellingen) -> Match:
+REPLY_GELDIG = timedelta(days=180)
+
+
+def zoek_zaak(session: Session, bericht: BinnenkomendBericht, inst: MailInstellingen, now: datetime) -> Match:
     """Reply address first, then In-Reply-To/References."""
     token = _adres_token(bericht.aan, inst)
     if token:
         adres = session.execute(select(ReplyAdres).where(ReplyAdres.token == token)).scalar_one_or_none()
         if adres is None:
             return Match(None, reden="Het antwoordadres is onbekend of vervalst.")
+        if now - adres.aangemaakt_op > REPLY_GELDIG:
+            return Match(adres.zaak, reden=f"Het antwoordadres is verlopen (uitgegeven op "
+                                           f"{adres.aangemaakt_op:%d-%m-%Y}); controleer of dit antwoord nog geldt.")
         return Match(adres.zaak, adres.ontvanger, adres.van_wijkteam)
     if bericht.in_reply_to:
         rijen = session.execute(
@@ -300,8 +306,9 @@ def verwerk(session: Session, bericht: BinnenkomendBericht, kanaal: str, now: da
         return Uitkomst(None, dubbel=True)
     rij.tekst = nieuwe_tekst(bericht.tekst)
     weggelaten = [b.bestandsnaam for b in rij.bijlagen if b.data is None]
-    match = zoek_zaak(session, bericht, inst)
-    if match.zaak is None:
+    match = zoek_zaak(session, bericht, inst, now)
+    if match.zaak is None or match.reden:
+        rij.zaak_id = match.zaak.id if match.zaak else None
         rij.reden = match.reden
         return Uitkomst(rij)
     rij.zaak_id = match.zaak.id

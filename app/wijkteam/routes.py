@@ -1,13 +1,14 @@
 """The wijkteam's screens: card and cases, knip and escalatie forms, the case page."""
 from __future__ import annotations
 
+import io
 from datetime import datetime, timezone
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from notifications.models import UitgaandeMail
+from notifications.models import Bijlage, UitgaandeMail
 from workflows import knipkaart, zaken
 from workflows.fouten import DomeinFout, GeenToegang, KnipkaartVol, OngeldigeInvoer
 from workflows.models import (
@@ -204,9 +205,22 @@ def _zaakpagina(zaak_: Zaak, actie_form=None, bericht_form=None, status: int = 2
     mails = db.session.execute(
         select(UitgaandeMail).where(UitgaandeMail.zaak_id == zaak_.id).order_by(UitgaandeMail.id)
     ).scalars().all()
+    bijlagen = db.session.execute(select(Bijlage).where(Bijlage.zaak_id == zaak_.id).order_by(Bijlage.id)
+                                  ).scalars().all()
     return render_template("wijkteam/zaak.html", zaak=zaak_, acties=acties, actie_form=actie_form,
                            bericht_form=bericht_form, termijnen=zaken.termijnstanden(zaak_), now=_nu(),
-                           link=link, mails=mails), status
+                           link=link, mails=mails, bijlagen=bijlagen), status
+
+
+@bp.route("/zaken/<int:zaak_id>/bijlagen/<int:bijlage_id>")
+@rol_vereist(*TEAMROLLEN)
+def bijlage(zaak_id: int, bijlage_id: int):
+    zaak_ = zaak_van_team(zaak_id)
+    b = db.session.execute(select(Bijlage).where(Bijlage.id == bijlage_id, Bijlage.zaak_id == zaak_.id)
+                           ).scalar_one_or_none()
+    if b is None or b.data is None:
+        abort(404)
+    return send_file(io.BytesIO(b.data), mimetype=b.content_type, as_attachment=True, download_name=b.bestandsnaam)
 
 
 @bp.route("/zaken/<int:zaak_id>/actie", methods=["POST"])

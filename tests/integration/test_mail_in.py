@@ -4,6 +4,7 @@ import email
 import json
 from email import policy
 from email.message import EmailMessage
+from datetime import timedelta
 from email.utils import make_msgid
 
 import pytest
@@ -339,3 +340,36 @@ def test_only_the_beheerder_sees_quarantined_mail(client, inlog, wereld):
         inlog.als(email_)
         assert client.get("/beheer/quarantaine").status_code == 403
         assert client.get("/beheer/mail").status_code == 403
+
+
+def test_a_reply_address_older_than_half_a_year_is_quarantined(client, db_session, verstuurde_knip):
+    import time_machine
+
+    zaak, origineel = verstuurde_knip
+    with time_machine.travel(T0 + timedelta(days=181)):
+        r = post_raw(client, antwoord(origineel, "UITGEVOERD"))
+    assert r.get_json()["status"] == "quarantaine"
+    assert "verlopen" in db_session.execute(select(InkomendeMail.reden)).scalar_one()
+    db_session.expire_all()
+    assert db_session.get(Zaak, zaak.id).status == Status.VERSTUURD
+
+
+def test_attachments_are_kept_within_type_and_size_and_shown_to_the_team(client, inlog, db_session,
+                                                                       verstuurde_knip):
+    zaak, origineel = verstuurde_knip
+    msg = email.message_from_bytes(antwoord(origineel, "Zie bijlage."), policy=policy.default)
+    msg.add_attachment(b"%PDF-1.4 beschikking", maintype="application", subtype="pdf", filename="beschikking.pdf")
+    msg.add_attachment(b"MZ...", maintype="application", subtype="x-msdownload", filename="virus.exe")
+    assert post_raw(client, bytes(msg)).get_json()["status"] == "toegepast"
+    mail = db_session.execute(select(InkomendeMail)).scalar_one()
+    bewaard = {b.bestandsnaam: b.data is not None for b in mail.bijlagen}
+    assert bewaard == {"beschikking.pdf": True, "virus.exe": False}
+    assert "virus.exe" in mail.reden
+    inlog.als("manager@test.local")
+    pagina = client.get(f"/zaken/{zaak.id}").get_data(as_text=True)
+    assert "beschikking.pdf" in pagina and "virus.exe" in pagina
+    pdf = next(b for b in mail.bijlagen if b.bestandsnaam == "beschikking.pdf")
+    r = client.get(f"/zaken/{zaak.id}/bijlagen/{pdf.id}")
+    assert r.status_code == 200 and r.data == b"%PDF-1.4 beschikking" and "attachment" in r.headers["Content-Disposition"]
+    inlog.als("oost@test.local")
+    assert client.get(f"/zaken/{zaak.id}/bijlagen/{pdf.id}").status_code == 404
