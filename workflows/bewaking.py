@@ -121,13 +121,43 @@ def _gebeurtenis(session: Session, zaak: Zaak, actie: str, toelichting: str, now
     return record(session, zaak, Actor.systeem(), actie, None, None, toelichting, now, betreft=betreft)
 
 
+def _onbereikbaar(session: Session, zaak: Zaak, dag) -> str | None:
+    """Why the routed contactpersoon cannot take a reminder now (absent, inactive, undeliverable), or None."""
+    from .routering import afwezigheid_op
+
+    if zaak.trede != 0 or zaak.ontvanger is None:
+        return None
+    cp = zaak.ontvanger
+    if not cp.bereikbaar:
+        return f"{cp.naam} is niet actief of onbestelbaar."
+    afwezig = afwezigheid_op(session, cp.id, dag)
+    if afwezig is not None:
+        return f"{cp.naam} is afwezig t/m {afwezig.tot:%d-%m-%Y}."
+    return None
+
+
 def neem_stap(session: Session, zaak: Zaak, stap: Stap, now: datetime, kal: Werkdagkalender) -> list[Gebeurtenis]:
-    """Take one step: record its key, then remind or climb. Raises IntegrityError when taken before."""
-    from .zaken import termijnen
+    """Take one step: record its key, then remind or climb. Raises IntegrityError when taken before.
+
+    An absent or unreachable contactpersoon is first replaced as routing says (vervanger, else the
+    dienst's mailbox), so the reminder reaches someone who can act.
+    """
+    from .zaken import herrouteer, termijnen
 
     session.add(Termijnstap(zaak_id=zaak.id, klok=stap.klok, trede=stap.trede, soort=stap.soort, gepland_op=stap.op,
                             uitgevoerd_op=now))
     session.flush()  # the unique key decides, before anything else happens
+    vooraf: list[Gebeurtenis] = []
+    reden = _onbereikbaar(session, zaak, amsterdam(now).date())
+    if reden:
+        g = herrouteer(session, zaak, now, reden)
+        if g is not None:
+            vooraf.append(g)
+    return vooraf + _stap(session, zaak, stap, now, kal, termijnen)
+
+
+def _stap(session: Session, zaak: Zaak, stap: Stap, now: datetime, kal: Werkdagkalender, termijnen
+          ) -> list[Gebeurtenis]:
     naam = "reactietermijn" if stap.klok == REACTIE else "oplostermijn"
     if stap.soort == HERINNERING:
         return [_gebeurtenis(session, zaak, "herinnering",

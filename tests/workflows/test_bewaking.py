@@ -184,3 +184,25 @@ def test_a_bovenlokaal_case_goes_to_the_landelijk_maatwerkloket_once_the_ladder_
                                                                                 "lmw@test.local")
     mail = _mails(db_session, "zaak_nieuw")[-1]
     assert mail.aan == "lmw@test.local" and "Verloop tot nu toe" in mail.tekst and "opgeschaald" in mail.tekst
+
+
+def test_a_reminder_for_an_absent_contactpersoon_goes_to_the_vervanger(app_ctx, db_session, wereld, ladder):
+    from workflows.models import Afwezigheid
+
+    manager = Actor.gebruiker(wereld.manager)
+    zaak = nieuwe_zaak(db_session, manager, ZaakSoort.KNIP, wereld.invoer(), t("2026-03-09", "10:00"))
+    uitvoeren(db_session, manager, zaak, "versturen", t("2026-03-09", "10:00"))  # to Sanne Vos, react by Tuesday
+    db_session.add(Afwezigheid(contactpersoon_id=wereld.cp_wi.id, van=t("2026-03-10").date(),
+                               tot=t("2026-03-20").date(), omschrijving="ziek"))
+    db_session.commit()
+    rapport = _sweep(t("2026-03-09", "17:00"))
+    assert [s.split(": ")[1] for s in rapport.stappen] == ["herinnering"]  # Monday: still present
+    rapport = _sweep(t("2026-03-10", "17:00"))  # Tuesday: absent; the oplos reminder and the reactie breach
+    soorten = [s.split(": ")[1] for s in rapport.stappen]
+    assert soorten[0] == "herrouteerd" and "herinnering" in soorten and "termijn_verlopen" in soorten
+    db_session.expire_all()
+    zaak = db_session.get(Zaak, zaak.id)
+    assert any(g.actie == "herrouteerd" and "afwezig" in g.toelichting for g in zaak.gebeurtenissen)
+    assert [m.aan for m in _mails(db_session, "zaak_nieuw")] == ["wi.vervanger@test.local"]
+    assert [m.aan for m in _mails(db_session, "herinnering")] == ["wi@test.local", "wi.vervanger@test.local"]
+    assert [m.aan for m in _mails(db_session, "verlopen")] == ["wi.vervanger@test.local"]
