@@ -52,11 +52,31 @@ def _sweep_job(app: Flask) -> None:
             db.session.remove()
 
 
+def _overzicht_job(app: Flask) -> None:
+    from notifications.overzicht import weekoverzicht
+    from workflows.zaken import kalender
+
+    from .extensions import db
+    from .mail import instellingen
+
+    with app.app_context():
+        try:
+            aantal = weekoverzicht(db.session, datetime.now(timezone.utc), instellingen(), kalender(db.session))
+            db.session.commit()
+            if aantal:
+                log.info("weekoverzicht: %d mails", aantal)
+        finally:
+            db.session.remove()
+
+
 def _jobs(scheduler, app: Flask) -> None:
     scheduler.add_job(_verstuur_job, "interval", seconds=app.config.get("OUTBOX_INTERVAL_SECONDEN", 5), args=[app],
                       id="outbox", max_instances=1, coalesce=True, replace_existing=True)
     scheduler.add_job(_sweep_job, "interval", minutes=1, args=[app], id="deadlines", max_instances=1,
                       coalesce=True, replace_existing=True)
+    # Every weekday at 08:30; the digest itself goes out once per week (the first werkdag it runs).
+    scheduler.add_job(_overzicht_job, "cron", day_of_week="mon-fri", hour=8, minute=30, args=[app],
+                      id="weekoverzicht", max_instances=1, coalesce=True, replace_existing=True)
 
 
 def start_in_ontwikkelserver(app: Flask) -> None:

@@ -206,3 +206,21 @@ def test_a_reminder_for_an_absent_contactpersoon_goes_to_the_vervanger(app_ctx, 
     assert [m.aan for m in _mails(db_session, "zaak_nieuw")] == ["wi.vervanger@test.local"]
     assert [m.aan for m in _mails(db_session, "herinnering")] == ["wi@test.local", "wi.vervanger@test.local"]
     assert [m.aan for m in _mails(db_session, "verlopen")] == ["wi.vervanger@test.local"]
+
+
+def test_the_weekly_digest_reaches_each_manager_and_dienst_once_a_week(app_ctx, db_session, wereld, ladder):
+    from notifications.overzicht import weekoverzicht
+    from app.mail import instellingen
+    from workflows.zaken import kalender
+
+    _escalatie(db_session, wereld, t("2026-03-02", "09:00"))
+    kal = kalender(db_session)
+    assert weekoverzicht(db_session, t("2026-03-14", "08:30"), instellingen(), kal) == 0  # Saturday
+    assert weekoverzicht(db_session, t("2026-03-16", "08:30"), instellingen(), kal) == 2
+    db_session.commit()
+    assert weekoverzicht(db_session, t("2026-03-17", "08:30"), instellingen(), kal) == 0  # same week
+    team, dienst = _mails(db_session, "overzicht_team"), _mails(db_session, "overzicht_dienst")
+    assert [m.aan for m in team] == ["manager@test.local"] and [m.aan for m in dienst] == ["wmo-postbus@test.local"]
+    assert "1 open, 1 te laat" in team[0].onderwerp and "TE LAAT" in team[0].tekst
+    assert "FEY-2026-001" not in team[0].tekst + dienst[0].tekst
+    assert weekoverzicht(db_session, t("2026-03-23", "08:30"), instellingen(), kal) == 2  # next week
