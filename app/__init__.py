@@ -75,9 +75,10 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from . import inbound, mail
+    from . import inbound, mail, retentie
     from .commands import init_app
 
     init_app(app)
     mail.init_app(app)
     inbound.init_app(app)
+    retentie.init_app(app)

@@ -69,10 +69,25 @@ def _overzicht_job(app: Flask) -> None:
             db.session.remove()
 
 
+def _retentie_job(app: Flask) -> None:
+    from .extensions import db
+    from .retentie import voer_uit
+
+    with app.app_context():
+        try:
+            ids = voer_uit(datetime.now(timezone.utc))
+            if ids:
+                log.info("bewaartermijn: vrije tekst van %d zaken gewist", len(ids))
+        finally:
+            db.session.remove()
+
+
 def _jobs(scheduler, app: Flask) -> None:
     scheduler.add_job(_verstuur_job, "interval", seconds=app.config.get("OUTBOX_INTERVAL_SECONDEN", 5), args=[app],
                       id="outbox", max_instances=1, coalesce=True, replace_existing=True)
     scheduler.add_job(_sweep_job, "interval", minutes=1, args=[app], id="deadlines", max_instances=1,
+                      coalesce=True, replace_existing=True)
+    scheduler.add_job(_retentie_job, "cron", hour=2, minute=15, args=[app], id="bewaartermijn", max_instances=1,
                       coalesce=True, replace_existing=True)
     # Every weekday at 08:30; the digest itself goes out once per week (the first werkdag it runs).
     scheduler.add_job(_overzicht_job, "cron", day_of_week="mon-fri", hour=8, minute=30, args=[app],

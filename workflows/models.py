@@ -441,6 +441,7 @@ class Zaak(Base):
     # The earliest deadline step still to take; the sweep reads only rows with this in the past.
     volgende_stap_op: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     link_versie: Mapped[int] = mapped_column(Integer, default=1)
+    gewist_op: Mapped[datetime | None] = mapped_column(UTCDateTime)  # free text erased after retention
 
     wijkteam: Mapped[Wijkteam] = relationship()
     dienst: Mapped[Dienst] = relationship()

@@ -302,6 +302,7 @@ def uitvoeren(session: Session, actor: Actor, zaak: Zaak, actie: str, now: datet
         if zaak.is_knip and van != Status.CONCEPT:
             knipkaart.knip_teruggeven(session, zaak, actor.label, "Knip ingetrokken voordat die is uitgevoerd", now)
         _pauze_beeindigen(zaak, now, kal)
+        zaak.gesloten_op = now  # withdrawn is closed too: the retention period starts here
     elif actie in ("ontvangen", "in_behandeling"):
         zaak.ontvangen_op = zaak.ontvangen_op or now
     elif actie == "vraag":

@@ -1,0 +1,38 @@
+"""Retention (DOMAIN.md "Privacy"): free text of cases closed longer than the retention period is erased.
+
+The structured facts that feed the reports (dates, states, dienst, cause,
+flags, urgency, ladder steps, the ledger) remain; what people wrote goes.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from .models import Bericht, Gebeurtenis, Status, Zaak
+
+GEWIST = "[gewist na bewaartermijn]"
+VRIJE_TEKST_LEEG = ("gevraagd", "blokkerende_regel", "voorgestelde_oplossing", "oorzaak_toelichting", "rendement",
+                    "legitimiteit", "betrokkenheid")
+
+
+def te_wissen(session: Session, now: datetime, maanden: int, limiet: int = 1000) -> list[int]:
+    """Cases closed (or withdrawn) more than `maanden` months before `now`, not yet erased."""
+    grens = now - relativedelta(months=maanden)
+    return list(session.execute(
+        select(Zaak.id).where(Zaak.status.in_([Status.GESLOTEN, Status.TERUGGETROKKEN]),
+                              Zaak.gesloten_op < grens, Zaak.gewist_op.is_(None))
+        .order_by(Zaak.gesloten_op).limit(limiet)
+    ).scalars())
+
+
+def wis_zaken(session: Session, zaak_ids: list[int], now: datetime) -> None:
+    """Erase the free text of these cases, their messages and their events' explanations."""
+    if not zaak_ids:
+        return
+    session.execute(update(Zaak).where(Zaak.id.in_(zaak_ids)).values(
+        clientreferentie=GEWIST[:60], gewist_op=now, **{veld: "" for veld in VRIJE_TEKST_LEEG}))
+    session.execute(update(Bericht).where(Bericht.zaak_id.in_(zaak_ids)).values(tekst=GEWIST))
+    session.execute(update(Gebeurtenis).where(Gebeurtenis.zaak_id.in_(zaak_ids)).values(toelichting=""))
