@@ -258,7 +258,7 @@ def afzender_mag(session: Session, match: Match, afzender: str) -> zaken.Actor |
         select(Contactpersoon).where(func.lower(Contactpersoon.email) == afzender)
     ).scalar_one_or_none()
     if cp is not None and cp.actief and cp.dienst_id == zaak.dienst_id:
-        return zaken.Actor.dienst(f"{cp.naam} ({zaak.dienst.naam})", cp.id)
+        return zaken.Actor.dienst(f"{cp.naam} ({zaak.dienst.naam})", cp.id, cp.functie.value)
     vast = session.execute(select(VasteContactpersoon).where(
         VasteContactpersoon.wijkteam_id == zaak.wijkteam_id, VasteContactpersoon.dienst_id == zaak.dienst_id)
     ).scalar_one_or_none()

@@ -58,14 +58,19 @@ class Actor:
     gebruiker_id: int | None = None
     wijkteam_id: int | None = None
     contactpersoon_id: int | None = None
+    functie: str | None = None  # a contactpersoon's LadderFunctie value
 
     @classmethod
     def gebruiker(cls, g: Gebruiker) -> "Actor":
         return cls(ActorSoort.GEBRUIKER, g.naam, g.rol.value, gebruiker_id=g.id, wijkteam_id=g.wijkteam_id)
 
     @classmethod
-    def dienst(cls, label: str, contactpersoon_id: int | None = None) -> "Actor":
-        return cls(ActorSoort.CONTACTPERSOON, label, DIENST, contactpersoon_id=contactpersoon_id)
+    def dienst(cls, label: str, contactpersoon_id: int | None = None, functie: str | None = None) -> "Actor":
+        return cls(ActorSoort.CONTACTPERSOON, label, DIENST, contactpersoon_id=contactpersoon_id, functie=functie)
+
+    @property
+    def is_maatwerkfunctionaris(self) -> bool:
+        return self.rol == DIENST and self.functie == "maatwerkfunctionaris"
 
     @classmethod
     def systeem(cls) -> "Actor":
@@ -133,6 +138,8 @@ OVERGANGEN: dict[str, Overgang] = {o.actie: o for o in [
 
 
 def _mag(actor: Actor, o: Overgang, zaak: Zaak) -> bool:
+    if o.actie == "doorsturen_lmw" and actor.is_maatwerkfunctionaris:
+        return True  # the mandated official may forward a bovenlokaal case at any rung
     if o.door == MANAGER:
         return actor.is_manager_van(zaak)
     if o.door == TEAM:
@@ -322,7 +329,7 @@ def uitvoeren(session: Session, actor: Actor, zaak: Zaak, actie: str, now: datet
         zaak.gesloten_op = now
         zaak.structureel = structureel
     elif actie == "doorsturen_lmw":
-        _doorsturen_lmw(session, zaak, now, kal)
+        _doorsturen_lmw(session, zaak, now, kal, door_maatwerkfunctionaris=actor.is_maatwerkfunctionaris)
     elif actie == "heropenen":
         reactie, oplos = termijnen(session, zaak)
         zaak.uitkomst = None
@@ -356,13 +363,15 @@ def _versturen(session: Session, actor: Actor, zaak: Zaak, now: datetime, kal: W
     _gebeurtenis(session, zaak, Actor.systeem(), "gerouteerd", None, None, route.reden, now)
 
 
-def _doorsturen_lmw(session: Session, zaak: Zaak, now: datetime, kal: Werkdagkalender) -> None:
-    """Forward a bovenlokaal case whose local ladder is exhausted to the Landelijk Maatwerkloket."""
+def _doorsturen_lmw(session: Session, zaak: Zaak, now: datetime, kal: Werkdagkalender, *,
+                    door_maatwerkfunctionaris: bool) -> None:
+    """Forward a bovenlokaal case to the Landelijk Maatwerkloket: by the maatwerkfunctionaris, or by the team
+    once the local ladder is exhausted."""
     from .bewaking import is_uitgeput
 
     if not zaak.bovenlokaal:
         raise OngeldigeOvergang("Alleen een bovenlokale zaak gaat naar het Landelijk Maatwerkloket.")
-    if not is_uitgeput(session, zaak):
+    if not door_maatwerkfunctionaris and not is_uitgeput(session, zaak):
         raise OngeldigeOvergang("Het Landelijk Maatwerkloket neemt een zaak pas als de lokale ladder is uitgeput.")
     lmw = session.execute(select(Dienst).where(Dienst.landelijk.is_(True), Dienst.actief.is_(True))).scalars().first()
     if lmw is None:

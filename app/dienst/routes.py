@@ -49,7 +49,7 @@ def _toegang(token: str, *, vergrendel: bool = False) -> _Toegang:
     if not toegestaan:
         abort(403, "Deze zaak ligt niet (meer) bij u. Neem contact op met het wijkteam.")
     label = f"{cp.naam} ({zaak.dienst.naam})" if cp else f"{zaak.dienst.naam} ({inhoud.email})"
-    return _Toegang(zaak, zaken.Actor.dienst(label, cp.id if cp else None))
+    return _Toegang(zaak, zaken.Actor.dienst(label, cp.id if cp else None, cp.functie.value if cp else None))
 
 
 @bp.after_request

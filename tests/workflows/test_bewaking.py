@@ -224,3 +224,20 @@ def test_the_weekly_digest_reaches_each_manager_and_dienst_once_a_week(app_ctx, 
     assert "1 open, 1 te laat" in team[0].onderwerp and "TE LAAT" in team[0].tekst
     assert "FEY-2026-001" not in team[0].tekst + dienst[0].tekst
     assert weekoverzicht(db_session, t("2026-03-23", "08:30"), instellingen(), kal) == 2  # next week
+
+
+def test_the_maatwerkfunctionaris_may_forward_a_bovenlokaal_case_at_any_rung(app_ctx, db_session, wereld, ladder):
+    from workflows.fouten import GeenToegang, OngeldigeOvergang
+    from workflows.models import Dienst
+
+    db_session.add(Dienst(naam="Landelijk Maatwerkloket", mailbox="lmw@test.local", landelijk=True))
+    zaak = _escalatie(db_session, wereld, t("2026-03-02", "09:00"), bovenlokaal=True)
+    mwf = Actor.dienst("Frits Maatwerk (Wmo)", ladder[3].id, "maatwerkfunctionaris")
+    contact = Actor.dienst("Ineke de Wit (Wmo)", wereld.cp_wmo.id, "contactpersoon")
+    with pytest.raises(GeenToegang):
+        uitvoeren(db_session, contact, zaak, "doorsturen_lmw", t("2026-03-03"), toelichting="LET")
+    uitvoeren(db_session, mwf, zaak, "doorsturen_lmw", t("2026-03-03"), toelichting="Landelijke regel: naar het LET")
+    assert zaak.ontvanger_email == "lmw@test.local" and zaak.status == Status.VERSTUURD
+    lokaal = _escalatie(db_session, wereld, t("2026-03-02", "09:00"))
+    with pytest.raises(OngeldigeOvergang, match="bovenlokale"):
+        uitvoeren(db_session, mwf, lokaal, "doorsturen_lmw", t("2026-03-03"), toelichting="x")

@@ -41,7 +41,7 @@ STATUSSEN = [s.value for s in Status]
 
 def _actor(wereld, wie):
     if wie == "dienst":
-        return Actor.dienst("Sanne Vos (Werk & Inkomen)", wereld.cp_wi.id)
+        return Actor.dienst("Sanne Vos (Werk & Inkomen)", wereld.cp_wi.id, "contactpersoon")
     return Actor.gebruiker(getattr(wereld, wie))
 
 
