@@ -147,10 +147,19 @@ def _mag(actor: Actor, o: Overgang, zaak: Zaak) -> bool:
     return actor.rol == DIENST
 
 
-def mogelijke_acties(actor: Actor, zaak: Zaak) -> list[Overgang]:
-    """The transitions this actor may make on this case now, in table order."""
-    return [o for o in OVERGANGEN.values()
-            if zaak.status in o.van and zaak.soort in o.soorten and _mag(actor, o, zaak)]
+def mogelijke_acties(actor: Actor, zaak: Zaak, session: Session | None = None) -> list[Overgang]:
+    """The transitions this actor may make on this case now, in table order.
+
+    With a session, forwarding to the Landelijk Maatwerkloket is only offered when its conditions hold.
+    """
+    acties = [o for o in OVERGANGEN.values()
+              if zaak.status in o.van and zaak.soort in o.soorten and _mag(actor, o, zaak)]
+    if session is not None:
+        from .bewaking import is_uitgeput
+
+        kan_door = zaak.bovenlokaal and (actor.is_maatwerkfunctionaris or is_uitgeput(session, zaak))
+        acties = [o for o in acties if o.actie != "doorsturen_lmw" or kan_door]
+    return acties
 
 
 # ---------------------------------------------------------------- input

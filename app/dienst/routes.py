@@ -66,7 +66,7 @@ def _pagina(token: str, t: _Toegang, actie_form=None, bericht_form=None, status:
     actie_form.formulier_sleutel.data = idempotentie.nieuwe_sleutel()
     bericht_form.formulier_sleutel.data = idempotentie.nieuwe_sleutel()
     return render_template("dienst/zaak.html", token=token, zaak=t.zaak, actor=t.actor,
-                           acties=zaken.mogelijke_acties(t.actor, t.zaak), actie_form=actie_form,
+                           acties=zaken.mogelijke_acties(t.actor, t.zaak, db.session), actie_form=actie_form,
                            bericht_form=bericht_form, termijnen=zaken.termijnstanden(t.zaak), now=_nu()), status
 
 

@@ -196,7 +196,7 @@ def zaak(zaak_id: int):
 
 def _zaakpagina(zaak_: Zaak, actie_form=None, bericht_form=None, status: int = 200):
     actor = huidige_actor()
-    acties = zaken.mogelijke_acties(actor, zaak_)
+    acties = zaken.mogelijke_acties(actor, zaak_, db.session)
     actie_form = actie_form or ActieFormulier(formdata=None)
     bericht_form = bericht_form or BerichtFormulier(formdata=None)
     actie_form.formulier_sleutel.data = idempotentie.nieuwe_sleutel()

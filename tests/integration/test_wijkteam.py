@@ -160,3 +160,11 @@ def test_the_manager_answers_a_question_and_closes_the_case(client, inlog, werel
     assert acties == ["aangemaakt", "gerouteerd", "versturen", "vraag", "beantwoorden", "toegekend", "sluiten"]
     pagina = client.get(f"/zaken/{zaak.id}").get_data(as_text=True)
     assert "Is er een offerte?" in pagina and "Ja, bijgevoegd" in pagina
+
+
+def test_forwarding_to_the_landelijk_maatwerkloket_is_only_offered_when_it_can_be_done(client, inlog, wereld,
+                                                                                       db_session):
+    inlog.als("manager@test.local")
+    client.post("/escalaties/nieuw", data=_escalatie_formulier(wereld, bovenlokaal="y"))
+    zaak = db_session.execute(select(Zaak)).scalar_one()
+    assert "Landelijk Maatwerkloket" not in client.get(f"/zaken/{zaak.id}").get_data(as_text=True)
