@@ -26,7 +26,7 @@ def database_url(request, tmp_path_factory):
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
-        pytest.skip("TEST_DATABASE_URL is not set: the PostgreSQL run needs a database (CI sets it)")
+        pytest.skip(reason="TEST_DATABASE_URL is not set: the PostgreSQL run needs a database (CI sets it)")
     return url
 
 

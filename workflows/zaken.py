@@ -360,16 +360,26 @@ def _versturen(session: Session, actor: Actor, zaak: Zaak, now: datetime, kal: W
         knipkaart.knip_inzetten(session, zaak, actor.label, now, standaard_quotum=standaard_quotum)
     zaak.nummer = _nummer(session, zaak, now)
     zaak.verstuurd_op = now
+    route = _naar_dienst(session, zaak, now, kal)
+    _gebeurtenis(session, zaak, Actor.systeem(), "gerouteerd", None, None, route.reden, now)
+
+
+def _naar_dienst(session: Session, zaak: Zaak, now: datetime, kal: Werkdagkalender):
+    """The case starts at its dienst: first rung, fresh terms from `now`, routed. Returns the routing."""
     zaak.trede = 0
     zaak.trede_sinds = now
     reactie, oplos = termijnen(session, zaak)
     zaak.reactie_deadline = kal.termijn_einde(now, reactie)
     zaak.oplos_deadline = kal.termijn_einde(now, oplos)
     route = routeer(session, zaak.wijkteam_id, zaak.dienst_id, amsterdam(now).date())
+    _pas_route_toe(zaak, route, route.reden)
+    return route
+
+
+def _pas_route_toe(zaak: Zaak, route, reden: str) -> None:
     zaak.ontvanger_id = route.contactpersoon.id if route.contactpersoon else None
     zaak.ontvanger_email = route.email
-    zaak.routering_reden = route.reden
-    _gebeurtenis(session, zaak, Actor.systeem(), "gerouteerd", None, None, route.reden, now)
+    zaak.routering_reden = reden
 
 
 def _doorsturen_lmw(session: Session, zaak: Zaak, now: datetime, kal: Werkdagkalender, *,
@@ -388,16 +398,10 @@ def _doorsturen_lmw(session: Session, zaak: Zaak, now: datetime, kal: Werkdagkal
     vorige = zaak.dienst.naam
     zaak.dienst_id = lmw.id
     zaak.dienst = lmw
-    zaak.trede = 0
-    zaak.trede_sinds = now
     zaak.ontvangen_op = None
-    reactie, oplos = termijnen(session, zaak)
-    zaak.reactie_deadline = kal.termijn_einde(now, reactie)
-    zaak.oplos_deadline = kal.termijn_einde(now, oplos)
-    route = routeer(session, zaak.wijkteam_id, lmw.id, amsterdam(now).date())
-    zaak.ontvanger_id = route.contactpersoon.id if route.contactpersoon else None
-    zaak.ontvanger_email = route.email
-    zaak.routering_reden = f"Doorgestuurd van {vorige} naar {lmw.naam} nadat de lokale ladder was uitgeput. {route.reden}"
+    route = _naar_dienst(session, zaak, now, kal)
+    waarom = "door de maatwerkfunctionaris" if door_maatwerkfunctionaris else "nadat de lokale ladder was uitgeput"
+    _pas_route_toe(zaak, route, f"Doorgestuurd van {vorige} naar {lmw.naam} {waarom}. {route.reden}")
 
 
 def herrouteer(session: Session, zaak: Zaak, now: datetime, aanleiding: str) -> Gebeurtenis | None:
@@ -407,9 +411,7 @@ def herrouteer(session: Session, zaak: Zaak, now: datetime, aanleiding: str) -> 
     route = routeer(session, zaak.wijkteam_id, zaak.dienst_id, amsterdam(now).date())
     if route.email == zaak.ontvanger_email:
         return None
-    zaak.ontvanger_id = route.contactpersoon.id if route.contactpersoon else None
-    zaak.ontvanger_email = route.email
-    zaak.routering_reden = route.reden
+    _pas_route_toe(zaak, route, route.reden)
     return _gebeurtenis(session, zaak, Actor.systeem(), "herrouteerd", None, None, f"{aanleiding} {route.reden}", now)
 
 

@@ -14,11 +14,11 @@ RESULTATEN = Path(__file__).resolve().parents[2] / "test-results"
 @pytest.fixture
 def server(app, database_url, db_session):
     if not database_url.startswith("sqlite"):
-        pytest.skip("the browser journeys drive the screens; database behaviour is covered on both databases elsewhere")
+        pytest.skip(reason="the browser journeys drive the screens; database behaviour is covered on both databases elsewhere")
     if not shutil.which(CHROMIUM):
         if os.environ.get("REQUIRE_BROWSER"):
             pytest.fail(f"Chromium not found at {CHROMIUM} (REQUIRE_BROWSER is set)")
-        pytest.skip(f"Chromium not installed at {CHROMIUM}: apt-get install chromium (.ci/run does)")
+        pytest.skip(reason=f"Chromium not installed at {CHROMIUM}: apt-get install chromium (.ci/run does)")
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

@@ -30,7 +30,7 @@ MAILS = {"herinnering": ("herinnering",), "verlopen": ("verlopen", "team_verlope
 @pytest.fixture
 def postgres(app, database_url):
     if not database_url.startswith("postgresql"):
-        pytest.skip("scheduler processes share one PostgreSQL (advisory lock, SKIP LOCKED); SQLite is development only")
+        pytest.skip(reason="scheduler processes share one PostgreSQL (advisory lock, SKIP LOCKED); SQLite is development only")
     return database_url
 
 
