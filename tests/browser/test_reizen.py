@@ -68,3 +68,41 @@ def test_the_knip_form_can_be_completed_with_the_keyboard_alone(server, pagina, 
     db_session.expire_all()
     zaak = db_session.execute(select(Zaak)).scalar_one()
     assert (zaak.clientreferentie, zaak.status) == ("FEY-2026-032", Status.VERSTUURD)
+
+
+def _axe_overtredingen(page) -> list:
+    from axe_playwright_python.sync_playwright import Axe
+
+    resultaat = Axe().run(page, options={"runOnly": {"type": "tag",
+                                                     "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in resultaat.response["violations"]]
+
+
+def test_the_main_pages_have_no_wcag_21_aa_violations(server, pagina, wereld, db_session):
+    from tests.conftest import NU
+    from workflows.models import ZaakSoort
+    from workflows.zaken import Actor, nieuwe_zaak, uitvoeren
+
+    manager = Actor.gebruiker(wereld.manager)
+    zaak = nieuwe_zaak(db_session, manager, ZaakSoort.KNIP, wereld.invoer(), NU)
+    uitvoeren(db_session, manager, zaak, "versturen", NU)
+    zaak_id, dienst_id = zaak.id, wereld.wi.id
+    db_session.commit()
+    db_session.close()  # on SQLite even a read holds the write lock: leave the database to the server
+    _inloggen(pagina, server, "manager@test.local")
+    for pad in ["/wijkteam", "/knippen/nieuw", "/escalaties/nieuw", f"/zaken/{zaak_id}"]:
+        pagina.goto(server + pad)
+        assert _axe_overtredingen(pagina) == [], pad
+    pagina.goto(server + "/escalaties/nieuw")
+    pagina.get_by_role("button", name="Escalatie versturen").click()  # a form full of errors
+    assert _axe_overtredingen(pagina) == []
+    pagina.goto(server + f"/zaken/{zaak_id}")
+    link = pagina.locator(".linkvak a").get_attribute("href")
+    pagina.goto(link)
+    assert _axe_overtredingen(pagina) == [], "contactpersoon page"
+    pagina.context.clear_cookies()
+    _inloggen(pagina, server, "beheer@test.local")
+    for pad in ["/beheer/", "/beheer/afwezigheden", "/beheer/diensten", f"/beheer/diensten/{dienst_id}",
+                "/beheer/quota", "/beheer/gebruikers/nieuw", "/beheer/mail", "/beheer/quarantaine"]:
+        pagina.goto(server + pad)
+        assert _axe_overtredingen(pagina) == [], pad
