@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install migrate seed clean
+.PHONY: run test serve install migrate clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,13 @@ run: $(STAMP)
 ## Run the whole suite: SQLite always, PostgreSQL too when TEST_DATABASE_URL is set.
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The production setup on one machine: gunicorn (2 workers) on :8000 plus the scheduler process.
+## Needs KNIPKAART_ENV=production, SECRET_KEY and DATABASE_URL=postgresql+psycopg://... (see README).
+serve: $(STAMP)
+	@test -n "$$DATABASE_URL" -a -n "$$SECRET_KEY" || { echo "make serve needs SECRET_KEY and DATABASE_URL (README, Operations)"; exit 1; }
+	KNIPKAART_ENV=production $(FLASK) db upgrade
+	KNIPKAART_ENV=production bash -c 'trap "kill 0" EXIT; $(FLASK) scheduler & $(BIN)/gunicorn -w $${WEB_WORKERS:-2} -b $${BIND:-127.0.0.1:8000} --access-logfile - "app:create_app()"'
 
 migrate: $(STAMP)
 	$(FLASK) db upgrade

@@ -49,6 +49,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from . import gezondheid
     from .auth import bp as auth_bp
     from .beheer import bp as beheer_bp
     from .dienst import bp as dienst_bp
@@ -60,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(wijkteam_bp)
     app.register_blueprint(dienst_bp)
     app.register_blueprint(beheer_bp, url_prefix="/beheer")
+    gezondheid.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

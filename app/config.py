@@ -105,6 +105,7 @@ def load(instance_path: str, env: dict | None = None) -> dict:
         "INBOUND_PASSWORD": env.get("INBOUND_PASSWORD", "" if production else "ontwikkeling"),
         "SENDGRID_INBOUND_PUBLIC_KEY": env.get("SENDGRID_INBOUND_PUBLIC_KEY", ""),
         "SENDGRID_EVENT_PUBLIC_KEY": env.get("SENDGRID_EVENT_PUBLIC_KEY", ""),
+        "JSON_LOGS": _bool(env.get("JSON_LOGS"), production),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),

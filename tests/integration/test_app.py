@@ -101,3 +101,39 @@ def test_create_user_for_a_team_role_needs_an_existing_team(app, db_session):
                                            "wijkteammanager", "--wachtwoord", "een-lang-wachtwoord"])
     assert r.exit_code != 0 and "--wijkteam" in r.output
     assert db_session.execute(select(Gebruiker)).first() is None
+
+
+def test_healthz_says_the_process_is_up_and_readyz_checks_database_and_migrations(app, client, db_session):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+    r = client.get("/readyz")
+    assert r.status_code == 200 and r.get_json()["status"] == "gereed"
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    with db.engine.begin() as conn:
+        versie = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+        conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    try:
+        r = client.get("/readyz")
+        assert r.status_code == 503 and r.get_json()["reden"] == "migraties niet bijgewerkt"
+    finally:
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": versie})
+
+
+def test_every_response_carries_a_request_id_and_keeps_a_sane_incoming_one(client, wereld):
+    assert len(client.get("/login").headers["X-Request-Id"]) == 16
+    assert client.get("/login", headers={"X-Request-Id": "lb-123"}).headers["X-Request-Id"] == "lb-123"
+
+
+def test_json_log_lines_carry_the_request_id():
+    import json
+    import logging
+
+    from app.gezondheid import JsonFormatter
+
+    record = logging.LogRecord("app", logging.INFO, __file__, 1, "GET %s %s", ("/x", 200), None)
+    record.request_id = "abc"
+    regel = json.loads(JsonFormatter().format(record))
+    assert regel["bericht"] == "GET /x 200" and regel["request_id"] == "abc" and regel["niveau"] == "INFO"

@@ -26,6 +26,7 @@ REGELS = [
     (r"^/link/<token>", set(ROLLEN)),  # access through the token, not the role: tested in test_dienst_link
     (r"^/dev/outbox", set(ROLLEN)),  # development only (404 in production): the demo's mailbox
     (r"^/mail/(inbound|events)/sendgrid$", set(ROLLEN)),  # webhooks: a shared secret, tested in test_mail_in
+    (r"^/(healthz|readyz)$", set(ROLLEN)),  # for load balancers: no data, no login
 ]
 
 
