@@ -29,6 +29,9 @@ from workflows.models import (
     UitzonderingSoort,
     Urgentie,
     VasteContactpersoon,
+    Prijspost,
+    Vervolgactie,
+    VervolgSoort,
     Wijkteam,
     Zaak,
     ZaakSoort,
@@ -142,6 +145,36 @@ SCENARIO = [
      "De urgentieaanvraag kost leges vooraf.", "Leges kwijtschelden of voorschieten.", True, False),
 ]
 
+# What the seed cases avoided (DOMAIN.md "Avoided societal cost"), by SCENARIO index: (price list item, aantal).
+VERMEDEN = {
+    0: [("Huisuitzetting", 1), ("Maatschappelijke opvang / daklozenopvang", 30)],
+    1: [("Schulddienstverlening", 1)],
+    2: [("Huisuitzetting", 1)],
+    3: [("Pleegzorgplaats", 1)],
+    4: [("Maatschappelijke opvang / daklozenopvang", 60)],
+    5: [("Uithuisplaatsing (kinderen)", 1)],
+    6: [("Bijstandsuitkering", 6)],
+    7: [("Jeugdhulp met verblijf (Lelystad)", 1)],
+    8: [("Schulddienstverlening", 1), ("Huisuitzetting", 1)],
+    9: [("Loonbeslag", 1), ("Schulddienstverlening", 1)],
+    10: [("Jeugdhulp met verblijf (Lelystad)", 1)],
+    11: [("Eerstelijnspsycholoog", 10)],
+    13: [("Huisuitzetting", 1), ("Maatschappelijke opvang / daklozenopvang", 30)],
+}
+
+# What management decided about the most frequent causes: (oorzaak index, soort, besluit, eigenaar, dagen geleden,
+# afgerond).
+VERVOLG = [
+    (1, VervolgSoort.REGEL_GEWIJZIGD, "Beleidsregel aangepast: Werk & Inkomen laat de zoektermijn vervallen bij "
+     "huurachterstand, zonder knip.", "Beleidsadviseur Participatie", 120, True),
+    (1, VervolgSoort.GESPREK_DIENST, "Evaluatie met Werk & Inkomen: wordt de nieuwe regel ook toegepast?",
+     "Teammanager Werk & Inkomen", 20, False),
+    (2, VervolgSoort.BIJ_RIJK_GEMELD, "IB60-probleem gemeld bij het Landelijk Maatwerkloket en de VNG.",
+     "Strategisch adviseur Sociaal Domein", 60, True),
+    (8, VervolgSoort.ONDERZOEK, "Onderzoek naar het loslaten van de 6-km-grens bij leerlingenvervoer.",
+     "Beleidsadviseur Onderwijs", 30, False),
+]
+
 DIENST_NAMEN = ["Werk & Inkomen", "Wmo", "Bijzondere bijstand", "Schuldhulpverlening", "Leerlingenvervoer"]
 
 
@@ -248,11 +281,32 @@ def vul_demo(session: Session, now: datetime | None = None) -> list[tuple[str, s
         accounts.append((cp.email, f"contactpersoon {dnaam} (geen account; antwoordt per e-mail)"))
     accounts.append((pool["Wmo"][1].email, "contactpersoon Wmo, met vakantie (geen account)"))
 
-    _geschiedenis(session, rng, kal, now, teams, managers, medewerkers, diensten, oorzaken, pool)
+    prijsposten = _prijslijst(session)
+    _geschiedenis(session, rng, kal, now, teams, managers, medewerkers, diensten, oorzaken, pool, prijsposten)
+    beleid = session.query(Gebruiker).filter_by(email="management@demo.local").one()
+    for oi, soort, besluit, eigenaar, dagen, afgerond in VERVOLG:
+        session.add(Vervolgactie(oorzaak_id=oorzaken[oi].id, soort=soort, besluit=besluit, eigenaar=eigenaar,
+                                 datum=amsterdam(now).date() - timedelta(days=dagen), afgerond=afgerond,
+                                 vastgelegd_door_id=beleid.id, vastgelegd_op=now - timedelta(days=dagen)))
     return accounts
 
 
-def _geschiedenis(session, rng, kal, now, teams, managers, medewerkers, diensten, oorzaken, pool) -> None:
+def _prijslijst(session: Session) -> dict[str, Prijspost]:
+    """The price list by name; migration 0006 seeds it, a database made otherwise gets it here."""
+    from workflows.prijslijst import BRON, STANDAARD_PRIJSLIJST
+
+    bestaand = {p.naam: p for p in session.query(Prijspost)}
+    for i, (naam, eenheid, prijs, bandbreedte) in enumerate(STANDAARD_PRIJSLIJST):
+        if naam not in bestaand:
+            bestaand[naam] = Prijspost(naam=naam, eenheid=eenheid, prijs=prijs, bandbreedte=bandbreedte, bron=BRON,
+                                       volgorde=i + 1)
+            session.add(bestaand[naam])
+    session.flush()
+    return bestaand
+
+
+def _geschiedenis(session, rng, kal, now, teams, managers, medewerkers, diensten, oorzaken, pool,
+                  prijsposten) -> None:
     """About a year of knips and escalaties, ending in a present with open, overdue and waiting cases."""
     teamnamen = [t[0] for t in TEAMS]
     # Lage Land spends no knip this year: under-use is itself a finding.
@@ -261,7 +315,8 @@ def _geschiedenis(session, rng, kal, now, teams, managers, medewerkers, diensten
     nummer = {naam: 0 for naam in teamnamen}
     for i, moment in enumerate(momenten):
         tnaam = teamnamen[i % len(teamnamen)]
-        scenario = SCENARIO[rng.randrange(len(SCENARIO))]
+        index = rng.randrange(len(SCENARIO))
+        scenario = SCENARIO[index]
         soort, dnaam, oi, uitzondering, gevraagd, regel, oplossing, geen_inkomen, bovenlokaal = scenario
         if soort == "knip" and (tnaam == "Lage Land" and amsterdam(moment).year == amsterdam(now).year):
             continue
@@ -269,13 +324,14 @@ def _geschiedenis(session, rng, kal, now, teams, managers, medewerkers, diensten
         nummer[tnaam] += 1
         _zaak(session, rng, kal, now, aangemaakt, teams[tnaam], managers[tnaam], medewerkers.get(tnaam), tnaam,
               nummer[tnaam], ZaakSoort(soort), diensten[dnaam], oorzaken[oi], uitzondering, gevraagd, regel, oplossing,
-              geen_inkomen, bovenlokaal, afronden=True)
+              geen_inkomen, bovenlokaal, afronden=True, vermeden=_vermeden(prijsposten, index, i))
 
     # The present: Feyenoord's open work, for the demo to start from.
     fey, mgr, mdw = teams["Feyenoord"], managers["Feyenoord"], medewerkers["Feyenoord"]
     recent = [(14, SCENARIO[5], "overdue"), (6, SCENARIO[6], "vraag"), (3, SCENARIO[4], "open"),
               (1, SCENARIO[11], "open"), (2, SCENARIO[2], "knip-open")]
     for dagen, scenario, soort_open in recent:
+        index = SCENARIO.index(scenario)
         soort, dnaam, oi, uitzondering, gevraagd, regel, oplossing, geen_inkomen, bovenlokaal = scenario
         aangemaakt = _werkmoment(rng, kal, amsterdam(now - timedelta(days=dagen)).date())
         if aangemaakt >= now:
@@ -283,7 +339,7 @@ def _geschiedenis(session, rng, kal, now, teams, managers, medewerkers, diensten
         nummer["Feyenoord"] += 1
         _zaak(session, rng, kal, now, aangemaakt, fey, mgr, mdw, "Feyenoord", nummer["Feyenoord"], ZaakSoort(soort),
               diensten[dnaam], oorzaken[oi], uitzondering, gevraagd, regel, oplossing, geen_inkomen, bovenlokaal,
-              afronden=False, open_als=soort_open)
+              afronden=False, open_als=soort_open, vermeden=_vermeden(prijsposten, index, 0))
     # A concept by the medewerker, waiting for the manager.
     nummer["Feyenoord"] += 1
     zaken.nieuwe_zaak(session, zaken.Actor.gebruiker(mdw), ZaakSoort.ESCALATIE, zaken.ZaakInvoer(
@@ -295,8 +351,15 @@ def _geschiedenis(session, rng, kal, now, teams, managers, medewerkers, diensten
         bewaking.bewaak_zaak(session, zaak_id, now, kal)
 
 
+def _vermeden(prijsposten: dict[str, Prijspost], index: int, volgnummer: int) -> list[tuple[int, int]]:
+    """The avoided scenario of a seed case; one in four teams leaves it empty (it is optional)."""
+    if volgnummer % 4 == 3:
+        return []
+    return [(prijsposten[naam].id, aantal) for naam, aantal in VERMEDEN.get(index, [])]
+
+
 def _zaak(session, rng, kal, now, aangemaakt, team, manager, medewerker, tnaam, volgnummer, soort, dienst, oorzaak,
-          uitzondering, gevraagd, regel, oplossing, geen_inkomen, bovenlokaal, *, afronden, open_als=""):
+          uitzondering, gevraagd, regel, oplossing, geen_inkomen, bovenlokaal, *, afronden, open_als="", vermeden=()):
     prefix = tnaam.replace(" ", "")[:3].upper()
     if soort == ZaakSoort.KNIP:
         # Teams keep knips on their card (Feyenoord at least three, for the demo); beyond that they escalate.
@@ -311,7 +374,7 @@ def _zaak(session, rng, kal, now, aangemaakt, team, manager, medewerker, tnaam, 
                                                                          Urgentie.NORMAAL, Urgentie.NORMAAL]),
         oorzaak_id=oorzaak.id, voorgestelde_oplossing=oplossing,
         uitzondering=uitzondering if soort == ZaakSoort.KNIP else None, geen_inkomen=geen_inkomen,
-        bovenlokaal=bovenlokaal)
+        bovenlokaal=bovenlokaal, scenario=list(vermeden))
     maker = medewerker if medewerker and rng.random() < 0.4 else manager
     mgr = zaken.Actor.gebruiker(manager)
     zaak = zaken.nieuwe_zaak(session, zaken.Actor.gebruiker(maker), soort, invoer, aangemaakt)

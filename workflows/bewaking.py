@@ -177,6 +177,7 @@ def _stap(session: Session, zaak: Zaak, stap: Stap, now: datetime, kal: Werkdagk
     reactie, oplos = termijnen(session, zaak)
     vorige = zaak.ontvanger_email
     zaak.trede = trede.niveau
+    zaak.hoogste_trede = max(zaak.hoogste_trede or 0, trede.niveau)
     zaak.trede_sinds = now
     zaak.ontvanger_id = trede.contactpersoon.id
     zaak.ontvanger_email = trede.contactpersoon.email

@@ -14,6 +14,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -316,6 +317,56 @@ class Oorzaak(Base):
     vrije_tekst: Mapped[bool] = mapped_column(Boolean, default=False)  # "Anders": asks for an explanation
 
 
+class Prijspost(Base):
+    """An item of the price list of avoided societal cost; shown with its source, retired once used."""
+
+    __tablename__ = "prijspost"
+    __table_args__ = (CheckConstraint("prijs >= 0", name="prijs"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    naam: Mapped[str] = mapped_column(String(120), unique=True)
+    eenheid: Mapped[str] = mapped_column(String(40))  # "huisuitzetting", "dag", "maand", ...
+    prijs: Mapped[int] = mapped_column(Integer)  # whole euros per eenheid
+    bandbreedte: Mapped[str] = mapped_column(String(60), default="", server_default="")  # "€ 80–100"
+    bron: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    volgorde: Mapped[int] = mapped_column(Integer, default=0)
+    actief: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class VervolgSoort(str, enum.Enum):
+    REGEL_GEWIJZIGD = "regel_gewijzigd"
+    GESPREK_DIENST = "gesprek_dienst"
+    ONDERZOEK = "onderzoek"
+    BIJ_RIJK_GEMELD = "bij_rijk_gemeld"
+    ANDERS = "anders"
+
+    @property
+    def label(self) -> str:
+        return {
+            "regel_gewijzigd": "Regel of werkwijze gewijzigd",
+            "gesprek_dienst": "Gesprek met de dienst",
+            "onderzoek": "Nader onderzoek",
+            "bij_rijk_gemeld": "Gemeld bij Rijk of landelijke instantie",
+            "anders": "Anders",
+        }[self.value]
+
+
+class Vervolgactie(Base):
+    """What management decided about a systemic cause: the loop from bottleneck to rule change."""
+
+    __tablename__ = "vervolgactie"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    oorzaak_id: Mapped[int] = mapped_column(ForeignKey("oorzaak.id"), index=True)
+    soort: Mapped[VervolgSoort] = mapped_column(_enum(VervolgSoort, "vervolgsoort"))
+    besluit: Mapped[str] = mapped_column(Text)
+    eigenaar: Mapped[str] = mapped_column(String(120))
+    datum: Mapped[date] = mapped_column(Date)
+    afgerond: Mapped[bool] = mapped_column(Boolean, default=False)
+    vastgelegd_door_id: Mapped[int] = mapped_column(ForeignKey("gebruiker.id"))
+    vastgelegd_op: Mapped[datetime] = mapped_column(UTCDateTime)
+    oorzaak: Mapped[Oorzaak] = relationship()
+    vastgelegd_door: Mapped["Gebruiker"] = relationship()
+
+
 # ---------------------------------------------------------------- accounts
 
 
@@ -399,6 +450,7 @@ class Zaak(Base):
         Index("ix_zaak_wijkteam_status", "wijkteam_id", "status"),
         Index("ix_zaak_status_reactie", "status", "reactie_deadline"),
         Index("ix_zaak_status_oplos", "status", "oplos_deadline"),
+        Index("ix_zaak_verstuurd_op", "verstuurd_op"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     nummer: Mapped[str | None] = mapped_column(String(20), unique=True)  # given when sent
@@ -443,6 +495,14 @@ class Zaak(Base):
     link_versie: Mapped[int] = mapped_column(Integer, default=1)
     gewist_op: Mapped[datetime | None] = mapped_column(UTCDateTime)  # free text erased after retention
 
+    # Facts for the bottleneck report, fixed when they happen (workflows.zaken), so that the report is a
+    # set of SQL aggregates and stays the same after the retention erase.
+    dienst_sinds: Mapped[datetime | None] = mapped_column(UTCDateTime)  # arrived at its current dienst
+    reactie_werkdagen: Mapped[float | None] = mapped_column(Float)  # dienst_sinds -> first reaction
+    oplos_werkdagen: Mapped[float | None] = mapped_column(Float)  # dienst_sinds -> solved, minus waits
+    pauze_werkdagen: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    hoogste_trede: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
     wijkteam: Mapped[Wijkteam] = relationship()
     dienst: Mapped[Dienst] = relationship()
     oorzaak: Mapped[Oorzaak] = relationship()
@@ -452,6 +512,8 @@ class Zaak(Base):
         back_populates="zaak", order_by="Gebeurtenis.id"
     )
     berichten: Mapped[list["Bericht"]] = relationship(back_populates="zaak", order_by="Bericht.id")
+    scenario: Mapped[list["VermedenScenario"]] = relationship(back_populates="zaak", order_by="VermedenScenario.id",
+                                                              cascade="all, delete-orphan")
 
     @property
     def is_knip(self) -> bool:
@@ -479,6 +541,22 @@ class Gebeurtenis(Base):
     toelichting: Mapped[str] = mapped_column(Text, default="")
     betreft: Mapped[str | None] = mapped_column(String(254))  # the address a deadline step concerned
     zaak: Mapped[Zaak] = relationship(back_populates="gebeurtenissen")
+
+
+class VermedenScenario(Base):
+    """What would have happened without the knip or escalatie: an item of the price list, so many times."""
+
+    __tablename__ = "vermeden_scenario"
+    __table_args__ = (
+        UniqueConstraint("zaak_id", "prijspost_id", name="uq_vermeden_scenario_zaak_prijspost"),
+        CheckConstraint("aantal >= 1", name="aantal"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    zaak_id: Mapped[int] = mapped_column(ForeignKey("zaak.id"), index=True)
+    prijspost_id: Mapped[int] = mapped_column(ForeignKey("prijspost.id"), index=True)
+    aantal: Mapped[int] = mapped_column(Integer)
+    zaak: Mapped[Zaak] = relationship(back_populates="scenario")
+    prijspost: Mapped[Prijspost] = relationship()
 
 
 class Bericht(Base):

@@ -31,3 +31,32 @@ BSN_MELDING = (
     "Dit veld bevat een nummer dat een burgerservicenummer (BSN) kan zijn. "
     "Knipkaart bewaart geen BSN of naam van inwoners: gebruik de cliëntreferentie van uw eigen dossier."
 )
+
+
+# ---------------------------------------------------------------- anonymised excerpts
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_TELEFOON = re.compile(r"(?<![\w])(\+31|0031|0)[\s-]?\d(?:[\s-]?\d){7,9}(?![\w])")
+_POSTCODE = re.compile(r"\b[1-9]\d{3}\s?[A-Za-z]{2}\b")
+_GETALLEN = re.compile(r"(?<![\w])\d{5,}(?![\w])")
+_AANSPREKING = re.compile(
+    r"\b(mevrouw|mevr\.?|mw\.?|meneer|mijnheer|dhr\.?|de heer|familie|fam\.?)\s+"
+    r"((?:(?:van|de|der|den|ter|ten|el|al)\s+)*[A-Z][\w'-]*)", re.IGNORECASE)
+
+
+def anonimiseer(tekst: str, weg: list[str] | tuple[str, ...] = ()) -> str:
+    """An excerpt fit for management: no cliëntreferentie, names, addresses, numbers or mail addresses.
+
+    `weg` holds strings known to identify someone (the case's cliëntreferentie, names of team members and
+    contact persons); they are replaced wherever they occur. The result is stable: anonymising it again
+    changes nothing.
+    """
+    uit = tekst or ""
+    for woord in sorted((w for w in weg if w and len(w.strip()) >= 3), key=len, reverse=True):
+        uit = re.sub(re.escape(woord.strip()), "[…]", uit, flags=re.IGNORECASE)
+    uit = _EMAIL.sub("[e-mailadres]", uit)
+    uit = _TELEFOON.sub("[telefoonnummer]", uit)
+    uit = _POSTCODE.sub("[postcode]", uit)
+    uit = _GETALLEN.sub("[nummer]", uit)
+    uit = _AANSPREKING.sub(lambda m: f"{m.group(1)} [naam]", uit)
+    return uit

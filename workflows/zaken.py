@@ -26,6 +26,7 @@ from .models import (
     Gebeurtenis,
     Gebruiker,
     Oorzaak,
+    Prijspost,
     Rol,
     Sluitingsdag,
     Status,
@@ -33,6 +34,7 @@ from .models import (
     UitzonderingSoort,
     Uitkomst,
     Urgentie,
+    VermedenScenario,
     Zaak,
     Zaaknummer,
     ZaakSoort,
@@ -183,7 +185,12 @@ class ZaakInvoer:
     rendement: str = ""
     legitimiteit: str = ""
     betrokkenheid: str = ""
+    # The avoided scenario: (prijspost id, aantal) pairs from the price list; optional.
+    scenario: list[tuple[int, int]] = field(default_factory=list)
 
+
+ZAAK_VELDEN = tuple(f.name for f in fields(ZaakInvoer) if f.name != "scenario")
+MAX_AANTAL = 10_000
 
 VRIJE_TEKST = ("clientreferentie", "gevraagd", "blokkerende_regel", "oorzaak_toelichting",
                "voorgestelde_oplossing", "rendement", "legitimiteit", "betrokkenheid")
@@ -216,6 +223,26 @@ def _controleer_invoer(session: Session, soort: ZaakSoort, invoer: ZaakInvoer) -
         raise OngeldigeInvoer("Kies een oorzaak uit de lijst.", veld="oorzaak_id")
     if oorzaak.vrije_tekst and not invoer.oorzaak_toelichting.strip():
         raise OngeldigeInvoer("Licht de oorzaak 'Anders' in één zin toe.", veld="oorzaak_toelichting")
+    _controleer_scenario(session, invoer.scenario)
+
+
+def _controleer_scenario(session: Session, scenario: list[tuple[int, int]]) -> None:
+    gezien: set[int] = set()
+    for prijspost_id, aantal in scenario:
+        post = session.get(Prijspost, prijspost_id)
+        if post is None or not post.actief:
+            raise OngeldigeInvoer("Kies een post uit de prijslijst.", veld="scenario")
+        if prijspost_id in gezien:
+            raise OngeldigeInvoer(f"'{post.naam}' staat twee keer in het scenario; tel de aantallen op.",
+                                  veld="scenario")
+        gezien.add(prijspost_id)
+        if not isinstance(aantal, int) or not 1 <= aantal <= MAX_AANTAL:
+            raise OngeldigeInvoer(f"Het aantal bij '{post.naam}' is een heel getal van 1 tot en met {MAX_AANTAL}.",
+                                  veld="scenario")
+
+
+def _zet_scenario(zaak: Zaak, scenario: list[tuple[int, int]]) -> None:
+    zaak.scenario = [VermedenScenario(prijspost_id=p, aantal=a) for p, a in scenario]
 
 
 def nieuwe_zaak(session: Session, actor: Actor, soort: ZaakSoort, invoer: ZaakInvoer, now: datetime) -> Zaak:
@@ -225,7 +252,8 @@ def nieuwe_zaak(session: Session, actor: Actor, soort: ZaakSoort, invoer: ZaakIn
     _controleer_invoer(session, soort, invoer)
     zaak = Zaak(soort=soort, status=Status.CONCEPT, wijkteam_id=actor.wijkteam_id,
                 aangemaakt_door_id=actor.gebruiker_id, aangemaakt_op=now, trede=0, link_versie=1,
-                **{f.name: _schoon(getattr(invoer, f.name)) for f in fields(ZaakInvoer)})
+                **{naam: _schoon(getattr(invoer, naam)) for naam in ZAAK_VELDEN})
+    _zet_scenario(zaak, invoer.scenario)
     session.add(zaak)
     session.flush()
     _gebeurtenis(session, zaak, actor, "aangemaakt", None, Status.CONCEPT, "", now)
@@ -239,8 +267,12 @@ def concept_bijwerken(session: Session, actor: Actor, zaak: Zaak, invoer: ZaakIn
     if zaak.status != Status.CONCEPT:
         raise OngeldigeOvergang("Alleen een concept kan nog worden gewijzigd.")
     _controleer_invoer(session, zaak.soort, invoer)
-    for f in fields(ZaakInvoer):
-        setattr(zaak, f.name, _schoon(getattr(invoer, f.name)))
+    for naam in ZAAK_VELDEN:
+        setattr(zaak, naam, _schoon(getattr(invoer, naam)))
+    if [(s.prijspost_id, s.aantal) for s in zaak.scenario] != list(invoer.scenario):
+        zaak.scenario.clear()
+        session.flush()  # the unique (zaak, prijspost) must be free before the new rows go in
+        _zet_scenario(zaak, invoer.scenario)
     _gebeurtenis(session, zaak, actor, "gewijzigd", Status.CONCEPT, Status.CONCEPT, "", now)
 
 
@@ -346,9 +378,25 @@ def uitvoeren(session: Session, actor: Actor, zaak: Zaak, actie: str, now: datet
         zaak.gesloten_op = None
         zaak.oplos_deadline = kal.termijn_einde(now, oplos)
     zaak.status = o.naar
+    _meet(zaak, kal)
     g = _gebeurtenis(session, zaak, actor, actie, van, o.naar, toelichting, now)
     bewaking.herbereken(session, zaak, kal)
     return g
+
+
+def _meet(zaak: Zaak, kal: Werkdagkalender) -> None:
+    """Fix the report's measurements once they are known: time to first reaction and to resolution, in
+    werkdagen of working time since the case reached its current dienst, the waits on the team left out."""
+    begin = zaak.dienst_sinds or zaak.verstuurd_op
+    if begin is None:
+        return
+    if zaak.ontvangen_op is not None and zaak.reactie_werkdagen is None:
+        zaak.reactie_werkdagen = kal.werkdagen_tussen(begin, zaak.ontvangen_op)
+    if zaak.opgelost_op is None:
+        zaak.oplos_werkdagen = None
+    elif zaak.oplos_werkdagen is None:
+        zaak.oplos_werkdagen = round(max(0.0, kal.werkdagen_tussen(begin, zaak.opgelost_op)
+                                         - (zaak.pauze_werkdagen or 0.0)), 4)
 
 
 def _versturen(session: Session, actor: Actor, zaak: Zaak, now: datetime, kal: Werkdagkalender,
@@ -367,7 +415,12 @@ def _versturen(session: Session, actor: Actor, zaak: Zaak, now: datetime, kal: W
 def _naar_dienst(session: Session, zaak: Zaak, now: datetime, kal: Werkdagkalender):
     """The case starts at its dienst: first rung, fresh terms from `now`, routed. Returns the routing."""
     zaak.trede = 0
+    zaak.hoogste_trede = 0
     zaak.trede_sinds = now
+    zaak.dienst_sinds = now
+    zaak.reactie_werkdagen = None
+    zaak.oplos_werkdagen = None
+    zaak.pauze_werkdagen = 0.0
     reactie, oplos = termijnen(session, zaak)
     zaak.reactie_deadline = kal.termijn_einde(now, reactie)
     zaak.oplos_deadline = kal.termijn_einde(now, oplos)
@@ -418,6 +471,8 @@ def herrouteer(session: Session, zaak: Zaak, now: datetime, aanleiding: str) -> 
 def _pauze_beeindigen(zaak: Zaak, now: datetime, kal: Werkdagkalender) -> None:
     if zaak.pauze_sinds is not None and zaak.oplos_deadline is not None:
         zaak.oplos_deadline = pauzeer_oplostermijn(kal, zaak.oplos_deadline, zaak.pauze_sinds, now)
+    if zaak.pauze_sinds is not None:
+        zaak.pauze_werkdagen = round((zaak.pauze_werkdagen or 0.0) + kal.werkdagen_tussen(zaak.pauze_sinds, now), 4)
     zaak.pauze_sinds = None
 
 

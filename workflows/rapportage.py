@@ -1,0 +1,519 @@
+"""The bottleneck report (DOMAIN.md "Bottleneck report", "Systemic causes", "Avoided societal cost").
+
+Every figure is a SQL aggregate over the cases in the period (sent between
+`van` and `tot`, Europe/Amsterdam), the same on SQLite and PostgreSQL; no
+Python loop runs over the cases. Times are the facts fixed on the case when
+they happened (workflows.zaken._meet): working time in werkdagen (08:30-17:00
+on werkdagen) since the case reached its current dienst, waits on the team
+left out. Percentiles interpolate linearly between ranks (PostgreSQL's
+percentile_cont; on SQLite the same rule with window functions).
+
+The report is one `Rapport`; `tabellen()` turns it into the tables that the
+screen, CSV, XLSX and PDF all show, so their numbers cannot differ.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Integer, and_, case, cast, distinct, func, literal, select
+from sqlalchemy.orm import Session
+
+from .kalender import TZ, amsterdam
+from .knipkaart import STANDAARD_QUOTUM
+from .models import (
+    Dienst,
+    Knipkaart,
+    KnipkaartMutatie,
+    MutatieSoort,
+    Oorzaak,
+    Prijspost,
+    Termijnstap,
+    Uitkomst,
+    Urgentie,
+    VermedenScenario,
+    Vervolgactie,
+    Wijkteam,
+    Zaak,
+    ZaakSoort,
+)
+from .privacy import anonimiseer
+
+MAANDEN = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+TREDE_NAMEN = ["contactpersoon", "teamleider", "manager van de dienst", "maatwerkfunctionaris"]
+ONDERBENUT_DREMPEL = 0.5  # under-use: less than half of the quota, pro rata of the year that has passed
+TOP_REGELS = 10
+
+
+@dataclass(frozen=True)
+class Filters:
+    van: date
+    tot: date  # inclusive
+    dienst_id: int | None = None
+    wijkteam_id: int | None = None
+    oorzaak_id: int | None = None
+    urgentie: Urgentie | None = None
+
+    @property
+    def begin(self) -> datetime:
+        return datetime.combine(self.van, time(0), tzinfo=TZ)
+
+    @property
+    def einde(self) -> datetime:  # exclusive
+        return datetime.combine(self.tot + timedelta(days=1), time(0), tzinfo=TZ)
+
+    def voorwaarden(self) -> list:
+        w = [Zaak.verstuurd_op.is_not(None), Zaak.verstuurd_op >= self.begin, Zaak.verstuurd_op < self.einde]
+        if self.dienst_id:
+            w.append(Zaak.dienst_id == self.dienst_id)
+        if self.wijkteam_id:
+            w.append(Zaak.wijkteam_id == self.wijkteam_id)
+        if self.oorzaak_id:
+            w.append(Zaak.oorzaak_id == self.oorzaak_id)
+        if self.urgentie:
+            w.append(Zaak.urgentie == self.urgentie)
+        return w
+
+
+# ---------------------------------------------------------------- the report's parts
+
+
+@dataclass
+class OorzaakRij:
+    oorzaak_id: int
+    naam: str
+    actief: bool
+    knippen: int = 0
+    escalaties: int = 0
+    geen_inkomen: int = 0
+    bovenlokaal: int = 0
+    acuut: int = 0
+    structureel: int = 0
+    bezwaren: int = 0
+    vermeden: int = 0  # euros
+    per_maand: dict[str, int] = field(default_factory=dict)
+    vervolg: list[Vervolgactie] = field(default_factory=list)
+
+    @property
+    def totaal(self) -> int:
+        return self.knippen + self.escalaties
+
+
+@dataclass
+class DienstRij:
+    dienst_id: int
+    naam: str
+    zaken: int = 0
+    reactie_mediaan: float | None = None
+    reactie_p90: float | None = None
+    oplos_mediaan: float | None = None
+    oplos_p90: float | None = None
+    termijnen_gemist: int = 0
+    zaken_te_laat: int = 0
+    hoogste_trede: int = 0
+    bezwaren: int = 0
+
+    @property
+    def hoogste_trede_naam(self) -> str:
+        return TREDE_NAMEN[min(self.hoogste_trede, len(TREDE_NAMEN) - 1)]
+
+
+@dataclass
+class KaartRij:
+    wijkteam: str
+    jaar: int
+    quotum: int
+    ingezet: int
+    teruggegeven: int
+    verwacht: float  # the share of the quota that could have been used by now
+
+    @property
+    def gebruikt(self) -> int:
+        return self.ingezet - self.teruggegeven
+
+    @property
+    def procent(self) -> int:
+        return round(100 * self.gebruikt / self.quotum) if self.quotum else 0
+
+    @property
+    def onderbenut(self) -> bool:
+        return self.quotum > 0 and self.gebruikt < ONDERBENUT_DREMPEL * self.verwacht
+
+
+@dataclass
+class RegelRij:
+    fragment: str
+    aantal: int
+    teams: int
+    dienst: str
+
+
+@dataclass
+class KostenRij:
+    naam: str
+    eenheid: str
+    prijs: int
+    bandbreedte: str
+    bron: str
+    zaken: int
+    aantal: int
+
+    @property
+    def bedrag(self) -> int:
+        return self.prijs * self.aantal
+
+
+@dataclass
+class Rapport:
+    filters: Filters
+    maanden: list[str]
+    oorzaken: list[OorzaakRij]
+    diensten: list[DienstRij]
+    knipkaarten: list[KaartRij]
+    regels: list[RegelRij]
+    kosten: list[KostenRij]
+    prijslijst: list[Prijspost]
+
+    @property
+    def knippen(self) -> int:
+        return sum(o.knippen for o in self.oorzaken)
+
+    @property
+    def escalaties(self) -> int:
+        return sum(o.escalaties for o in self.oorzaken)
+
+    @property
+    def geen_inkomen(self) -> int:
+        return sum(o.geen_inkomen for o in self.oorzaken)
+
+    @property
+    def bovenlokaal(self) -> int:
+        return sum(o.bovenlokaal for o in self.oorzaken)
+
+    @property
+    def bezwaren(self) -> int:
+        return sum(o.bezwaren for o in self.oorzaken)
+
+    @property
+    def vermeden(self) -> int:
+        return sum(k.bedrag for k in self.kosten)
+
+    @property
+    def onderbenut(self) -> list[KaartRij]:
+        return [k for k in self.knipkaarten if k.onderbenut]
+
+
+def maak_rapport(session: Session, filters: Filters, now: datetime,
+                 standaard_quotum: int = STANDAARD_QUOTUM) -> Rapport:
+    """The bottleneck report for these filters, as of `now`."""
+    if filters.tot < filters.van:
+        raise ValueError("tot ligt voor van")
+    maanden = _maanden(filters.van, filters.tot)
+    oorzaken = _oorzaken(session, filters, maanden)
+    return Rapport(
+        filters=filters,
+        maanden=[m for m, _ in maanden],
+        oorzaken=oorzaken,
+        diensten=_diensten(session, filters),
+        knipkaarten=_knipkaarten(session, filters, now, standaard_quotum),
+        regels=_regels(session, filters),
+        kosten=_kosten(session, filters),
+        prijslijst=list(session.scalars(select(Prijspost).order_by(Prijspost.volgorde, Prijspost.naam))),
+    )
+
+
+# ---------------------------------------------------------------- causes, by month
+
+
+def _maanden(van: date, tot: date) -> list[tuple[str, datetime]]:
+    """('2026-03', start of that month in Amsterdam) for every month the period touches."""
+    uit = []
+    j, m = van.year, van.month
+    while (j, m) <= (tot.year, tot.month):
+        uit.append((f"{j:04d}-{m:02d}", datetime(j, m, 1, tzinfo=TZ)))
+        j, m = (j + 1, 1) if m == 12 else (j, m + 1)
+    return uit
+
+
+def maand_label(sleutel: str) -> str:
+    j, m = sleutel.split("-")
+    return f"{MAANDEN[int(m) - 1]} {j}"
+
+
+def _maand_expr(session: Session, maanden: list[tuple[str, datetime]]):
+    """The Amsterdam month of verstuurd_op as 'YYYY-MM', in SQL."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("Europe/Amsterdam", Zaak.verstuurd_op), "YYYY-MM")
+    # SQLite knows no time zones: compare with each month's first moment in UTC, newest first.
+    return case(*[(Zaak.verstuurd_op >= begin, literal(sleutel)) for sleutel, begin in reversed(maanden)],
+                else_=literal(maanden[0][0]))
+
+
+def _oorzaken(session: Session, f: Filters, maanden) -> list[OorzaakRij]:
+    w = f.voorwaarden()
+    telling = select(
+        Zaak.oorzaak_id,
+        func.sum(case((Zaak.soort == ZaakSoort.KNIP, 1), else_=0)),
+        func.sum(case((Zaak.soort == ZaakSoort.ESCALATIE, 1), else_=0)),
+        func.sum(case((Zaak.geen_inkomen.is_(True), 1), else_=0)),
+        func.sum(case((Zaak.bovenlokaal.is_(True), 1), else_=0)),
+        func.sum(case((Zaak.urgentie == Urgentie.ACUUT, 1), else_=0)),
+        func.sum(case((Zaak.structureel.is_(True), 1), else_=0)),
+        func.sum(case((Zaak.uitkomst == Uitkomst.BEZWAAR, 1), else_=0)),
+    ).where(*w).group_by(Zaak.oorzaak_id)
+    rijen: dict[int, OorzaakRij] = {}
+    namen = {o.id: o for o in session.scalars(select(Oorzaak))}
+    for oid, kn, es, gi, bl, ac, st, bz in session.execute(telling):
+        o = namen[oid]
+        rijen[oid] = OorzaakRij(oid, o.naam, o.actief, int(kn), int(es), int(gi), int(bl), int(ac), int(st), int(bz))
+    maand = _maand_expr(session, maanden).label("maand")
+    for oid, m, n in session.execute(select(Zaak.oorzaak_id, maand, func.count()).where(*w)
+                                     .group_by(Zaak.oorzaak_id, maand)):
+        rijen[oid].per_maand[m] = int(n)
+    kosten = select(Zaak.oorzaak_id, func.sum(VermedenScenario.aantal * Prijspost.prijs)).join(
+        VermedenScenario, VermedenScenario.zaak_id == Zaak.id).join(
+        Prijspost, Prijspost.id == VermedenScenario.prijspost_id).where(*w).group_by(Zaak.oorzaak_id)
+    for oid, bedrag in session.execute(kosten):
+        rijen[oid].vermeden = int(bedrag or 0)
+    vervolg = select(Vervolgactie).order_by(Vervolgactie.datum.desc(), Vervolgactie.id.desc())
+    if f.oorzaak_id:
+        vervolg = vervolg.where(Vervolgactie.oorzaak_id == f.oorzaak_id)
+    for v in session.scalars(vervolg):
+        if v.oorzaak_id not in rijen:
+            o = namen[v.oorzaak_id]
+            rijen[v.oorzaak_id] = OorzaakRij(o.id, o.naam, o.actief)
+        rijen[v.oorzaak_id].vervolg.append(v)
+    volgorde = {o.id: (o.volgorde, o.naam) for o in namen.values()}
+    return sorted(rijen.values(), key=lambda r: (-r.totaal, volgorde[r.oorzaak_id]))
+
+
+# ---------------------------------------------------------------- diensten
+
+
+def _percentielen(session: Session, waarde, w: list) -> dict[int, tuple[float | None, float | None]]:
+    """Per dienst the median and 90th percentile of `waarde` (linear interpolation between ranks)."""
+    w = [*w, waarde.is_not(None)]
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = select(Zaak.dienst_id, func.percentile_cont(0.5).within_group(waarde),
+                      func.percentile_cont(0.9).within_group(waarde)).where(*w).group_by(Zaak.dienst_id)
+    else:
+        r = select(Zaak.dienst_id.label("g"), waarde.label("x"),
+                   func.row_number().over(partition_by=Zaak.dienst_id, order_by=waarde).label("rn"),
+                   func.count().over(partition_by=Zaak.dienst_id).label("n")).where(*w).subquery()
+        kolommen = []
+        for p in (0.5, 0.9):
+            pos = (r.c.n - 1) * p
+            laag = cast(pos, Integer)  # floor: pos >= 0
+            x_laag = func.max(case((r.c.rn - 1 == laag, r.c.x)))
+            x_hoog = func.max(case((r.c.rn - 1 == laag + 1, r.c.x)))
+            kolommen.append(x_laag + (func.coalesce(x_hoog, x_laag) - x_laag) * func.max(pos - laag))
+        stmt = select(r.c.g, *kolommen).group_by(r.c.g)
+    return {g: (_getal(a), _getal(b)) for g, a, b in session.execute(stmt)}
+
+
+def _getal(x) -> float | None:
+    return None if x is None else round(float(x), 2)
+
+
+def _diensten(session: Session, f: Filters) -> list[DienstRij]:
+    w = f.voorwaarden()
+    rijen: dict[int, DienstRij] = {}
+    namen = dict(session.execute(select(Dienst.id, Dienst.naam)).all())
+    for did, n, hoogste, bz in session.execute(
+            select(Zaak.dienst_id, func.count(), func.max(Zaak.hoogste_trede),
+                   func.sum(case((Zaak.uitkomst == Uitkomst.BEZWAAR, 1), else_=0))).where(*w).group_by(Zaak.dienst_id)):
+        rijen[did] = DienstRij(did, namen[did], int(n), hoogste_trede=int(hoogste or 0), bezwaren=int(bz))
+    for did, (p50, p90) in _percentielen(session, Zaak.reactie_werkdagen, w).items():
+        rijen[did].reactie_mediaan, rijen[did].reactie_p90 = p50, p90
+    for did, (p50, p90) in _percentielen(session, Zaak.oplos_werkdagen, w).items():
+        rijen[did].oplos_mediaan, rijen[did].oplos_p90 = p50, p90
+    gemist = select(Zaak.dienst_id, func.count(), func.count(distinct(Termijnstap.zaak_id))).join(
+        Termijnstap, and_(Termijnstap.zaak_id == Zaak.id, Termijnstap.soort == "verlopen")).where(*w).group_by(
+        Zaak.dienst_id)
+    for did, n, zaken_ in session.execute(gemist):
+        rijen[did].termijnen_gemist, rijen[did].zaken_te_laat = int(n), int(zaken_)
+    return sorted(rijen.values(), key=lambda r: (-r.zaken, r.naam))
+
+
+# ---------------------------------------------------------------- knipkaarten
+
+
+def _knipkaarten(session: Session, f: Filters, now: datetime, standaard_quotum: int) -> list[KaartRij]:
+    """Use per team and card year for the years the period touches; only the team filter applies."""
+    jaren = list(range(f.van.year, f.tot.year + 1))
+    vandaag = amsterdam(now).date()
+    teams = select(Wijkteam.id, Wijkteam.naam).where(Wijkteam.actief.is_(True))
+    if f.wijkteam_id:
+        teams = select(Wijkteam.id, Wijkteam.naam).where(Wijkteam.id == f.wijkteam_id)
+    teams = teams.subquery()
+    gebruik = select(
+        Knipkaart.wijkteam_id, Knipkaart.jaar, Knipkaart.quotum,
+        func.sum(case((KnipkaartMutatie.soort == MutatieSoort.INGEZET, 1), else_=0)).label("in"),
+        func.sum(case((KnipkaartMutatie.soort == MutatieSoort.TERUGGEGEVEN, 1), else_=0)).label("terug"),
+    ).outerjoin(KnipkaartMutatie, KnipkaartMutatie.knipkaart_id == Knipkaart.id).where(
+        Knipkaart.jaar.in_(jaren)).group_by(Knipkaart.wijkteam_id, Knipkaart.jaar, Knipkaart.quotum)
+    kaarten = {(t, j): (q, int(i or 0), int(r or 0)) for t, j, q, i, r in session.execute(gebruik)}
+    uit = []
+    for tid, naam in session.execute(select(teams.c.id, teams.c.naam).order_by(teams.c.naam)):
+        for jaar in jaren:
+            if date(jaar, 1, 1) > vandaag:
+                continue
+            q, i, r = kaarten.get((tid, jaar), (standaard_quotum, 0, 0))
+            begin, einde = date(jaar, 1, 1), date(jaar + 1, 1, 1)
+            deel = min(1.0, (vandaag - begin).days / (einde - begin).days)
+            uit.append(KaartRij(naam, jaar, q, i, r, verwacht=q * deel))
+    return uit
+
+
+# ---------------------------------------------------------------- blocking rules
+
+
+def _regels(session: Session, f: Filters) -> list[RegelRij]:
+    """The most frequent blocking rules (same wording, case and spaces aside), each with one anonymised example."""
+    sleutel = func.lower(func.trim(Zaak.blokkerende_regel)).label("sleutel")
+    top = session.execute(
+        select(sleutel, func.count(), func.count(distinct(Zaak.wijkteam_id)), func.min(Zaak.id))
+        .where(*f.voorwaarden(), func.length(func.trim(Zaak.blokkerende_regel)) > 0)
+        .group_by(sleutel).order_by(func.count().desc(), sleutel).limit(TOP_REGELS)).all()
+    if not top:
+        return []
+    voorbeelden = {z.id: z for z in session.scalars(select(Zaak).where(Zaak.id.in_([r[3] for r in top])))}
+    weg = _namen(session)
+    uit = []
+    for _, n, teams, zid in top:
+        z = voorbeelden[zid]
+        uit.append(RegelRij(anonimiseer(z.blokkerende_regel, [z.clientreferentie, *weg]), int(n), int(teams),
+                            z.dienst.naam))
+    return uit
+
+
+def _namen(session: Session) -> list[str]:
+    """Names of people the system knows (users and contact persons): never in an excerpt."""
+    from .models import Contactpersoon, Gebruiker
+
+    namen = list(session.scalars(select(Gebruiker.naam))) + list(session.scalars(select(Contactpersoon.naam)))
+    # Both the full name and its last part ("Sanne Vos" and "Vos").
+    return namen + [n.split()[-1] for n in namen if len(n.split()) > 1]
+
+
+# ---------------------------------------------------------------- avoided cost
+
+
+def _kosten(session: Session, f: Filters) -> list[KostenRij]:
+    stmt = select(Prijspost.id, func.count(distinct(Zaak.id)), func.sum(VermedenScenario.aantal)).join(
+        VermedenScenario, VermedenScenario.prijspost_id == Prijspost.id).join(
+        Zaak, Zaak.id == VermedenScenario.zaak_id).where(*f.voorwaarden()).group_by(Prijspost.id)
+    telling = {pid: (int(z), int(a or 0)) for pid, z, a in session.execute(stmt)}
+    uit = []
+    for p in session.scalars(select(Prijspost).where(Prijspost.id.in_(list(telling))).order_by(Prijspost.volgorde,
+                                                                                                Prijspost.naam)):
+        z, a = telling[p.id]
+        uit.append(KostenRij(p.naam, p.eenheid, p.prijs, p.bandbreedte, p.bron, z, a))
+    return sorted(uit, key=lambda k: -k.bedrag)
+
+
+# ---------------------------------------------------------------- tables: one source for screen and exports
+
+
+@dataclass(frozen=True)
+class Kolom:
+    naam: str
+    soort: str = "tekst"  # tekst, aantal, werkdagen, euro, procent
+
+    @property
+    def is_getal(self) -> bool:
+        return self.soort != "tekst"
+
+    def opmaak(self, waarde: Any) -> str:
+        """The value as the screen, the CSV and the PDF show it (Dutch notation)."""
+        if waarde is None:
+            return "–"
+        if self.soort == "aantal":
+            return f"{int(waarde):,}".replace(",", ".")
+        if self.soort == "werkdagen":
+            return f"{waarde:.1f}".replace(".", ",")
+        if self.soort == "euro":
+            return "€ " + f"{int(waarde):,}".replace(",", ".")
+        if self.soort == "procent":
+            return f"{int(waarde)}%"
+        return str(waarde)
+
+
+@dataclass
+class Tabel:
+    sleutel: str
+    titel: str
+    kolommen: list[Kolom]
+    rijen: list[list[Any]]
+    toelichting: str = ""
+
+    def opgemaakt(self) -> list[list[str]]:
+        return [[k.opmaak(v) for k, v in zip(self.kolommen, rij)] for rij in self.rijen]
+
+
+def _dagen(x: float | None) -> float | None:
+    return None if x is None else round(x, 1)
+
+
+def tabellen(r: Rapport) -> list[Tabel]:
+    """The report as tables, in the order the screen shows them."""
+    t = [
+        Tabel("samenvatting", "Samenvatting", [Kolom("Onderwerp"), Kolom("Aantal", "aantal")], [
+            ["Knippen", r.knippen], ["Escalaties", r.escalaties], ["Waarvan geen inkomen", r.geen_inkomen],
+            ["Waarvan bovenlokaal", r.bovenlokaal], ["Bezwaren van diensten", r.bezwaren],
+            ["Teams die hun knipkaart onderbenutten", len(r.onderbenut)],
+        ]),
+        Tabel("oorzaken", "Knippen en escalaties per oorzaak",
+              [Kolom("Oorzaak"), Kolom("Knippen", "aantal"), Kolom("Escalaties", "aantal"), Kolom("Totaal", "aantal"),
+               Kolom("Geen inkomen", "aantal"), Kolom("Bovenlokaal", "aantal"), Kolom("Acuut", "aantal"),
+               Kolom("Structureel", "aantal"), Kolom("Bezwaren", "aantal")],
+              [[o.naam + ("" if o.actief else " (vervallen)"), o.knippen, o.escalaties, o.totaal, o.geen_inkomen,
+                o.bovenlokaal, o.acuut, o.structureel, o.bezwaren] for o in r.oorzaken if o.totaal],
+              "Structureel: bij het sluiten noemde het team het knelpunt structureel."),
+        Tabel("per_maand", "Aantal per oorzaak per maand",
+              [Kolom("Oorzaak")] + [Kolom(maand_label(m), "aantal") for m in r.maanden],
+              [[o.naam] + [o.per_maand.get(m, 0) for m in r.maanden] for o in r.oorzaken if o.totaal]),
+        Tabel("diensten", "Reactie en oplossing per dienst (werkdagen)",
+              [Kolom("Dienst"), Kolom("Zaken", "aantal"), Kolom("Reactie mediaan", "werkdagen"),
+               Kolom("Reactie 90e percentiel", "werkdagen"), Kolom("Oplossing mediaan", "werkdagen"),
+               Kolom("Oplossing 90e percentiel", "werkdagen"), Kolom("Termijnen gemist", "aantal"),
+               Kolom("Zaken te laat", "aantal"), Kolom("Hoogste trede"), Kolom("Bezwaren", "aantal")],
+              [[d.naam, d.zaken, _dagen(d.reactie_mediaan), _dagen(d.reactie_p90), _dagen(d.oplos_mediaan),
+                _dagen(d.oplos_p90), d.termijnen_gemist, d.zaken_te_laat, d.hoogste_trede_naam, d.bezwaren]
+               for d in r.diensten],
+              "Werktijd (08:30–17:00 op werkdagen) vanaf aankomst bij de dienst; wachten op het wijkteam telt niet "
+              "mee. Percentielen met lineaire interpolatie."),
+        Tabel("knipkaarten", "Gebruik van de knipkaart per team",
+              [Kolom("Wijkteam"), Kolom("Jaar"), Kolom("Quotum", "aantal"), Kolom("Ingezet", "aantal"),
+               Kolom("Teruggegeven", "aantal"), Kolom("Gebruikt", "aantal"), Kolom("Gebruikt van quotum", "procent"),
+               Kolom("Onderbenut")],
+              [[k.wijkteam, str(k.jaar), k.quotum, k.ingezet, k.teruggegeven, k.gebruikt, k.procent,
+                "ja" if k.onderbenut else "nee"] for k in r.knipkaarten],
+              "Per kalenderjaar en team; de filters dienst, oorzaak en urgentie gelden hier niet. Onderbenut: minder "
+              "dan de helft van het quotum gebruikt, naar rato van het verstreken deel van het jaar."),
+        Tabel("regels", "Meest genoemde blokkerende regels",
+              [Kolom("Blokkerende regel (geanonimiseerd voorbeeld)"), Kolom("Aantal", "aantal"),
+               Kolom("Teams", "aantal"), Kolom("Dienst van het voorbeeld")],
+              [[g.fragment, g.aantal, g.teams, g.dienst] for g in r.regels],
+              "Gelijk geformuleerde regels zijn samengenomen; cliëntreferenties, namen en nummers zijn weggelaten."),
+        Tabel("kosten", "Vermeden maatschappelijke kosten",
+              [Kolom("Scenario"), Kolom("Prijs per eenheid", "euro"), Kolom("Eenheid"), Kolom("Zaken", "aantal"),
+               Kolom("Aantal", "aantal"), Kolom("Bedrag", "euro")],
+              [[k.naam, k.prijs, k.eenheid, k.zaken, k.aantal, k.bedrag] for k in r.kosten]
+              + ([["Totaal", None, "", sum(k.zaken for k in r.kosten), None, r.vermeden]] if r.kosten else []),
+              "Wat zonder de knip of escalatie waarschijnlijk was gebeurd, zoals het team het opgaf, tegen de "
+              "prijslijst hieronder."),
+        Tabel("kosten_oorzaak", "Vermeden kosten per oorzaak",
+              [Kolom("Oorzaak"), Kolom("Bedrag", "euro")],
+              [[o.naam, o.vermeden] for o in sorted(r.oorzaken, key=lambda o: -o.vermeden) if o.vermeden]),
+        Tabel("prijslijst", "Prijslijst",
+              [Kolom("Post"), Kolom("Prijs", "euro"), Kolom("Per"), Kolom("Bandbreedte"), Kolom("Bron")],
+              [[p.naam + ("" if p.actief else " (vervallen)"), p.prijs, p.eenheid, p.bandbreedte, p.bron]
+               for p in r.prijslijst]),
+        Tabel("vervolg", "Vervolgacties per oorzaak",
+              [Kolom("Oorzaak"), Kolom("Datum"), Kolom("Soort"), Kolom("Besluit"), Kolom("Eigenaar"), Kolom("Status")],
+              [[o.naam, v.datum.strftime("%d-%m-%Y"), v.soort.label, v.besluit, v.eigenaar,
+                "afgerond" if v.afgerond else "loopt"] for o in r.oorzaken for v in o.vervolg]),
+    ]
+    return t
