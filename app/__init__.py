@@ -54,12 +54,14 @@ def register_blueprints(app: Flask) -> None:
     from .beheer import bp as beheer_bp
     from .dienst import bp as dienst_bp
     from .main import bp as main_bp
+    from .rapportage import bp as rapportage_bp
     from .wijkteam import bp as wijkteam_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(wijkteam_bp)
     app.register_blueprint(dienst_bp)
+    app.register_blueprint(rapportage_bp)
     app.register_blueprint(beheer_bp, url_prefix="/beheer")
     gezondheid.init_app(app)
 

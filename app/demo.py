@@ -292,17 +292,9 @@ def vul_demo(session: Session, now: datetime | None = None) -> list[tuple[str, s
 
 
 def _prijslijst(session: Session) -> dict[str, Prijspost]:
-    """The price list by name; migration 0006 seeds it, a database made otherwise gets it here."""
-    from workflows.prijslijst import BRON, STANDAARD_PRIJSLIJST
+    from workflows.prijslijst import zorg_voor_standaardlijst
 
-    bestaand = {p.naam: p for p in session.query(Prijspost)}
-    for i, (naam, eenheid, prijs, bandbreedte) in enumerate(STANDAARD_PRIJSLIJST):
-        if naam not in bestaand:
-            bestaand[naam] = Prijspost(naam=naam, eenheid=eenheid, prijs=prijs, bandbreedte=bandbreedte, bron=BRON,
-                                       volgorde=i + 1)
-            session.add(bestaand[naam])
-    session.flush()
-    return bestaand
+    return zorg_voor_standaardlijst(session)
 
 
 def _geschiedenis(session, rng, kal, now, teams, managers, medewerkers, diensten, oorzaken, pool,

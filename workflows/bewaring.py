@@ -1,7 +1,11 @@
 """Retention (DOMAIN.md "Privacy"): free text of cases closed longer than the retention period is erased.
 
 The structured facts that feed the reports (dates, states, dienst, cause,
-flags, urgency, ladder steps, the ledger) remain; what people wrote goes.
+flags, urgency, ladder steps, the ledger, the measured times, the avoided
+scenario) remain; what people wrote goes. The blocking rule describes the
+municipality's rule, not the resident, and feeds the report's "most frequent
+blocking rules": it stays, anonymised as the report shows it, so that the
+report gives the same figures after the erase.
 """
 from __future__ import annotations
 
@@ -12,9 +16,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from .models import Bericht, Gebeurtenis, Status, Zaak
+from .privacy import anonimiseer
+from .rapportage import namen_van_personen
 
 GEWIST = "[gewist na bewaartermijn]"
-VRIJE_TEKST_LEEG = ("gevraagd", "blokkerende_regel", "voorgestelde_oplossing", "oorzaak_toelichting", "rendement",
+VRIJE_TEKST_LEEG = ("gevraagd", "voorgestelde_oplossing", "oorzaak_toelichting", "rendement",
                     "legitimiteit", "betrokkenheid")
 
 
@@ -32,6 +38,12 @@ def wis_zaken(session: Session, zaak_ids: list[int], now: datetime) -> None:
     """Erase the free text of these cases, their messages and their events' explanations."""
     if not zaak_ids:
         return
+    weg = namen_van_personen(session)
+    for zid, regel, ref in session.execute(
+            select(Zaak.id, Zaak.blokkerende_regel, Zaak.clientreferentie).where(Zaak.id.in_(zaak_ids))):
+        anoniem = anonimiseer(regel, [ref, *weg])
+        if anoniem != regel:
+            session.execute(update(Zaak).where(Zaak.id == zid).values(blokkerende_regel=anoniem))
     session.execute(update(Zaak).where(Zaak.id.in_(zaak_ids)).values(
         clientreferentie=GEWIST[:60], gewist_op=now, **{veld: "" for veld in VRIJE_TEKST_LEEG}))
     session.execute(update(Bericht).where(Bericht.zaak_id.in_(zaak_ids)).values(tekst=GEWIST))

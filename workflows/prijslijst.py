@@ -21,3 +21,17 @@ STANDAARD_PRIJSLIJST: list[tuple[str, str, int, str]] = [
     ("Loonbeslag", "beslag", 250, ""),
     ("Jeugdhulp met verblijf (Lelystad)", "half jaar", 39000, "€ 22.000–56.000"),
 ]
+
+
+def zorg_voor_standaardlijst(session) -> dict:
+    """The price list by name, with the default items added that are missing (migration 0006 seeds them)."""
+    from .models import Prijspost
+
+    bestaand = {p.naam: p for p in session.query(Prijspost)}
+    for i, (naam, eenheid, prijs, bandbreedte) in enumerate(STANDAARD_PRIJSLIJST):
+        if naam not in bestaand:
+            bestaand[naam] = Prijspost(naam=naam, eenheid=eenheid, prijs=prijs, bandbreedte=bandbreedte, bron=BRON,
+                                       volgorde=i + 1)
+            session.add(bestaand[naam])
+    session.flush()
+    return bestaand

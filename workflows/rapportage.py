@@ -174,6 +174,8 @@ class Rapport:
     regels: list[RegelRij]
     kosten: list[KostenRij]
     prijslijst: list[Prijspost]
+    knippen_per_maand: dict[str, int] = field(default_factory=dict)
+    escalaties_per_maand: dict[str, int] = field(default_factory=dict)
 
     @property
     def knippen(self) -> int:
@@ -210,7 +212,7 @@ def maak_rapport(session: Session, filters: Filters, now: datetime,
     if filters.tot < filters.van:
         raise ValueError("tot ligt voor van")
     maanden = _maanden(filters.van, filters.tot)
-    oorzaken = _oorzaken(session, filters, maanden)
+    oorzaken, knippen, escalaties = _oorzaken(session, filters, maanden)
     return Rapport(
         filters=filters,
         maanden=[m for m, _ in maanden],
@@ -220,6 +222,8 @@ def maak_rapport(session: Session, filters: Filters, now: datetime,
         regels=_regels(session, filters),
         kosten=_kosten(session, filters),
         prijslijst=list(session.scalars(select(Prijspost).order_by(Prijspost.volgorde, Prijspost.naam))),
+        knippen_per_maand=knippen,
+        escalaties_per_maand=escalaties,
     )
 
 
@@ -250,7 +254,7 @@ def _maand_expr(session: Session, maanden: list[tuple[str, datetime]]):
                 else_=literal(maanden[0][0]))
 
 
-def _oorzaken(session: Session, f: Filters, maanden) -> list[OorzaakRij]:
+def _oorzaken(session: Session, f: Filters, maanden) -> tuple[list[OorzaakRij], dict[str, int], dict[str, int]]:
     w = f.voorwaarden()
     telling = select(
         Zaak.oorzaak_id,
@@ -268,9 +272,13 @@ def _oorzaken(session: Session, f: Filters, maanden) -> list[OorzaakRij]:
         o = namen[oid]
         rijen[oid] = OorzaakRij(oid, o.naam, o.actief, int(kn), int(es), int(gi), int(bl), int(ac), int(st), int(bz))
     maand = _maand_expr(session, maanden).label("maand")
-    for oid, m, n in session.execute(select(Zaak.oorzaak_id, maand, func.count()).where(*w)
-                                     .group_by(Zaak.oorzaak_id, maand)):
-        rijen[oid].per_maand[m] = int(n)
+    knippen: dict[str, int] = {}
+    escalaties: dict[str, int] = {}
+    for oid, soort, m, n in session.execute(select(Zaak.oorzaak_id, Zaak.soort, maand, func.count()).where(*w)
+                                            .group_by(Zaak.oorzaak_id, Zaak.soort, maand)):
+        rijen[oid].per_maand[m] = rijen[oid].per_maand.get(m, 0) + int(n)
+        per_soort = knippen if soort == ZaakSoort.KNIP else escalaties
+        per_soort[m] = per_soort.get(m, 0) + int(n)
     kosten = select(Zaak.oorzaak_id, func.sum(VermedenScenario.aantal * Prijspost.prijs)).join(
         VermedenScenario, VermedenScenario.zaak_id == Zaak.id).join(
         Prijspost, Prijspost.id == VermedenScenario.prijspost_id).where(*w).group_by(Zaak.oorzaak_id)
@@ -285,7 +293,7 @@ def _oorzaken(session: Session, f: Filters, maanden) -> list[OorzaakRij]:
             rijen[v.oorzaak_id] = OorzaakRij(o.id, o.naam, o.actief)
         rijen[v.oorzaak_id].vervolg.append(v)
     volgorde = {o.id: (o.volgorde, o.naam) for o in namen.values()}
-    return sorted(rijen.values(), key=lambda r: (-r.totaal, volgorde[r.oorzaak_id]))
+    return sorted(rijen.values(), key=lambda r: (-r.totaal, volgorde[r.oorzaak_id])), knippen, escalaties
 
 
 # ---------------------------------------------------------------- diensten
@@ -379,7 +387,7 @@ def _regels(session: Session, f: Filters) -> list[RegelRij]:
     if not top:
         return []
     voorbeelden = {z.id: z for z in session.scalars(select(Zaak).where(Zaak.id.in_([r[3] for r in top])))}
-    weg = _namen(session)
+    weg = namen_van_personen(session)
     uit = []
     for _, n, teams, zid in top:
         z = voorbeelden[zid]
@@ -388,7 +396,7 @@ def _regels(session: Session, f: Filters) -> list[RegelRij]:
     return uit
 
 
-def _namen(session: Session) -> list[str]:
+def namen_van_personen(session: Session) -> list[str]:
     """Names of people the system knows (users and contact persons): never in an excerpt."""
     from .models import Contactpersoon, Gebruiker
 
@@ -452,6 +460,13 @@ class Tabel:
         return [[k.opmaak(v) for k, v in zip(self.kolommen, rij)] for rij in self.rijen]
 
 
+def _laatste(o: OorzaakRij) -> str:
+    if not o.vervolg:
+        return "–"
+    v = o.vervolg[0]
+    return f"{v.datum:%d-%m-%Y} · {v.soort.label} ({'afgerond' if v.afgerond else 'loopt'})"
+
+
 def _dagen(x: float | None) -> float | None:
     return None if x is None else round(x, 1)
 
@@ -467,10 +482,11 @@ def tabellen(r: Rapport) -> list[Tabel]:
         Tabel("oorzaken", "Knippen en escalaties per oorzaak",
               [Kolom("Oorzaak"), Kolom("Knippen", "aantal"), Kolom("Escalaties", "aantal"), Kolom("Totaal", "aantal"),
                Kolom("Geen inkomen", "aantal"), Kolom("Bovenlokaal", "aantal"), Kolom("Acuut", "aantal"),
-               Kolom("Structureel", "aantal"), Kolom("Bezwaren", "aantal")],
+               Kolom("Structureel", "aantal"), Kolom("Bezwaren", "aantal"), Kolom("Laatste vervolgactie")],
               [[o.naam + ("" if o.actief else " (vervallen)"), o.knippen, o.escalaties, o.totaal, o.geen_inkomen,
-                o.bovenlokaal, o.acuut, o.structureel, o.bezwaren] for o in r.oorzaken if o.totaal],
-              "Structureel: bij het sluiten noemde het team het knelpunt structureel."),
+                o.bovenlokaal, o.acuut, o.structureel, o.bezwaren, _laatste(o)] for o in r.oorzaken if o.totaal],
+              "Structureel: bij het sluiten noemde het team het knelpunt structureel. Alle vervolgacties staan "
+              "onderaan."),
         Tabel("per_maand", "Aantal per oorzaak per maand",
               [Kolom("Oorzaak")] + [Kolom(maand_label(m), "aantal") for m in r.maanden],
               [[o.naam] + [o.per_maand.get(m, 0) for m in r.maanden] for o in r.oorzaken if o.totaal]),

@@ -1,13 +1,12 @@
 """Forms for the beheerder's organisation screens: teams, diensten, ladder, norms, people, routing, absences."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
-from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from workflows.models import LadderFunctie, Urgentie
 
+from ..forms import Formulier
 from ..validators import emailadres, geen_bsn
 
 SOORTEN_WIJKTEAM = [("sociaal wijkteam", "Sociaal wijkteam"), ("jeugdteam", "Jeugdteam")]
@@ -25,17 +24,6 @@ def _waarde(keuze):
 
 def _maximaal(n: int) -> Length:
     return Length(max=n, message=f"Gebruik hoogstens {n} tekens.")
-
-
-class Formulier(FlaskForm):
-    """FlaskForm with WTForms' own Dutch messages for what we do not word ourselves (bad date, bad choice)."""
-
-    class Meta:
-        locales = ["nl"]
-
-        def get_translations(self, form):
-            # Flask-WTF only translates through Flask-Babel, which this app does not use.
-            return DefaultMeta.get_translations(self, form)
 
 
 class WijkteamFormulier(Formulier):

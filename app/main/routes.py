@@ -1,4 +1,4 @@
-from flask import redirect, render_template, url_for
+from flask import redirect, url_for
 from flask_login import current_user, login_required
 
 from workflows.models import Rol
@@ -14,4 +14,4 @@ def index():
         return redirect(url_for("wijkteam.dashboard"))
     if current_user.rol == Rol.BEHEERDER:
         return redirect(url_for("beheer.index"))
-    return render_template("main/management.html")
+    return redirect(url_for("rapportage.index"))

@@ -35,7 +35,9 @@ def test_free_text_of_a_case_closed_over_twelve_months_ago_is_erased_and_the_fac
     assert voer_uit(now) == [oud.id]
     db_session.expire_all()
     oud, recent = db_session.get(Zaak, oud.id), db_session.get(Zaak, recent.id)
-    assert oud.gevraagd == "" and oud.blokkerende_regel == "" and "gewist" in oud.clientreferentie
+    assert oud.gevraagd == "" and "gewist" in oud.clientreferentie
+    # The blocking rule describes the rule, not the resident; it stays, anonymised, for the report.
+    assert oud.blokkerende_regel == "De zoektermijn van vier weken"
     assert (oud.status, oud.uitkomst.value, oud.structureel, oud.oorzaak_id) == (Status.GESLOTEN, "afgewezen", True,
                                                                                  wereld.oorzaak.id)
     assert oud.verstuurd_op and oud.opgelost_op and oud.gesloten_op

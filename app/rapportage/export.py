@@ -1,0 +1,91 @@
+"""The report as CSV, XLSX and PDF: the same tables (workflows.rapportage.tabellen) as the screen."""
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from workflows.rapportage import Tabel
+
+# Excel number formats per column kind: the numbers stay numbers, shown as on screen.
+FORMATEN = {"aantal": "#,##0", "werkdagen": "0.0", "euro": '"€" #,##0', "procent": '0"%"'}
+
+
+def als_csv(kop: list[tuple[str, str]], tabellen: list[Tabel]) -> bytes:
+    """One CSV for Dutch Excel: semicolons, UTF-8 with BOM, a block per table, values as on screen."""
+    uit = io.StringIO()
+    w = csv.writer(uit, delimiter=";", lineterminator="\r\n")
+    for naam, waarde in kop:
+        w.writerow([naam, waarde])
+    for t in tabellen:
+        w.writerow([])
+        w.writerow([t.titel])
+        w.writerow([k.naam for k in t.kolommen])
+        w.writerows(t.opgemaakt())
+    return ("\ufeff" + uit.getvalue()).encode("utf-8")
+
+
+def als_xlsx(kop: list[tuple[str, str]], tabellen: list[Tabel]) -> bytes:
+    """A workbook: the filters on the first sheet, then a sheet per table with real numbers."""
+    wb = Workbook()
+    blad = wb.active
+    blad.title = "Over dit rapport"
+    for naam, waarde in kop:
+        blad.append([naam, waarde])
+    blad.column_dimensions["A"].width = 28
+    blad.column_dimensions["B"].width = 60
+    for t in tabellen:
+        ws = wb.create_sheet(_bladnaam(t, wb.sheetnames))
+        ws.append([t.titel])
+        ws["A1"].font = Font(bold=True, size=13)
+        ws.append([k.naam for k in t.kolommen])
+        for cel in ws[2]:
+            cel.font = Font(bold=True)
+            cel.alignment = Alignment(wrap_text=True, vertical="top")
+        for rij in t.rijen:
+            ws.append([_cel(k, v) for k, v in zip(t.kolommen, rij)])
+            for k, cel in zip(t.kolommen, ws[ws.max_row]):
+                if k.soort in FORMATEN:
+                    cel.number_format = FORMATEN[k.soort]
+        if t.toelichting:
+            ws.append([])
+            ws.append([t.toelichting])
+        for i, k in enumerate(t.kolommen, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = 14 if k.is_getal else 40
+        ws.freeze_panes = "A3"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _cel(kolom, waarde):
+    if waarde is None:
+        return None
+    if kolom.soort in ("aantal", "euro", "procent"):
+        return int(waarde)
+    if kolom.soort == "werkdagen":
+        return float(waarde)
+    return str(waarde)
+
+
+def _bladnaam(t: Tabel, bestaand: list[str]) -> str:
+    naam = t.titel.replace("/", "-")[:31]
+    i = 2
+    while naam in bestaand:
+        naam = f"{t.titel[:28]} {i}"
+        i += 1
+    return naam
+
+
+def als_pdf(html: str, basis_url: str) -> bytes:
+    """The print view rendered by WeasyPrint (needs Pango; see README, Operations)."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=basis_url).write_pdf()
+
+
+def bestandsnaam(van, tot, extensie: str) -> str:
+    return f"knelpuntenrapportage_{van:%Y%m%d}-{tot:%Y%m%d}.{extensie}"

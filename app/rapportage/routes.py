@@ -1,0 +1,179 @@
+"""The bottleneck report: /rapportage on screen and as CSV, XLSX and PDF, and management's follow-up actions.
+
+Management and the beheerder see every team; a wijkteammanager sees the same
+report for their own team only; others are refused.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from workflows.kalender import amsterdam
+from workflows.models import Dienst, Oorzaak, Rol, Urgentie, Vervolgactie, VervolgSoort, Wijkteam
+from workflows.rapportage import Filters, maak_rapport, tabellen
+
+from ..auth.guards import rol_vereist
+from ..extensions import db
+from . import bp, export, grafieken
+from .forms import FilterFormulier, LeegFormulier, VervolgFormulier
+
+LEZERS = (Rol.MANAGEMENT, Rol.BEHEERDER, Rol.WIJKTEAMMANAGER)
+MIMETYPES = {"csv": "text/csv; charset=utf-8",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "pdf": "application/pdf"}
+
+
+def _nu() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _eigen_team() -> int | None:
+    """The team a wijkteammanager is limited to; None for those who see everything."""
+    return current_user.wijkteam_id if current_user.rol == Rol.WIJKTEAMMANAGER else None
+
+
+def _filterformulier(now: datetime) -> FilterFormulier:
+    vandaag = amsterdam(now).date()
+    if request.args:
+        form = FilterFormulier(request.args)
+    else:  # the default: this calendar year up to today
+        form = FilterFormulier(formdata=None, data={"van": date(vandaag.year, 1, 1), "tot": vandaag})
+    form.dienst.choices = [(0, "Alle diensten")] + [
+        (d.id, d.naam) for d in db.session.scalars(select(Dienst).order_by(Dienst.naam))]
+    form.oorzaak.choices = [(0, "Alle oorzaken")] + [
+        (o.id, o.naam + ("" if o.actief else " (vervallen)"))
+        for o in db.session.scalars(select(Oorzaak).order_by(Oorzaak.volgorde, Oorzaak.naam))]
+    team = _eigen_team()
+    teams = select(Wijkteam).order_by(Wijkteam.naam)
+    if team:
+        teams = teams.where(Wijkteam.id == team)
+    form.wijkteam.choices = ([] if team else [(0, "Alle wijkteams")]) + [(t.id, t.naam) for t in db.session.scalars(teams)]
+    if team:
+        form.wijkteam.data = team
+    return form
+
+
+def _filters(form: FilterFormulier) -> Filters:
+    return Filters(van=form.van.data, tot=form.tot.data, dienst_id=form.dienst.data or None,
+                   wijkteam_id=_eigen_team() or form.wijkteam.data or None, oorzaak_id=form.oorzaak.data or None,
+                   urgentie=Urgentie(form.urgentie.data) if form.urgentie.data else None)
+
+
+def _kop(form: FilterFormulier, now: datetime) -> list[tuple[str, str]]:
+    """What the report covers, in words, for the top of every export."""
+    def keuze(veld):
+        return dict(veld.choices).get(veld.data, "")
+
+    return [("Knelpuntenrapportage", current_app.config["GEMEENTE_NAAM"]),
+            ("Periode", f"{form.van.data:%d-%m-%Y} t/m {form.tot.data:%d-%m-%Y} (datum van versturen)"),
+            ("Dienst", keuze(form.dienst)), ("Wijkteam", keuze(form.wijkteam)), ("Oorzaak", keuze(form.oorzaak)),
+            ("Urgentie", keuze(form.urgentie)), ("Gemaakt op", f"{amsterdam(now):%d-%m-%Y %H:%M}")]
+
+
+def _rapport(now: datetime):
+    form = _filterformulier(now)
+    if request.args and not form.validate():
+        return form, None
+    rapport = maak_rapport(db.session, _filters(form), now, standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
+    return form, rapport
+
+
+@bp.route("/rapportage")
+@rol_vereist(*LEZERS)
+def index():
+    now = _nu()
+    form, rapport = _rapport(now)
+    if rapport is None:
+        return render_template("rapportage/index.html", form=form, rapport=None, status=400), 400
+    vervolg_form = None
+    if current_user.rol == Rol.MANAGEMENT:
+        vervolg_form = _vervolgformulier()
+    return render_template("rapportage/index.html", form=form, rapport=rapport, tabellen=tabellen(rapport),
+                           grafieken=grafieken.voor_rapport(rapport), kop=_kop(form, now), vervolg_form=vervolg_form,
+                           afrond_form=LeegFormulier(), eigen_team=_eigen_team())
+
+
+def _export(formaat: str):
+    now = _nu()
+    form, rapport = _rapport(now)
+    if rapport is None:
+        fouten = "; ".join(f"{getattr(form, v).label.text}: {' '.join(m)}" for v, m in form.errors.items())
+        return Response(f"Het rapport kan niet worden gemaakt. {fouten}\n", status=400,
+                        mimetype="text/plain; charset=utf-8")
+    kop, t = _kop(form, now), tabellen(rapport)
+    if formaat == "csv":
+        inhoud = export.als_csv(kop, t)
+    elif formaat == "xlsx":
+        inhoud = export.als_xlsx(kop, t)
+    else:
+        html = render_template("rapportage/afdruk.html", rapport=rapport, tabellen=t,
+                               grafieken=grafieken.voor_rapport(rapport), kop=kop)
+        inhoud = export.als_pdf(html, request.url_root)
+    naam = export.bestandsnaam(form.van.data, form.tot.data, formaat)
+    return Response(inhoud, mimetype=MIMETYPES[formaat],
+                    headers={"Content-Disposition": f'attachment; filename="{naam}"', "Cache-Control": "no-store"})
+
+
+@bp.route("/rapportage.csv")
+@rol_vereist(*LEZERS)
+def als_csv():
+    return _export("csv")
+
+
+@bp.route("/rapportage.xlsx")
+@rol_vereist(*LEZERS)
+def als_xlsx():
+    return _export("xlsx")
+
+
+@bp.route("/rapportage.pdf")
+@rol_vereist(*LEZERS)
+def als_pdf():
+    return _export("pdf")
+
+
+# ---------------------------------------------------------------- follow-up actions (management)
+
+
+def _vervolgformulier(**kwargs) -> VervolgFormulier:
+    form = VervolgFormulier(**kwargs)
+    form.oorzaak_id.choices = [(0, "Kies een oorzaak")] + [
+        (o.id, o.naam + ("" if o.actief else " (vervallen)"))
+        for o in db.session.scalars(select(Oorzaak).order_by(Oorzaak.volgorde, Oorzaak.naam))]
+    return form
+
+
+@bp.route("/rapportage/vervolg", methods=["GET", "POST"])
+@rol_vereist(Rol.MANAGEMENT)
+def vervolg():
+    form = _vervolgformulier()
+    if form.validate_on_submit():
+        if db.session.get(Oorzaak, form.oorzaak_id.data) is None:
+            form.oorzaak_id.errors = ["Kies een oorzaak uit de lijst."]
+        else:
+            v = Vervolgactie(oorzaak_id=form.oorzaak_id.data, soort=VervolgSoort(form.soort.data),
+                             besluit=form.besluit.data.strip(), eigenaar=form.eigenaar.data.strip(),
+                             datum=form.datum.data, afgerond=form.afgerond.data, vastgelegd_door_id=current_user.id,
+                             vastgelegd_op=_nu())
+            db.session.add(v)
+            db.session.commit()
+            flash("Vervolgactie vastgelegd; die staat nu bij de oorzaak in de rapportage.", "ok")
+            return redirect(url_for("rapportage.index", _anchor="vervolg"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("rapportage/vervolg.html", form=form), status
+
+
+@bp.route("/rapportage/vervolg/<int:actie_id>/afronden", methods=["POST"])
+@rol_vereist(Rol.MANAGEMENT)
+def vervolg_afronden(actie_id: int):
+    v = db.session.get(Vervolgactie, actie_id) or abort(404)
+    form = LeegFormulier()
+    if not form.validate_on_submit():
+        abort(400)
+    v.afgerond = True
+    db.session.commit()
+    flash(f"Vervolgactie bij '{v.oorzaak.naam}' staat op afgerond.", "ok")
+    return redirect(url_for("rapportage.index", _anchor="vervolg"))

@@ -1,0 +1,531 @@
+"""Benchmark: the bottleneck report at national scale costs little more than its heaviest aggregate.
+
+One data set in PostgreSQL: 50 wijkteams, 12 diensten, 14 oorzaken, 1,000,000 cases sent over ten years
+(2016-11-23 .. 2026-11-22), ten events per case, missed deadlines on 15% of the cases, a knipkaart per
+team per year with its ledger, avoided scenarios on 40% of the cases. The report (`maak_rapport`) runs for
+the last year and for all ten years; every SQL statement it sends is timed, and the heaviest one is run
+again as plain SQL text, on its own. Prints the report time, the bare time of its heaviest aggregate and
+their ratio (goal at most 1.5), and the time of each of the report's queries.
+
+    BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/knipkaart_bench .venv/bin/python bench/rapportage.py
+
+The database is emptied and rebuilt from the migrations, unless --hergebruik finds the data already
+there (same number of cases). --zaken scales the data set down (events, steps and scenarios follow).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+BEGIN = "2016-11-23 00:00+00"
+EINDE = "2026-11-22 23:00+00"  # = 2026-11-23 00:00 in Amsterdam: every case falls inside the ten-year report
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)  # 09:00 in Amsterdam, the morning after
+PERIODES = [("last year", date(2025, 11, 23), date(2026, 11, 22)),
+            ("ten years", date(2016, 11, 23), date(2026, 11, 22))]
+DOEL = 1.5
+
+TEAMS = 50
+DIENSTEN = ["Wmo", "Participatiewet", "Schuldhulpverlening", "Jeugdhulp", "Gemeentebelastingen",
+            "Woningcorporatie", "UWV", "SVB", "CAK", "DUO", "Dienst Toeslagen", "Landelijk Maatwerkloket"]
+OORZAKEN = ["Wachttermijn", "Zoektermijn jongeren", "Kostendelersnorm", "Terugvordering", "Beslagvrije voet",
+            "Stapeling eigen bijdragen", "Gegevensuitwisseling", "Bewijslast bij de burger",
+            "Strikte termijnen", "Verrekening toeslagen", "Inkomensval bij overgang", "Woonplaatsbeginsel",
+            "Leeftijdsgrens", "Anders"]
+
+
+# ---------------------------------------------------------------- the report's aggregates as plain SQL
+# Each is the statement maak_rapport sends (workflows/rapportage.py), written out by hand; %(begin)s and
+# %(einde)s are the period in UTC. The key is the label the timing below gives the report's own statement.
+
+WAAR = "verstuurd_op IS NOT NULL AND verstuurd_op >= %(begin)s AND verstuurd_op < %(einde)s"
+KALE_SQL = {
+    "oorzaken: counts per cause": f"""
+        SELECT oorzaak_id, sum(CASE WHEN soort = 'knip' THEN 1 ELSE 0 END),
+               sum(CASE WHEN soort = 'escalatie' THEN 1 ELSE 0 END), sum(CASE WHEN geen_inkomen THEN 1 ELSE 0 END),
+               sum(CASE WHEN bovenlokaal THEN 1 ELSE 0 END), sum(CASE WHEN urgentie = 'acuut' THEN 1 ELSE 0 END),
+               sum(CASE WHEN structureel THEN 1 ELSE 0 END), sum(CASE WHEN uitkomst = 'bezwaar' THEN 1 ELSE 0 END)
+        FROM zaak WHERE {WAAR} GROUP BY oorzaak_id""",
+    "oorzaken: per cause per month": f"""
+        SELECT oorzaak_id, to_char(timezone('Europe/Amsterdam', verstuurd_op), 'YYYY-MM') AS maand, count(*)
+        FROM zaak WHERE {WAAR} GROUP BY oorzaak_id, maand""",
+    "oorzaken: avoided cost per cause": f"""
+        SELECT z.oorzaak_id, sum(v.aantal * p.prijs)
+        FROM zaak z JOIN vermeden_scenario v ON v.zaak_id = z.id JOIN prijspost p ON p.id = v.prijspost_id
+        WHERE z.{WAAR.replace(' verstuurd_op', ' z.verstuurd_op')} GROUP BY z.oorzaak_id""",
+    "diensten: counts per dienst": f"""
+        SELECT dienst_id, count(*), max(hoogste_trede), sum(CASE WHEN uitkomst = 'bezwaar' THEN 1 ELSE 0 END)
+        FROM zaak WHERE {WAAR} GROUP BY dienst_id""",
+    "diensten: percentiles reactie": f"""
+        SELECT dienst_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY reactie_werkdagen),
+               percentile_cont(0.9) WITHIN GROUP (ORDER BY reactie_werkdagen)
+        FROM zaak WHERE {WAAR} AND reactie_werkdagen IS NOT NULL GROUP BY dienst_id""",
+    "diensten: percentiles oplossing": f"""
+        SELECT dienst_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY oplos_werkdagen),
+               percentile_cont(0.9) WITHIN GROUP (ORDER BY oplos_werkdagen)
+        FROM zaak WHERE {WAAR} AND oplos_werkdagen IS NOT NULL GROUP BY dienst_id""",
+    "diensten: missed deadlines": f"""
+        SELECT z.dienst_id, count(*), count(DISTINCT t.zaak_id)
+        FROM zaak z JOIN termijnstap t ON t.zaak_id = z.id AND t.soort = 'verlopen'
+        WHERE z.{WAAR.replace(' verstuurd_op', ' z.verstuurd_op')} GROUP BY z.dienst_id""",
+    "knipkaarten: use per team and year": """
+        SELECT k.wijkteam_id, k.jaar, k.quotum, sum(CASE WHEN m.soort = 'ingezet' THEN 1 ELSE 0 END),
+               sum(CASE WHEN m.soort = 'teruggegeven' THEN 1 ELSE 0 END)
+        FROM knipkaart k LEFT JOIN knipkaart_mutatie m ON m.knipkaart_id = k.id
+        WHERE k.jaar = ANY(%(jaren)s) GROUP BY k.wijkteam_id, k.jaar, k.quotum""",
+    "regels: top blocking rules": f"""
+        SELECT lower(trim(blokkerende_regel)) AS sleutel, count(*), count(DISTINCT wijkteam_id), min(id)
+        FROM zaak WHERE {WAAR} AND length(trim(blokkerende_regel)) > 0
+        GROUP BY sleutel ORDER BY count(*) DESC, sleutel LIMIT 10""",
+    "kosten: avoided cost per item": f"""
+        SELECT p.id, count(DISTINCT z.id), sum(v.aantal)
+        FROM prijspost p JOIN vermeden_scenario v ON v.prijspost_id = p.id JOIN zaak z ON z.id = v.zaak_id
+        WHERE z.{WAAR.replace(' verstuurd_op', ' z.verstuurd_op')} GROUP BY p.id""",
+}
+WAAR_Z = None  # (the z.-prefixed conditions are made by the replace() calls above)
+
+
+def _label(functie: str, sql: str) -> str:
+    """The KALE_SQL key of a statement maak_rapport sent, or a label for one of its small look-ups."""
+    s = " ".join(sql.lower().split())
+    if "percentile_cont" in s:
+        return "diensten: percentiles reactie" if "reactie_werkdagen" in s else "diensten: percentiles oplossing"
+    if "lower(trim(" in s:
+        return "regels: top blocking rules"
+    if "to_char(" in s:
+        return "oorzaken: per cause per month"
+    if "from knipkaart" in s and "knipkaart_mutatie" in s:
+        return "knipkaarten: use per team and year"
+    if "termijnstap" in s:
+        return "diensten: missed deadlines"
+    if "vermeden_scenario" in s:
+        return "oorzaken: avoided cost per cause" if functie == "_oorzaken" else "kosten: avoided cost per item"
+    if "group by zaak.oorzaak_id" in s:
+        return "oorzaken: counts per cause"
+    if "group by zaak.dienst_id" in s:
+        return "diensten: counts per dienst"
+    return "small look-ups (names, examples, price list)"
+
+
+# ---------------------------------------------------------------- main
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--zaken", type=int, default=1_000_000, help="number of cases (default 1,000,000)")
+    p.add_argument("--herhalingen", type=int, default=5, help="timed rounds per measurement (default 5)")
+    p.add_argument("--hergebruik", action="store_true",
+                   help="keep the data when the database already holds this many cases")
+    p.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the heaviest query")
+    args = p.parse_args()
+
+    url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
+    if not url or not url.startswith("postgresql"):
+        sys.exit("Set BENCH_DATABASE_URL to a PostgreSQL database that may be emptied.")
+    os.environ.update({"DATABASE_URL": url, "SECRET_KEY": "bench-" + "x" * 40, "KNIPKAART_ENV": "development"})
+    from sqlalchemy import event, text
+
+    from app import create_app
+    from app.extensions import db
+    from workflows.rapportage import Filters, maak_rapport
+
+    app = create_app({"OUTBOX_DIR": "/tmp/knipkaart-bench-outbox"})
+    with app.app_context():
+        aanwezig = _aantal_zaken(db)
+        if args.hergebruik and aanwezig == args.zaken:
+            print(f"data kept: {aanwezig:,} cases already in the database")
+        else:
+            _bouw(db, args.zaken)
+        tellingen = {t: db.session.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
+                     for t in ("zaak", "gebeurtenis", "termijnstap", "knipkaart", "knipkaart_mutatie",
+                               "vermeden_scenario")}
+        db.session.commit()
+
+        # Every statement maak_rapport sends, timed from execute to the last row fetched.
+        metingen: list[tuple[str, float]] = []
+        lopend: dict[int, float] = {}
+
+        @event.listens_for(db.engine, "before_cursor_execute")
+        def _voor(conn, cursor, statement, parameters, context, executemany):
+            lopend[id(cursor)] = time.perf_counter()
+
+        @event.listens_for(db.engine, "after_cursor_execute")
+        def _na(conn, cursor, statement, parameters, context, executemany):
+            duur = time.perf_counter() - lopend.pop(id(cursor), time.perf_counter())
+            metingen.append((_label(_functie(), statement), duur))
+
+        uitslag = []
+        for naam, van, tot in PERIODES:
+            f = Filters(van, tot)
+            rapport = maak_rapport(db.session, f, NOW)  # warm-up: the period's pages into the cache
+            db.session.rollback()
+            zaken = rapport.knippen + rapport.escalaties
+            tijden, per_query = [], {}
+            for _ in range(args.herhalingen):
+                metingen.clear()
+                db.session.expunge_all()
+                start = time.perf_counter()
+                maak_rapport(db.session, f, NOW)
+                tijden.append(time.perf_counter() - start)
+                db.session.rollback()
+                ronde: dict[str, float] = {}
+                for label, duur in metingen:
+                    ronde[label] = ronde.get(label, 0.0) + duur
+                for label, duur in ronde.items():
+                    per_query.setdefault(label, []).append(duur)
+            per_query = {label: statistics.median(d) for label, d in per_query.items()}
+            kaal = {label: _kaal(db, sql, f, args.herhalingen) for label, sql in KALE_SQL.items()}
+            zwaarste = max(KALE_SQL, key=lambda label: per_query.get(label, 0.0))
+            uitslag.append((naam, f, zaken, statistics.median(tijden), per_query, kaal, zwaarste))
+
+        event.remove(db.engine, "before_cursor_execute", _voor)
+        event.remove(db.engine, "after_cursor_execute", _na)
+        versie = db.session.execute(text("SHOW server_version")).scalar_one()
+        plan = None
+        if args.explain:
+            naam, f, *_rest, zwaarste = uitslag[-1]
+            plan = _explain(db, KALE_SQL[zwaarste], f)
+        db.session.rollback()
+
+    _druk(args, tellingen, uitslag, versie, plan)
+
+
+def _functie() -> str:
+    """The function of workflows/rapportage.py that sent the statement being timed."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code.co_filename.endswith(os.path.join("workflows", "rapportage.py")):
+            return frame.f_code.co_name
+        frame = frame.f_back
+    return ""
+
+
+def _parameters(f) -> dict:
+    return {"begin": f.begin, "einde": f.einde, "jaren": list(range(f.van.year, f.tot.year + 1))}
+
+
+def _kaal(db, sql: str, f, herhalingen: int) -> float:
+    """Median time of the plain SQL text through the bare driver connection (execute and fetch every row)."""
+    conn = db.engine.raw_connection()
+    try:
+        cur = conn.cursor()
+        cur.execute(sql, _parameters(f))
+        cur.fetchall()  # warm-up
+        tijden = []
+        for _ in range(herhalingen):
+            start = time.perf_counter()
+            cur.execute(sql, _parameters(f))
+            cur.fetchall()
+            tijden.append(time.perf_counter() - start)
+        conn.rollback()
+        return statistics.median(tijden)
+    finally:
+        conn.close()
+
+
+def _explain(db, sql: str, f) -> str:
+    conn = db.engine.raw_connection()
+    try:
+        cur = conn.cursor()
+        cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, _parameters(f))
+        uit = "\n".join(r[0] for r in cur.fetchall())
+        conn.rollback()
+        return uit
+    finally:
+        conn.close()
+
+
+def _druk(args, tellingen: dict, uitslag: list, versie: str, plan: str | None) -> None:
+    print(f"data: {tellingen['zaak']:,} cases, {tellingen['gebeurtenis']:,} events, "
+          f"{tellingen['termijnstap']:,} deadline steps, {tellingen['knipkaart']:,} cards with "
+          f"{tellingen['knipkaart_mutatie']:,} ledger entries, {tellingen['vermeden_scenario']:,} avoided scenarios")
+    print(f"machine: {os.cpu_count()} cores ({_cpu()}), PostgreSQL {versie}, Python {platform.python_version()}, "
+          f"{date.today().isoformat()}; median of {args.herhalingen} rounds after one warm-up")
+    print()
+    kop = (f"{'period':<10} {'cases in period':>15} {'report (s)':>11} {'heaviest aggregate':<32} "
+           f"{'bare SQL (s)':>12} {'ratio':>6}")
+    print(kop)
+    for naam, _f, zaken, rapport, _pq, kaal, zwaarste in uitslag:
+        ratio = rapport / kaal[zwaarste]
+        print(f"{naam:<10} {zaken:>15,} {rapport:>11.3f} {zwaarste:<32} {kaal[zwaarste]:>12.3f} {ratio:>6.2f}")
+    for naam, _f, _z, rapport, _pq, kaal, zwaarste in uitslag:
+        ratio = rapport / kaal[zwaarste]
+        print(f"ratio report / bare SQL, {naam}: {ratio:.2f} (goal <= {DOEL}: {'met' if ratio <= DOEL else 'NOT met'})")
+    print()
+    namen = [u[0] for u in uitslag]
+    print(f"{'query of the report (ms)':<45}" + "".join(f"{n + ' report':>18}{n + ' bare':>16}" for n in namen))
+    labels = list(KALE_SQL) + sorted({lab for u in uitslag for lab in u[4]} - set(KALE_SQL))
+    for label in labels:
+        rij = f"{label:<45}"
+        for *_x, per_query, kaal, _z in uitslag:
+            r = per_query.get(label)
+            k = kaal.get(label)
+            rij += f"{'' if r is None else f'{r * 1000:.0f}':>18}{'' if k is None else f'{k * 1000:.0f}':>16}"
+        print(rij)
+    rij = f"{'all statements / report wall time':<45}"
+    for *_x, rapport, per_query, _k, _z in uitslag:
+        rij += f"{sum(per_query.values()) * 1000:>18.0f}{rapport * 1000:>16.0f}"
+    print(rij)
+    if plan:
+        print()
+        print(f"EXPLAIN (ANALYZE, BUFFERS) of '{uitslag[-1][6]}', {uitslag[-1][0]}:")
+        print(plan)
+
+
+def _cpu() -> str:
+    try:
+        for regel in Path("/proc/cpuinfo").read_text().splitlines():
+            if regel.startswith("model name"):
+                return regel.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def _aantal_zaken(db) -> int:
+    from sqlalchemy import text
+
+    try:
+        n = db.session.execute(text("SELECT count(*) FROM zaak")).scalar_one()
+    except Exception:
+        n = -1
+    db.session.rollback()
+    return n
+
+
+# ---------------------------------------------------------------- the data set
+
+
+def _regels() -> list[str]:
+    """200 distinct blocking rules as teams write them."""
+    wat = [
+        "Bijzondere bijstand wordt niet verstrekt voor kosten die al gemaakt zijn",
+        "De zoektermijn van vier weken voor jongeren onder de 27 jaar gaat voor",
+        "De kostendelersnorm verlaagt de uitkering zodra een meerderjarig kind thuis woont",
+        "Een terugvordering wordt volledig verrekend met de lopende uitkering",
+        "De beslagvrije voet wordt pas herberekend na een nieuw verzoek van de schuldenaar",
+        "Een eigen bijdrage Wmo wordt gevraagd ook bij een inkomen op bijstandsniveau",
+        "Gegevens van de Belastingdienst mogen niet met de gemeente worden gedeeld",
+        "De aanvrager moet zelf alle bankafschriften van drie maanden aanleveren",
+        "Een aanvraag die na zes weken niet compleet is wordt buiten behandeling gesteld",
+        "Toeslagen worden teruggevorderd over het hele jaar na een wijziging van het inkomen",
+        "Bij de overgang van uitkering naar werk vervalt de toeslag direct",
+        "Het woonplaatsbeginsel wijst de jeugdhulp toe aan de gemeente van de gezagsdrager",
+        "Onder de 18 jaar kan geen zelfstandige huurovereenkomst worden gesloten",
+        "Een urgentieverklaring wordt niet gegeven bij huurschuld",
+        "Schuldhulpverlening start pas als alle schuldeisers bekend zijn",
+        "De wachttijd voor een indicatie jeugdhulp is langer dan twaalf weken",
+        "Een uitkering wordt pas betaald na de eerste volledige kalendermaand",
+        "De studiefinanciering wordt stopgezet zodra de inschrijving vervalt",
+        "Een betalingsregeling wordt geweigerd na een eerder afgebroken regeling",
+        "Het CAK int de eigen bijdrage ook tijdens een schuldregeling",
+    ]
+    wanneer = [
+        "ook als het gezin daardoor de huur niet kan betalen.",
+        "terwijl de cliënt geen enkel inkomen heeft.",
+        "zonder dat er ruimte is voor een uitzondering.",
+        "ook wanneer er kinderen in het huishouden zijn.",
+        "hoewel de cliënt in de schuldhulp zit.",
+        "zodat een huisuitzetting dreigt.",
+        "ook als de fout bij de instantie zelf ligt.",
+        "terwijl de cliënt opgenomen is geweest.",
+        "waardoor de energie wordt afgesloten.",
+        "ook als de cliënt de regel niet kon kennen.",
+    ]
+    return [f"{a}, {b}" for a in wat for b in wanneer]
+
+
+def _bouw(db, n: int) -> None:
+    """Empty the database, build the schema from the migrations and fill it; then VACUUM ANALYZE."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    begonnen = time.perf_counter()
+    db.session.remove()
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    upgrade(directory=str(Path(__file__).resolve().parents[1] / "migrations"))
+    stappen = []
+
+    def stap(naam: str, sql: str, **params) -> None:
+        start = time.perf_counter()
+        conn.execute(text(sql), params)
+        stappen.append((naam, time.perf_counter() - start))
+
+    with db.engine.begin() as conn:
+        # Bulk load: skip the foreign-key triggers (the rows are consistent by construction).
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
+        conn.execute(text("SET LOCAL synchronous_commit = off"))
+        conn.execute(text("SET LOCAL work_mem = '256MB'"))
+        conn.execute(text("SELECT setseed(0.5)"))
+        stap("organisation", """
+            INSERT INTO wijkteam (naam, soort, gebied, actief)
+            SELECT 'Wijkteam ' || lpad(g::text, 2, '0'), 'sociaal wijkteam', 'Gebied ' || g, g <= :teams - 2
+            FROM generate_series(1, :teams) g;
+            INSERT INTO dienst (naam, mailbox, accepteert_knippen, landelijk, actief)
+            SELECT d, 'postbus' || i || '@dienst.bench', i <= 6, i >= 7, true
+            FROM unnest(CAST(:diensten AS text[])) WITH ORDINALITY AS x(d, i);
+            INSERT INTO contactpersoon (naam, email, dienst_id, functie, actief, onbestelbaar_reden)
+            SELECT 'Contact ' || d.naam, 'contact' || d.id || '@dienst.bench', d.id, 'contactpersoon', true, ''
+            FROM dienst d ORDER BY d.id;
+            INSERT INTO oorzaak (naam, voorbeeld, volgorde, actief, vrije_tekst)
+            SELECT o, '', i, o <> 'Leeftijdsgrens', o = 'Anders'
+            FROM unnest(CAST(:oorzaken AS text[])) WITH ORDINALITY AS x(o, i);
+            INSERT INTO gebruiker (email, naam, wachtwoord_hash, rol, wijkteam_id, actief, aangemaakt_op)
+            VALUES ('beheer@bench.local', 'Bea Beheer', '!', 'beheerder', NULL, true, now()),
+                   ('management@bench.local', 'Mo Management', '!', 'management', NULL, true, now());
+            INSERT INTO gebruiker (email, naam, wachtwoord_hash, rol, wijkteam_id, actief, aangemaakt_op)
+            SELECT 'medewerker' || g || '@bench.local', 'Medewerker ' || g, '!', 'medewerker', w.id, true, now()
+            FROM generate_series(1, 6) g JOIN wijkteam w ON w.naam = 'Wijkteam ' || lpad((g * 7)::text, 2, '0');
+            INSERT INTO vervolgactie (oorzaak_id, soort, besluit, eigenaar, datum, afgerond, vastgelegd_door_id,
+                                      vastgelegd_op)
+            SELECT o.id, 'gesprek_dienst', 'Gesprek over ' || o.naam, 'Mo Management',
+                   date '2018-01-15' + 200 * g, g % 2 = 0, (SELECT min(id) FROM gebruiker), now()
+            FROM oorzaak o CROSS JOIN generate_series(1, 2) g;
+        """, teams=TEAMS, diensten=DIENSTEN, oorzaken=OORZAKEN)
+        # One row per case; every random draw its own column, the derived facts from them.
+        stap("zaak", """
+            WITH ids AS (
+                SELECT (SELECT array_agg(id ORDER BY id) FROM wijkteam) AS teams,
+                       (SELECT array_agg(id ORDER BY id) FROM dienst) AS diensten,
+                       (SELECT array_agg(id ORDER BY id) FROM contactpersoon) AS cps,
+                       (SELECT array_agg(id ORDER BY id) FROM oorzaak) AS oorzaken,
+                       (SELECT array_agg(id ORDER BY id) FROM gebruiker WHERE wijkteam_id IS NOT NULL) AS makers
+            ), b AS (
+                SELECT g, timestamptz :begin + (timestamptz :einde - timestamptz :begin) * ((g - 1 + random()) / :n)
+                          AS verstuurd,
+                       random() < 0.30 AS knip, random() AS r_urg, random() AS r_team, random() AS r_dienst,
+                       random() AS r_oorzaak, random() AS r_regel, random() AS r_variant, random() AS r_afloop,
+                       random() AS r_reactie, random() AS r_oplos, random() AS r_uitkomst, random() AS r_trede,
+                       random() AS r_vlag, random() AS r_slot
+                FROM generate_series(1, :n) g
+            ), c AS (
+                SELECT b.*,
+                       r_afloop < 0.70 AS ontvangen, r_afloop < 0.60 AS opgelost,
+                       round((10 * power(r_reactie, 2.5))::numeric, 2)::float8 AS reactie,
+                       floor(12 * power(r_dienst, 1.6))::int + 1 AS d
+                FROM b
+            ), z AS (
+                SELECT c.*,
+                       CASE WHEN opgelost THEN reactie + round((40 * power(r_oplos, 2))::numeric, 2)::float8 END
+                           AS oplos,
+                       CASE WHEN NOT opgelost THEN NULL
+                            WHEN knip THEN CASE WHEN r_uitkomst < 0.80 THEN 'uitgevoerd'
+                                                WHEN r_uitkomst < 0.92 THEN 'regulier' ELSE 'bezwaar' END
+                            ELSE CASE WHEN r_uitkomst < 0.60 THEN 'toegekend'
+                                      WHEN r_uitkomst < 0.80 THEN 'afgewezen' ELSE 'anders_opgelost' END
+                       END AS uitkomst,
+                       CASE WHEN opgelost THEN CASE WHEN r_slot < 0.85 THEN 'gesloten' ELSE 'opgelost' END
+                            WHEN ontvangen THEN 'in_behandeling'
+                            WHEN r_slot < 0.10 THEN 'teruggetrokken' ELSE 'verstuurd' END AS status,
+                       CASE WHEN r_trede < 0.70 THEN 0 WHEN r_trede < 0.88 THEN 1 WHEN r_trede < 0.96 THEN 2
+                            ELSE 3 END AS hoogste,
+                       (CAST(:regels AS text[]))[1 + floor(200 * power(r_regel, 2.2))::int] AS regel
+                FROM c
+            )
+            INSERT INTO zaak (nummer, soort, status, uitkomst, wijkteam_id, dienst_id, urgentie, clientreferentie,
+                gevraagd, blokkerende_regel, voorgestelde_oplossing, uitzondering, oorzaak_id, oorzaak_toelichting,
+                geen_inkomen, bovenlokaal, rendement, legitimiteit, betrokkenheid, structureel, aangemaakt_door_id,
+                aangemaakt_op, verstuurd_op, ontvangen_op, opgelost_op, gesloten_op, reactie_deadline,
+                oplos_deadline, ontvanger_id, ontvanger_email, routering_reden, trede, trede_sinds,
+                volgende_stap_op, link_versie, dienst_sinds, reactie_werkdagen, oplos_werkdagen, pauze_werkdagen,
+                hoogste_trede)
+            SELECT CASE WHEN knip THEN 'KN-' ELSE 'ES-' END || extract(year FROM verstuurd)::int || '-' || g,
+                   CASE WHEN knip THEN 'knip' ELSE 'escalatie' END, status, uitkomst,
+                   ids.teams[floor(:teams * power(r_team, 1.3))::int + 1], ids.diensten[d],
+                   CASE WHEN knip THEN 'knip' WHEN r_urg < 0.10 THEN 'acuut' WHEN r_urg < 0.35 THEN 'hoog'
+                        ELSE 'normaal' END,
+                   'CL-' || lpad(g::text, 7, '0'), 'Wat nodig is voor cliënt ' || g,
+                   CASE WHEN r_variant < 0.02 THEN '' WHEN r_variant < 0.10 THEN upper(regel)
+                        WHEN r_variant < 0.16 THEN '  ' || regel || ' ' ELSE regel END,
+                   '', CASE WHEN knip THEN 'wachttermijn' END,
+                   ids.oorzaken[floor(14 * power(r_oorzaak, 1.4))::int + 1], '',
+                   r_vlag < 0.15, r_vlag > 0.92, '', '', '',
+                   CASE WHEN status = 'gesloten' THEN r_slot < 0.30 END,
+                   ids.makers[1 + (g % cardinality(ids.makers))],
+                   verstuurd - interval '40 minutes', verstuurd,
+                   CASE WHEN ontvangen THEN verstuurd + reactie * interval '1.4 days' END,
+                   CASE WHEN opgelost THEN verstuurd + oplos * interval '1.4 days' END,
+                   CASE WHEN status = 'gesloten' THEN verstuurd + oplos * interval '1.4 days' + interval '2 days' END,
+                   verstuurd + interval '3 days', verstuurd + interval '14 days',
+                   ids.cps[d], 'contact' || ids.diensten[d] || '@dienst.bench', 'vaste contactpersoon',
+                   hoogste, verstuurd,
+                   CASE WHEN status IN ('verstuurd', 'in_behandeling') THEN verstuurd + interval '3 days' END,
+                   1, verstuurd, CASE WHEN ontvangen THEN reactie END, oplos, 0, hoogste
+            FROM z CROSS JOIN ids
+            ORDER BY g
+        """, begin=BEGIN, einde=EINDE, n=n, teams=TEAMS, regels=_regels())
+        stap("gebeurtenis", """
+            INSERT INTO gebeurtenis (zaak_id, op, actie, van_status, naar_status, actor_soort, actor_gebruiker_id,
+                                     actor_contactpersoon_id, actor_label, toelichting, betreft)
+            SELECT z.id, z.aangemaakt_op + (k - 1) * interval '19 hours',
+                   (CAST(ARRAY['aangemaakt', 'verstuurd', 'ontvangen', 'bericht', 'herinnering', 'in_behandeling',
+                               'bericht', 'opgelost', 'gesloten', 'bericht'] AS text[]))[k],
+                   CASE k WHEN 2 THEN 'concept' WHEN 3 THEN 'verstuurd' WHEN 6 THEN 'ontvangen'
+                          WHEN 8 THEN 'in_behandeling' WHEN 9 THEN 'opgelost' END,
+                   CASE k WHEN 2 THEN 'verstuurd' WHEN 3 THEN 'ontvangen' WHEN 6 THEN 'in_behandeling'
+                          WHEN 8 THEN 'opgelost' WHEN 9 THEN 'gesloten' END,
+                   CASE WHEN k IN (3, 6, 8) THEN 'contactpersoon' WHEN k = 5 THEN 'systeem' ELSE 'gebruiker' END,
+                   CASE WHEN k NOT IN (3, 5, 6, 8) THEN z.aangemaakt_door_id END,
+                   CASE WHEN k IN (3, 6, 8) THEN z.ontvanger_id END,
+                   CASE WHEN k IN (3, 6, 8) THEN 'Contactpersoon' WHEN k = 5 THEN 'Systeem' ELSE 'Medewerker' END,
+                   CASE WHEN k IN (4, 7, 10) THEN 'Bericht in de zaak' ELSE '' END,
+                   CASE WHEN k = 5 THEN z.ontvanger_email END
+            FROM zaak z CROSS JOIN generate_series(1, 10) k
+            ORDER BY z.id, k
+        """)
+        stap("termijnstap", """
+            INSERT INTO termijnstap (zaak_id, klok, trede, soort, gepland_op, uitgevoerd_op)
+            SELECT z.id, s.klok, s.trede, s.soort, z.verstuurd_op + s.dagen * interval '1 day',
+                   z.verstuurd_op + s.dagen * interval '1 day' + interval '5 minutes'
+            FROM (SELECT id, verstuurd_op, random() AS r FROM zaak) z
+            JOIN (VALUES ('reactie', 0, 'herinnering', 2, 0.30), ('reactie', 0, 'verlopen', 3, 0.15),
+                         ('reactie', 1, 'verlopen', 6, 0.05), ('oplos', 0, 'verlopen', 14, 0.04))
+                 AS s(klok, trede, soort, dagen, kans) ON z.r < s.kans
+            ORDER BY z.id
+        """)
+        stap("knipkaart", """
+            INSERT INTO knipkaart (wijkteam_id, jaar, quotum)
+            SELECT w.id, j, greatest(5, ceil(coalesce(k.n, 0) * (1 + 1.5 * random())))::int
+            FROM wijkteam w CROSS JOIN generate_series(2016, 2026) j
+            LEFT JOIN (SELECT wijkteam_id, extract(year FROM timezone('Europe/Amsterdam', verstuurd_op))::int AS jaar,
+                              count(*) AS n
+                       FROM zaak WHERE soort = 'knip' GROUP BY 1, 2) k ON k.wijkteam_id = w.id AND k.jaar = j;
+            INSERT INTO knipkaart_mutatie (knipkaart_id, zaak_id, soort, op, door, reden)
+            SELECT k.id, z.id, m.soort, CASE m.soort WHEN 'ingezet' THEN z.verstuurd_op ELSE z.opgelost_op END,
+                   'Medewerker', CASE m.soort WHEN 'ingezet' THEN '' ELSE 'Regulier opgelost' END
+            FROM zaak z
+            JOIN knipkaart k ON k.wijkteam_id = z.wijkteam_id
+                 AND k.jaar = extract(year FROM timezone('Europe/Amsterdam', z.verstuurd_op))::int
+            JOIN (VALUES ('ingezet'), ('teruggegeven')) AS m(soort)
+                 ON m.soort = 'ingezet' OR z.uitkomst = 'regulier'
+            WHERE z.soort = 'knip'
+            ORDER BY z.id, m.soort
+        """)
+        stap("vermeden_scenario", """
+            INSERT INTO vermeden_scenario (zaak_id, prijspost_id, aantal)
+            SELECT z.id, p.ids[1 + (z.basis + 3 * j) % cardinality(p.ids)], 1 + floor(4 * random())::int
+            FROM (SELECT id, floor(10 * random())::int AS basis, random() AS r FROM zaak) z
+            CROSS JOIN (SELECT array_agg(id ORDER BY id) AS ids FROM prijspost) p
+            CROSS JOIN LATERAL generate_series(0, CASE WHEN z.r < 0.20 THEN 0 WHEN z.r < 0.32 THEN 1 ELSE 2 END) j
+            WHERE z.r < 0.40
+            ORDER BY z.id, j
+        """)
+    start = time.perf_counter()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM (ANALYZE)"))
+    stappen.append(("VACUUM ANALYZE", time.perf_counter() - start))
+    print(f"data built in {time.perf_counter() - begonnen:.0f} s: "
+          + ", ".join(f"{naam} {duur:.0f} s" for naam, duur in stappen))
+
+
+if __name__ == "__main__":
+    main()
