@@ -46,7 +46,13 @@ OORZAKEN = ["Wachttermijn", "Zoektermijn jongeren", "Kostendelersnorm", "Terugvo
 # Each is the statement maak_rapport sends (workflows/rapportage.py), written out by hand; %(begin)s and
 # %(einde)s are the period in UTC. The key is the label the timing below gives the report's own statement.
 
-WAAR = "verstuurd_op IS NOT NULL AND verstuurd_op >= %(begin)s AND verstuurd_op < %(einde)s"
+
+
+def _waar(z: str = "") -> str:
+    return f"{z}verstuurd_op IS NOT NULL AND {z}verstuurd_op >= %(begin)s AND {z}verstuurd_op < %(einde)s"
+
+
+WAAR, WAAR_Z = _waar(), _waar("z.")
 KALE_SQL = {
     "oorzaken: counts per cause": f"""
         SELECT oorzaak_id, sum(CASE WHEN soort = 'knip' THEN 1 ELSE 0 END),
@@ -60,7 +66,7 @@ KALE_SQL = {
     "oorzaken: avoided cost per cause": f"""
         SELECT z.oorzaak_id, sum(v.aantal * p.prijs)
         FROM zaak z JOIN vermeden_scenario v ON v.zaak_id = z.id JOIN prijspost p ON p.id = v.prijspost_id
-        WHERE z.{WAAR.replace(' verstuurd_op', ' z.verstuurd_op')} GROUP BY z.oorzaak_id""",
+        WHERE {WAAR_Z} GROUP BY z.oorzaak_id""",
     "diensten: counts per dienst": f"""
         SELECT dienst_id, count(*), max(hoogste_trede), sum(CASE WHEN uitkomst = 'bezwaar' THEN 1 ELSE 0 END)
         FROM zaak WHERE {WAAR} GROUP BY dienst_id""",
@@ -75,7 +81,7 @@ KALE_SQL = {
     "diensten: missed deadlines": f"""
         SELECT z.dienst_id, count(*), count(DISTINCT t.zaak_id)
         FROM zaak z JOIN termijnstap t ON t.zaak_id = z.id AND t.soort = 'verlopen'
-        WHERE z.{WAAR.replace(' verstuurd_op', ' z.verstuurd_op')} GROUP BY z.dienst_id""",
+        WHERE {WAAR_Z} GROUP BY z.dienst_id""",
     "knipkaarten: use per team and year": """
         SELECT k.wijkteam_id, k.jaar, k.quotum, sum(CASE WHEN m.soort = 'ingezet' THEN 1 ELSE 0 END),
                sum(CASE WHEN m.soort = 'teruggegeven' THEN 1 ELSE 0 END)
@@ -88,9 +94,8 @@ KALE_SQL = {
     "kosten: avoided cost per item": f"""
         SELECT p.id, count(DISTINCT z.id), sum(v.aantal)
         FROM prijspost p JOIN vermeden_scenario v ON v.prijspost_id = p.id JOIN zaak z ON z.id = v.zaak_id
-        WHERE z.{WAAR.replace(' verstuurd_op', ' z.verstuurd_op')} GROUP BY p.id""",
+        WHERE {WAAR_Z} GROUP BY p.id""",
 }
-WAAR_Z = None  # (the z.-prefixed conditions are made by the replace() calls above)
 
 
 def _label(functie: str, sql: str) -> str:
@@ -200,7 +205,7 @@ def main() -> None:
 
 def _functie() -> str:
     """The function of workflows/rapportage.py that sent the statement being timed."""
-    frame = sys._getframe(2)
+    frame = sys._getframe(1)
     while frame is not None:
         if frame.f_code.co_filename.endswith(os.path.join("workflows", "rapportage.py")):
             return frame.f_code.co_name
@@ -353,12 +358,12 @@ def _bouw(db, n: int) -> None:
     with db.engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     upgrade(directory=str(Path(__file__).resolve().parents[1] / "migrations"))
-    stappen = []
+    stappen: dict[str, float] = {}
 
     def stap(naam: str, sql: str, **params) -> None:
         start = time.perf_counter()
         conn.execute(text(sql), params)
-        stappen.append((naam, time.perf_counter() - start))
+        stappen[naam] = stappen.get(naam, 0.0) + time.perf_counter() - start
 
     with db.engine.begin() as conn:
         # Bulk load: skip the foreign-key triggers (the rows are consistent by construction).
@@ -366,31 +371,32 @@ def _bouw(db, n: int) -> None:
         conn.execute(text("SET LOCAL synchronous_commit = off"))
         conn.execute(text("SET LOCAL work_mem = '256MB'"))
         conn.execute(text("SELECT setseed(0.5)"))
-        stap("organisation", """
+        for sql in ("""
             INSERT INTO wijkteam (naam, soort, gebied, actief)
             SELECT 'Wijkteam ' || lpad(g::text, 2, '0'), 'sociaal wijkteam', 'Gebied ' || g, g <= :teams - 2
-            FROM generate_series(1, :teams) g;
+            FROM generate_series(1, :teams) g""", """
             INSERT INTO dienst (naam, mailbox, accepteert_knippen, landelijk, actief)
             SELECT d, 'postbus' || i || '@dienst.bench', i <= 6, i >= 7, true
-            FROM unnest(CAST(:diensten AS text[])) WITH ORDINALITY AS x(d, i);
+            FROM unnest(CAST(:diensten AS text[])) WITH ORDINALITY AS x(d, i)""", """
             INSERT INTO contactpersoon (naam, email, dienst_id, functie, actief, onbestelbaar_reden)
             SELECT 'Contact ' || d.naam, 'contact' || d.id || '@dienst.bench', d.id, 'contactpersoon', true, ''
-            FROM dienst d ORDER BY d.id;
+            FROM dienst d ORDER BY d.id""", """
             INSERT INTO oorzaak (naam, voorbeeld, volgorde, actief, vrije_tekst)
             SELECT o, '', i, o <> 'Leeftijdsgrens', o = 'Anders'
-            FROM unnest(CAST(:oorzaken AS text[])) WITH ORDINALITY AS x(o, i);
+            FROM unnest(CAST(:oorzaken AS text[])) WITH ORDINALITY AS x(o, i)""", """
             INSERT INTO gebruiker (email, naam, wachtwoord_hash, rol, wijkteam_id, actief, aangemaakt_op)
             VALUES ('beheer@bench.local', 'Bea Beheer', '!', 'beheerder', NULL, true, now()),
-                   ('management@bench.local', 'Mo Management', '!', 'management', NULL, true, now());
+                   ('management@bench.local', 'Mo Management', '!', 'management', NULL, true, now())""", """
             INSERT INTO gebruiker (email, naam, wachtwoord_hash, rol, wijkteam_id, actief, aangemaakt_op)
             SELECT 'medewerker' || g || '@bench.local', 'Medewerker ' || g, '!', 'medewerker', w.id, true, now()
-            FROM generate_series(1, 6) g JOIN wijkteam w ON w.naam = 'Wijkteam ' || lpad((g * 7)::text, 2, '0');
+            FROM generate_series(1, 6) g JOIN wijkteam w ON w.naam = 'Wijkteam ' || lpad((g * 7)::text, 2, '0')""",
+                    """
             INSERT INTO vervolgactie (oorzaak_id, soort, besluit, eigenaar, datum, afgerond, vastgelegd_door_id,
                                       vastgelegd_op)
             SELECT o.id, 'gesprek_dienst', 'Gesprek over ' || o.naam, 'Mo Management',
                    date '2018-01-15' + 200 * g, g % 2 = 0, (SELECT min(id) FROM gebruiker), now()
-            FROM oorzaak o CROSS JOIN generate_series(1, 2) g;
-        """, teams=TEAMS, diensten=DIENSTEN, oorzaken=OORZAKEN)
+            FROM oorzaak o CROSS JOIN generate_series(1, 2) g"""):
+            stap("organisation", sql, teams=TEAMS, diensten=DIENSTEN, oorzaken=OORZAKEN)
         # One row per case; every random draw its own column, the derived facts from them.
         stap("zaak", """
             WITH ids AS (
@@ -400,7 +406,8 @@ def _bouw(db, n: int) -> None:
                        (SELECT array_agg(id ORDER BY id) FROM oorzaak) AS oorzaken,
                        (SELECT array_agg(id ORDER BY id) FROM gebruiker WHERE wijkteam_id IS NOT NULL) AS makers
             ), b AS (
-                SELECT g, timestamptz :begin + (timestamptz :einde - timestamptz :begin) * ((g - 1 + random()) / :n)
+                SELECT g, CAST(:begin AS timestamptz)
+                          + (CAST(:einde AS timestamptz) - CAST(:begin AS timestamptz)) * ((g - 1 + random()) / :n)
                           AS verstuurd,
                        random() < 0.30 AS knip, random() AS r_urg, random() AS r_team, random() AS r_dienst,
                        random() AS r_oorzaak, random() AS r_regel, random() AS r_variant, random() AS r_afloop,
@@ -522,9 +529,9 @@ def _bouw(db, n: int) -> None:
     start = time.perf_counter()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM (ANALYZE)"))
-    stappen.append(("VACUUM ANALYZE", time.perf_counter() - start))
+    stappen["VACUUM ANALYZE"] = time.perf_counter() - start
     print(f"data built in {time.perf_counter() - begonnen:.0f} s: "
-          + ", ".join(f"{naam} {duur:.0f} s" for naam, duur in stappen))
+          + ", ".join(f"{naam} {duur:.0f} s" for naam, duur in stappen.items()))
 
 
 if __name__ == "__main__":

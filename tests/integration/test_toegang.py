@@ -20,6 +20,8 @@ REGELS = [
     (r"^/logout$", set(ROLLEN) - {"anoniem"}),
     (r"^/$", set(ROLLEN) - {"anoniem"}),
     (r"^/beheer/", {"beheerder"}),
+    (r"^/rapportage/vervolg", {"management"}),  # follow-up actions: management records them
+    (r"^/rapportage", {"beheerder", "management", "wijkteammanager", "andere_manager"}),  # own team only: test_rapportage
     (r"^/wijkteam$", TEAM | {"andere_manager"}),
     (r"^/(knippen|escalaties)/nieuw$", TEAM | {"andere_manager"}),
     (r"^/zaken/<int:zaak_id>", TEAM),

@@ -1,0 +1,182 @@
+"""/rapportage over HTTP: the screen, every export equal to it, access per role, follow-up actions."""
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from tests.rapportage_gegevens import Dataset
+from workflows.models import Vervolgactie
+
+PERIODE = "van=2026-01-01&tot=2026-06-30"
+
+
+@pytest.fixture
+def dataset(db_session, wereld):
+    return Dataset(db_session, wereld)
+
+
+def _schermtabellen(pagina: str) -> dict[str, list[list[str]]]:
+    """The report tables on the page, by id, as the cells' text."""
+    uit = {}
+    for sleutel, body in re.findall(r'<table class="responsief rapporttabel" id="tabel-(\w+)">.*?<tbody>(.*?)</tbody>',
+                                    pagina, re.S):
+        rijen = []
+        for rij in re.findall(r"<tr>(.*?)</tr>", body, re.S):
+            cellen = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+                      for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", rij, re.S)]
+            if cellen != ["Geen gegevens in deze periode."]:
+                rijen.append(cellen)
+        uit[sleutel] = rijen
+    return uit
+
+
+def _csv_tabellen(data: bytes) -> dict[str, list[list[str]]]:
+    tekst = data.decode("utf-8-sig")
+    blokken = tekst.split("\r\n\r\n")[1:]
+    uit = {}
+    for blok in blokken:
+        rijen = list(csv.reader(io.StringIO(blok), delimiter=";"))
+        uit[rijen[0][0]] = rijen[2:]
+    return uit
+
+
+def test_management_sees_the_report_with_charts_and_every_section(client, inlog, dataset):
+    inlog.als("mt@test.local")
+    r = client.get(f"/rapportage?{PERIODE}")
+    assert r.status_code == 200
+    pagina = r.get_data(as_text=True)
+    for kop in ("Welke oorzaken leiden tot knippen en escalaties", "Hoe snel diensten reageren en oplossen",
+                "Gebruik van de knipkaart", "Regels die het vaakst blokkeren", "Vermeden maatschappelijke kosten",
+                "Vervolgacties per oorzaak", "Prijslijst"):
+        assert kop in pagina
+    # Accessible charts: role img, labelled by a title and a description.
+    svgs = re.findall(r'<svg class="grafiek"[^>]*role="img"[^>]*aria-labelledby="([^"]+)"', pagina)
+    assert len(svgs) >= 5
+    for ids in svgs:
+        for i in ids.split():
+            assert f'id="{i}"' in pagina
+    tabellen = _schermtabellen(pagina)
+    assert ["Werk & Inkomen", "6", "2,0", "4,0", "3,0", "5,4", "1", "1", "teamleider", "1"] in tabellen["diensten"]
+    assert tabellen["kosten"][-1] == ["Totaal", "–", "", "2", "–", "€ 8.700"]
+    assert "Mevrouw [naam] ([…]) krijgt geen IB60 van de Belastingdienst" in [r[0] for r in tabellen["regels"]]
+    assert "Jansen" not in pagina and "FEY-2026-003" not in pagina
+
+
+def test_csv_xlsx_and_pdf_hold_the_same_figures_as_the_screen(client, inlog, dataset):
+    inlog.als("mt@test.local")
+    scherm = _schermtabellen(client.get(f"/rapportage?{PERIODE}").get_data(as_text=True))
+    titels = {"oorzaken": "Knippen en escalaties per oorzaak", "diensten": "Reactie en oplossing per dienst (werkdagen)",
+              "knipkaarten": "Gebruik van de knipkaart per team", "kosten": "Vermeden maatschappelijke kosten",
+              "regels": "Meest genoemde blokkerende regels", "per_maand": "Aantal per oorzaak per maand"}
+
+    r = client.get(f"/rapportage.csv?{PERIODE}")
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    assert "attachment" in r.headers["Content-Disposition"]
+    uit_csv = _csv_tabellen(r.data)
+    for sleutel, titel in titels.items():
+        assert uit_csv[titel] == scherm[sleutel], sleutel
+
+    r = client.get(f"/rapportage.xlsx?{PERIODE}")
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(r.data))
+    blad = wb["Reactie en oplossing per dienst"[:31]]
+    rijen = [[c.value for c in rij] for rij in blad.iter_rows(min_row=3)]
+    wi = next(rij for rij in rijen if rij[0] == "Werk & Inkomen")
+    assert wi == ["Werk & Inkomen", 6, 2.0, 4.0, 3.0, 5.4, 1, 1, "teamleider", 1]
+    assert blad.cell(row=3, column=3).number_format == "0.0"
+    kosten = wb["Vermeden maatschappelijke kosten"[:31]]
+    totaal = next([c.value for c in rij] for rij in kosten.iter_rows(min_row=3) if rij[0].value == "Totaal")
+    assert totaal[-1] == 8700
+    # Every number on screen is the XLSX number shown the way the screen shows it.
+    for sleutel, titel in titels.items():
+        ws = wb[titel.replace("/", "-")[:31]]
+        kolommen = [c.value for c in ws[2]]
+        xlsx_rijen = [[c.value for c in rij][:len(kolommen)] for rij in ws.iter_rows(min_row=3, max_row=2 + len(scherm[sleutel]))]
+        assert [[_zoals_scherm(v, s) for v, s in zip(rij, schermrij)] for rij, schermrij in zip(xlsx_rijen, scherm[sleutel])] \
+            == scherm[sleutel], sleutel
+
+    r = client.get(f"/rapportage.pdf?{PERIODE}")
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    tekst = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(r.data)).pages)
+    tekst = re.sub(r"\s+", " ", tekst)
+    for rij in scherm["diensten"] + scherm["kosten"] + scherm["knipkaarten"]:
+        assert " ".join(c for c in rij if c) in tekst, rij
+
+
+def _zoals_scherm(waarde, scherm: str) -> str:
+    """Format an XLSX value as the screen does, to compare them."""
+    if waarde is None:
+        return "–" if scherm == "–" else ""
+    if isinstance(waarde, float) or re.fullmatch(r"\d+,\d", scherm):  # werkdagen (XLSX gives 2.0 back as 2)
+        return f"{waarde:.1f}".replace(".", ",")
+    if isinstance(waarde, int):
+        tekst = f"{waarde:,}".replace(",", ".")
+        if scherm.startswith("€"):
+            return "€ " + tekst
+        return tekst + "%" if scherm.endswith("%") else tekst
+    return str(waarde)
+
+
+def test_a_wijkteammanager_sees_only_their_own_team(client, inlog, dataset):
+    inlog.als("oost@test.local")  # Oosterflank: one Wmo case
+    r = client.get(f"/rapportage?{PERIODE}&wijkteam={dataset.w.team.id}")  # asks for Feyenoord: ignored
+    pagina = r.get_data(as_text=True)
+    assert r.status_code == 200
+    tabellen = _schermtabellen(pagina)
+    assert [rij[0] for rij in tabellen["diensten"]] == ["Wmo"]
+    assert [rij[0] for rij in tabellen["knipkaarten"]] == ["Oosterflank"]
+    assert "Feyenoord" not in pagina
+    csv_ = _csv_tabellen(client.get(f"/rapportage.csv?{PERIODE}&wijkteam={dataset.w.team.id}").data)
+    assert [rij[0] for rij in csv_["Reactie en oplossing per dienst (werkdagen)"]] == ["Wmo"]
+
+
+@pytest.mark.parametrize("email", ["medewerker@test.local"])
+def test_others_get_no_figures(client, inlog, dataset, email):
+    assert client.get("/rapportage").status_code == 302  # anonymous: to the login
+    inlog.als(email)
+    for pad in ("/rapportage", "/rapportage.csv", "/rapportage.xlsx", "/rapportage.pdf"):
+        assert client.get(pad).status_code == 403, pad
+
+
+def test_a_contactpersoon_link_gives_no_report(client, dataset):
+    # Contact persons have no account; their signed link reaches their case only, never /rapportage.
+    assert client.get("/rapportage.csv").status_code == 302
+
+
+def test_bad_filters_get_a_clear_dutch_answer(client, inlog, dataset):
+    inlog.als("mt@test.local")
+    r = client.get("/rapportage?van=2026-06-30&tot=2026-01-01")
+    assert r.status_code == 400
+    assert "De einddatum ligt vóór de begindatum." in r.get_data(as_text=True)
+    r = client.get("/rapportage?van=morgen&tot=2026-01-01")
+    assert r.status_code == 400 and "Van" in r.get_data(as_text=True)
+    r = client.get("/rapportage.csv?van=2026-06-30&tot=2026-01-01")
+    assert r.status_code == 400 and "einddatum" in r.get_data(as_text=True)
+    assert client.get("/rapportage?van=2026-01-01&tot=2026-06-30&dienst=9999").status_code == 400
+
+
+def test_management_records_a_follow_up_action_shown_beside_the_cause(client, inlog, dataset, db_session):
+    w = dataset.w
+    inlog.als("mt@test.local")
+    r = client.post("/rapportage/vervolg", data={"oorzaak_id": w.anders.id, "soort": "gesprek_dienst",
+                                                 "besluit": "", "eigenaar": "Beleid", "datum": "2026-05-20"})
+    assert r.status_code == 400 and "Beschrijf het besluit" in r.get_data(as_text=True)
+    r = client.post("/rapportage/vervolg", data={"oorzaak_id": w.anders.id, "soort": "gesprek_dienst",
+                                                 "besluit": "Gesprek met de Belastingdienst over IB60",
+                                                 "eigenaar": "Strategisch adviseur", "datum": "2026-05-20"})
+    assert r.status_code == 302
+    pagina = client.get(f"/rapportage?{PERIODE}").get_data(as_text=True)
+    anders = next(rij for rij in _schermtabellen(pagina)["oorzaken"] if rij[0] == "Anders")
+    assert anders[-1] == "20-05-2026 · Gesprek met de dienst (loopt)"
+    actie = db_session.query(Vervolgactie).filter_by(besluit="Gesprek met de Belastingdienst over IB60").one()
+    assert client.post(f"/rapportage/vervolg/{actie.id}/afronden").status_code == 302
+    db_session.expire_all()
+    assert db_session.get(Vervolgactie, actie.id).afgerond
+    inlog.als("manager@test.local")
+    assert client.get("/rapportage/vervolg").status_code == 403
