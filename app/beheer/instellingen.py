@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from workflows import knipkaart
 from workflows.fouten import OngeldigeInvoer
 from workflows.kalender import Werkdagkalender, amsterdam, atw_dagen
-from workflows.models import Gebruiker, Oorzaak, Rol, Sluitingsdag, Wijkteam, Zaak
+from workflows.models import Gebruiker, Oorzaak, Rol, Sluitingsdag, Vervolgactie, Wijkteam, Zaak
 
 from ..auth.guards import rol_vereist
 from ..auth.models import hash_wachtwoord
@@ -186,8 +186,11 @@ def oorzaak_verwijderen(oorzaak_id: int):
     oorzaak = db.session.get(Oorzaak, oorzaak_id) or abort(404)
     in_gebruik = db.session.execute(select(func.count()).select_from(Zaak).where(Zaak.oorzaak_id == oorzaak.id)
                                     ).scalar_one()
-    if in_gebruik:
-        return oorzaken(fout=f"'{oorzaak.naam}' is gebruikt in {in_gebruik} zaken en kan niet weg: de rapportage "
+    vervolg = db.session.execute(select(func.count()).select_from(Vervolgactie)
+                                 .where(Vervolgactie.oorzaak_id == oorzaak.id)).scalar_one()
+    if in_gebruik or vervolg:
+        waar = f"{in_gebruik} zaken" if in_gebruik else f"{vervolg} vervolgacties van management"
+        return oorzaken(fout=f"'{oorzaak.naam}' is gebruikt in {waar} en kan niet weg: de rapportage "
                              "heeft hem nodig. Zet hem op niet-actief om hem uit de keuzelijst te halen.", status=409)
     db.session.delete(oorzaak)
     db.session.commit()

@@ -1,15 +1,50 @@
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from workflows.models import UitzonderingSoort, Urgentie
 
+from ..forms import Formulier
 from ..validators import geen_bsn
 
 URGENTIES = [(u.value, u.label) for u in (Urgentie.ACUUT, Urgentie.HOOG, Urgentie.NORMAAL)]
 
 
-class ZaakFormulier(FlaskForm):
+SCENARIO_REGELS = 3
+
+
+class ScenarioRegel(Form):
+    """One line of the avoided scenario: an item of the price list and how many."""
+
+    class Meta:
+        locales = ["nl"]
+
+    prijspost_id = SelectField("Wat is voorkomen?", coerce=int, default=0, validators=[Optional()])
+    aantal = IntegerField("Aantal", validators=[Optional(), NumberRange(min=1, max=10000,
+                                                                        message="Een heel getal van 1 tot 10.000.")])
+
+    def validate(self, extra_validators=None) -> bool:
+        goed = super().validate(extra_validators)
+        if goed and self.prijspost_id.data and self.aantal.data is None:
+            self.aantal.errors = ["Vul het aantal in."]
+            return False
+        if goed and not self.prijspost_id.data and self.aantal.data is not None:
+            self.aantal.errors = ["Kies ook wat er is voorkomen, of maak het aantal leeg."]
+            return False
+        return goed
+
+
+class ZaakFormulier(Formulier):
     """The fields a knip and an escalatie share; knip and escalatie forms add their own."""
 
     formulier_sleutel = HiddenField()
@@ -29,6 +64,7 @@ class ZaakFormulier(FlaskForm):
     oorzaak_toelichting = StringField("Toelichting op de oorzaak", validators=[Optional(), Length(max=400), geen_bsn])
     geen_inkomen = BooleanField("Geen inkomen: de acute nood is het ontbreken van inkomen")
     bovenlokaal = BooleanField("Bovenlokaal: de oorzaak ligt in landelijke regels of instanties")
+    scenario = FieldList(FormField(ScenarioRegel), min_entries=SCENARIO_REGELS, max_entries=SCENARIO_REGELS)
 
 
 class KnipFormulier(ZaakFormulier):
@@ -49,7 +85,7 @@ class EscalatieFormulier(ZaakFormulier):
                                   validators=[Optional(), Length(max=2000), geen_bsn])
 
 
-class ActieFormulier(FlaskForm):
+class ActieFormulier(Formulier):
     formulier_sleutel = HiddenField()
     actie = HiddenField(validators=[DataRequired()])
     toelichting = TextAreaField("Toelichting", validators=[Optional(), Length(max=4000), geen_bsn])
@@ -59,7 +95,7 @@ class ActieFormulier(FlaskForm):
                              validators=[Optional()], default="onbekend")
 
 
-class BerichtFormulier(FlaskForm):
+class BerichtFormulier(Formulier):
     formulier_sleutel = HiddenField()
     tekst = TextAreaField("Bericht", validators=[DataRequired("Een leeg bericht wordt niet verstuurd."),
                                                  Length(max=10000), geen_bsn])

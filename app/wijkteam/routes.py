@@ -15,6 +15,7 @@ from workflows.models import (
     Dienst,
     KnipkaartMutatie,
     Oorzaak,
+    Prijspost,
     Rol,
     Status,
     UitzonderingSoort,
@@ -65,6 +66,13 @@ def _keuzes(form, soort: ZaakSoort) -> None:
     oorzaken = db.session.scalars(select(Oorzaak).where(Oorzaak.actief.is_(True)).order_by(Oorzaak.volgorde,
                                                                                              Oorzaak.naam))
     form.oorzaak_id.choices = [(0, "Kies een oorzaak")] + [(o.id, o.naam) for o in oorzaken]
+    posten = db.session.scalars(select(Prijspost).where(Prijspost.actief.is_(True)).order_by(Prijspost.volgorde,
+                                                                                             Prijspost.naam)).all()
+    for i, regel in enumerate(form.scenario, start=1):
+        regel.prijspost_id.label.text = f"Scenario {i}: wat is voorkomen?"
+        regel.aantal.label.text = f"Aantal bij scenario {i}"
+        regel.prijspost_id.choices = [(0, "Niets gekozen")] + [
+            (p.id, f"{p.naam} (€ {p.prijs:,} per {p.eenheid})".replace(",", ".")) for p in posten]
 
 
 def _invoer(form, soort: ZaakSoort) -> zaken.ZaakInvoer:
@@ -84,11 +92,15 @@ def _invoer(form, soort: ZaakSoort) -> zaken.ZaakInvoer:
         rendement=(form.rendement.data or "") if escalatie else "",
         legitimiteit=(form.legitimiteit.data or "") if escalatie else "",
         betrokkenheid=(form.betrokkenheid.data or "") if escalatie else "",
+        scenario=[(r.prijspost_id.data, r.aantal.data) for r in form.scenario if r.prijspost_id.data],
     )
 
 
 def _veld_fout(form, fout: OngeldigeInvoer) -> None:
-    if fout.veld and fout.veld in form:
+    if fout.veld == "scenario":
+        form.scenario.entries[0].prijspost_id.errors = [fout.melding]
+        flash(fout.melding, "fout")
+    elif fout.veld and fout.veld in form:
         form[fout.veld].errors = list(form[fout.veld].errors) + [fout.melding]
     else:
         flash(fout.melding, "fout")

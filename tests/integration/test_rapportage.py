@@ -180,3 +180,39 @@ def test_management_records_a_follow_up_action_shown_beside_the_cause(client, in
     assert db_session.get(Vervolgactie, actie.id).afgerond
     inlog.als("manager@test.local")
     assert client.get("/rapportage/vervolg").status_code == 403
+
+
+def test_the_beheerder_edits_the_price_list_and_retires_a_used_item(client, inlog, dataset, db_session):
+    from workflows.models import Prijspost
+
+    inlog.als("beheer@test.local")
+    pagina = client.get("/beheer/prijslijst").get_data(as_text=True)
+    assert "Huisuitzetting" in pagina and "effectencalculator" in pagina
+    post = db_session.query(Prijspost).filter_by(naam="Huisuitzetting").one()
+    r = client.post(f"/beheer/prijslijst/{post.id}", data={"naam": "Huisuitzetting", "eenheid": "huisuitzetting",
+                                                            "prijs": "-5", "bron": "x", "volgorde": "1", "actief": "y"})
+    assert r.status_code == 422 and "Kies 0 tot 10.000.000." in r.get_data(as_text=True)
+    r = client.post(f"/beheer/prijslijst/{post.id}", data={"naam": "Huisuitzetting", "eenheid": "huisuitzetting",
+                                                            "prijs": "7000", "bron": "Eigen raming 2026",
+                                                            "volgorde": "1", "actief": "y"})
+    assert r.status_code == 302
+    # The report counts with the new price and shows its source.
+    inlog.als("mt@test.local")
+    pagina = client.get(f"/rapportage?{PERIODE}").get_data(as_text=True)
+    assert _schermtabellen(pagina)["kosten"][-1][-1] == "€ 9.700" and "Eigen raming 2026" in pagina
+    inlog.als("beheer@test.local")
+    r = client.post(f"/beheer/prijslijst/{post.id}/verwijderen")
+    assert r.status_code == 409 and "niet-actief" in r.get_data(as_text=True)
+    assert db_session.get(Prijspost, post.id) is not None
+
+
+def test_a_cause_with_follow_up_actions_is_retired_not_deleted(client, inlog, dataset, db_session):
+    from workflows.models import Oorzaak
+
+    inlog.als("beheer@test.local")
+    leeg = Oorzaak(naam="Nog niet gebruikt", volgorde=5)
+    db_session.add(leeg)
+    db_session.commit()
+    r = client.post(f"/beheer/oorzaken/{dataset.w.oorzaak.id}/verwijderen")
+    assert r.status_code == 409
+    assert client.post(f"/beheer/oorzaken/{leeg.id}/verwijderen").status_code == 302

@@ -168,3 +168,26 @@ def test_forwarding_to_the_landelijk_maatwerkloket_is_only_offered_when_it_can_b
     client.post("/escalaties/nieuw", data=_escalatie_formulier(wereld, bovenlokaal="y"))
     zaak = db_session.execute(select(Zaak)).scalar_one()
     assert "Landelijk Maatwerkloket" not in client.get(f"/zaken/{zaak.id}").get_data(as_text=True)
+
+
+def test_a_knip_records_the_scenario_it_avoided_and_bad_lines_get_a_dutch_answer(client, inlog, wereld, db_session):
+    from workflows.prijslijst import zorg_voor_standaardlijst
+
+    posten = zorg_voor_standaardlijst(db_session)
+    db_session.commit()
+    inlog.als("manager@test.local")
+    opvang, uitzetting = posten["Maatschappelijke opvang / daklozenopvang"].id, posten["Huisuitzetting"].id
+    r = client.post("/knippen/nieuw", data=_knip_formulier(wereld, **{
+        "scenario-0-prijspost_id": str(opvang), "scenario-0-aantal": "",
+        "scenario-1-prijspost_id": "0", "scenario-1-aantal": "2"}))
+    pagina = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert "Vul het aantal in." in pagina and "Kies ook wat er is voorkomen" in pagina
+    assert db_session.scalars(select(Zaak)).first() is None  # nothing half-applied
+    r = client.post("/knippen/nieuw", data=_knip_formulier(wereld, **{
+        "scenario-0-prijspost_id": str(opvang), "scenario-0-aantal": "30",
+        "scenario-1-prijspost_id": str(uitzetting), "scenario-1-aantal": "1"}))
+    assert r.status_code == 302
+    zaak = db_session.scalars(select(Zaak)).one()
+    assert sorted((s.prijspost_id, s.aantal) for s in zaak.scenario) == sorted([(opvang, 30), (uitzetting, 1)])
+    assert "30 × maatschappelijke opvang" in client.get(f"/zaken/{zaak.id}").get_data(as_text=True)
