@@ -51,7 +51,7 @@ def _svg(sleutel: str, titel: str, beschrijving: str, hoogte: int, inhoud: str, 
     kop = 24 if legenda else 0
     return Markup(
         f'<svg class="grafiek" viewBox="0 0 {BREEDTE} {hoogte + kop}" role="img" '
-        f'aria-labelledby="g-{sleutel}-titel g-{sleutel}-desc" xmlns="http://www.w3.org/2000/svg" '
+        f'aria-labelledby="g-{sleutel}-titel" aria-describedby="g-{sleutel}-desc" xmlns="http://www.w3.org/2000/svg" '
         f'font-family="Segoe UI, Roboto, Arial, sans-serif" font-size="13" fill="#1a1a1a">'
         f'<title id="g-{sleutel}-titel">{escape(titel)}</title><desc id="g-{sleutel}-desc">{escape(beschrijving)}</desc>'
         f'<defs><pattern id="streep-{sleutel}" width="6" height="6" patternUnits="userSpaceOnUse" '

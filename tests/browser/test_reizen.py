@@ -103,6 +103,41 @@ def test_the_main_pages_have_no_wcag_21_aa_violations(server, pagina, wereld, db
     pagina.context.clear_cookies()
     _inloggen(pagina, server, "beheer@test.local")
     for pad in ["/beheer/", "/beheer/afwezigheden", "/beheer/diensten", f"/beheer/diensten/{dienst_id}",
-                "/beheer/quota", "/beheer/gebruikers/nieuw", "/beheer/mail", "/beheer/quarantaine"]:
+                "/beheer/quota", "/beheer/gebruikers/nieuw", "/beheer/mail", "/beheer/quarantaine",
+                "/beheer/prijslijst"]:
         pagina.goto(server + pad)
         assert _axe_overtredingen(pagina) == [], pad
+
+
+def test_management_reads_filters_and_downloads_the_report(server, pagina, wereld, db_session):
+    from tests.rapportage_gegevens import Dataset
+
+    Dataset(db_session, wereld)
+    db_session.close()  # leave the SQLite database to the server
+    _inloggen(pagina, server, "mt@test.local")
+    assert pagina.get_by_role("heading", name="Knelpuntenrapportage").is_visible()
+    pagina.locator("#van").fill("2026-01-01")
+    pagina.locator("#tot").fill("2026-06-30")
+    pagina.get_by_role("button", name="Toon rapport").click()
+    assert pagina.get_by_role("img", name="Reactietijd per dienst").is_visible()
+    rij = pagina.locator("#tabel-diensten tbody tr").first
+    assert rij.locator("td").nth(1).inner_text() == "2,0"
+    assert _axe_overtredingen(pagina) == [], "/rapportage"
+    for knop, extensie in (("CSV", "csv"), ("Excel (XLSX)", "xlsx"), ("PDF", "pdf")):
+        with pagina.expect_download() as download:
+            pagina.get_by_role("link", name=knop).click()
+        assert download.value.suggested_filename == f"knelpuntenrapportage_20260101-20260630.{extensie}"
+    # A bad period: a clear message, in Dutch, accessible.
+    pagina.locator("#van").fill("2026-07-01")
+    pagina.get_by_role("button", name="Toon rapport").click()
+    assert pagina.get_by_text("De einddatum ligt vóór de begindatum.").first.is_visible()
+    assert _axe_overtredingen(pagina) == [], "/rapportage with errors"
+    pagina.goto(server + "/rapportage/vervolg")
+    assert _axe_overtredingen(pagina) == [], "/rapportage/vervolg"
+    # A wijkteammanager sees the report of their own team only.
+    pagina.context.clear_cookies()
+    _inloggen(pagina, server, "oost@test.local")
+    pagina.goto(server + "/rapportage?van=2026-01-01&tot=2026-06-30")
+    assert "Oosterflank" in pagina.locator("#tabel-knipkaarten").inner_text()
+    assert "Feyenoord" not in pagina.content()
+    assert _axe_overtredingen(pagina) == [], "/rapportage (team)"

@@ -56,11 +56,11 @@ def test_management_sees_the_report_with_charts_and_every_section(client, inlog,
                 "Vervolgacties per oorzaak", "Prijslijst"):
         assert kop in pagina
     # Accessible charts: role img, labelled by a title and a description.
-    svgs = re.findall(r'<svg class="grafiek"[^>]*role="img"[^>]*aria-labelledby="([^"]+)"', pagina)
+    svgs = re.findall(r'<svg class="grafiek"[^>]*role="img"[^>]*aria-labelledby="([^"]+)" aria-describedby="([^"]+)"',
+                      pagina)
     assert len(svgs) >= 5
-    for ids in svgs:
-        for i in ids.split():
-            assert f'id="{i}"' in pagina
+    for titel, beschrijving in svgs:
+        assert f'<title id="{titel}">' in pagina and f'<desc id="{beschrijving}">' in pagina
     tabellen = _schermtabellen(pagina)
     assert ["Werk & Inkomen", "6", "2,0", "4,0", "3,0", "5,4", "1", "1", "teamleider", "1"] in tabellen["diensten"]
     assert tabellen["kosten"][-1] == ["Totaal", "–", "", "2", "–", "€ 8.700"]
