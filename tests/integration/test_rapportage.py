@@ -146,7 +146,13 @@ def test_others_get_no_figures(client, inlog, dataset, email):
 
 def test_a_contactpersoon_link_gives_no_report(client, dataset):
     # Contact persons have no account; their signed link reaches their case only, never /rapportage.
-    assert client.get("/rapportage.csv").status_code == 302
+    from app.links import maak_token
+
+    zaak = dataset.zaken[0]
+    assert client.get(f"/link/{maak_token(zaak, zaak.ontvanger_email)}").status_code == 200
+    for pad in ("/rapportage", "/rapportage.csv", "/rapportage.pdf"):
+        r = client.get(pad)
+        assert r.status_code == 302 and "/login" in r.headers["Location"], pad
 
 
 def test_bad_filters_get_a_clear_dutch_answer(client, inlog, dataset):
