@@ -53,30 +53,19 @@ def _waar(z: str = "") -> str:
 
 WAAR, WAAR_Z = _waar(), _waar("z.")
 KALE_SQL = {
-    "oorzaken: counts per cause": f"""
-        SELECT oorzaak_id, sum(CASE WHEN soort = 'knip' THEN 1 ELSE 0 END),
-               sum(CASE WHEN soort = 'escalatie' THEN 1 ELSE 0 END), sum(CASE WHEN geen_inkomen THEN 1 ELSE 0 END),
-               sum(CASE WHEN bovenlokaal THEN 1 ELSE 0 END), sum(CASE WHEN urgentie = 'acuut' THEN 1 ELSE 0 END),
-               sum(CASE WHEN structureel THEN 1 ELSE 0 END), sum(CASE WHEN uitkomst = 'bezwaar' THEN 1 ELSE 0 END)
-        FROM zaak WHERE {WAAR} GROUP BY oorzaak_id""",
-    "oorzaken: per cause per month": f"""
-        SELECT oorzaak_id, soort, to_char(timezone('Europe/Amsterdam', verstuurd_op), 'YYYY-MM') AS maand, count(*)
+    "oorzaken: per cause, kind and month": f"""
+        SELECT oorzaak_id, soort, to_char(timezone('Europe/Amsterdam', verstuurd_op), 'YYYY-MM') AS maand, count(*),
+               sum(CASE WHEN geen_inkomen THEN 1 ELSE 0 END), sum(CASE WHEN bovenlokaal THEN 1 ELSE 0 END),
+               sum(CASE WHEN urgentie = 'acuut' THEN 1 ELSE 0 END), sum(CASE WHEN structureel THEN 1 ELSE 0 END),
+               sum(CASE WHEN uitkomst = 'bezwaar' THEN 1 ELSE 0 END)
         FROM zaak WHERE {WAAR} GROUP BY oorzaak_id, soort, maand""",
-    "oorzaken: avoided cost per cause": f"""
-        SELECT z.oorzaak_id, sum(v.aantal * p.prijs)
-        FROM zaak z JOIN vermeden_scenario v ON v.zaak_id = z.id JOIN prijspost p ON p.id = v.prijspost_id
-        WHERE {WAAR_Z} GROUP BY z.oorzaak_id""",
-    "diensten: counts per dienst": f"""
-        SELECT dienst_id, count(*), max(hoogste_trede), sum(CASE WHEN uitkomst = 'bezwaar' THEN 1 ELSE 0 END)
-        FROM zaak WHERE {WAAR} GROUP BY dienst_id""",
-    "diensten: percentiles reactie": f"""
-        SELECT dienst_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY reactie_werkdagen),
-               percentile_cont(0.9) WITHIN GROUP (ORDER BY reactie_werkdagen)
-        FROM zaak WHERE {WAAR} AND reactie_werkdagen IS NOT NULL GROUP BY dienst_id""",
-    "diensten: percentiles oplossing": f"""
-        SELECT dienst_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY oplos_werkdagen),
+    "diensten: counts and percentiles": f"""
+        SELECT dienst_id, count(*), max(hoogste_trede), sum(CASE WHEN uitkomst = 'bezwaar' THEN 1 ELSE 0 END),
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY reactie_werkdagen),
+               percentile_cont(0.9) WITHIN GROUP (ORDER BY reactie_werkdagen),
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY oplos_werkdagen),
                percentile_cont(0.9) WITHIN GROUP (ORDER BY oplos_werkdagen)
-        FROM zaak WHERE {WAAR} AND oplos_werkdagen IS NOT NULL GROUP BY dienst_id""",
+        FROM zaak WHERE {WAAR} GROUP BY dienst_id""",
     "diensten: missed deadlines": f"""
         SELECT z.dienst_id, count(*), count(DISTINCT t.zaak_id)
         FROM zaak z JOIN termijnstap t ON t.zaak_id = z.id AND t.soort = 'verlopen'
@@ -87,13 +76,17 @@ KALE_SQL = {
         FROM knipkaart k LEFT JOIN knipkaart_mutatie m ON m.knipkaart_id = k.id
         WHERE k.jaar = ANY(%(jaren)s) GROUP BY k.wijkteam_id, k.jaar, k.quotum""",
     "regels: top blocking rules": f"""
-        SELECT lower(trim(blokkerende_regel)) AS sleutel, count(*), count(DISTINCT wijkteam_id), min(id)
-        FROM zaak WHERE {WAAR} AND length(trim(blokkerende_regel)) > 0
-        GROUP BY sleutel ORDER BY count(*) DESC, sleutel LIMIT 10""",
-    "kosten: avoided cost per item": f"""
-        SELECT p.id, count(DISTINCT z.id), sum(v.aantal)
-        FROM prijspost p JOIN vermeden_scenario v ON v.prijspost_id = p.id JOIN zaak z ON z.id = v.zaak_id
-        WHERE {WAAR_Z} GROUP BY p.id""",
+        WITH ruw AS (SELECT blokkerende_regel, wijkteam_id, count(*) AS n, min(id) AS eerste FROM zaak
+                     WHERE {WAAR} GROUP BY blokkerende_regel, wijkteam_id),
+             per_team AS (SELECT lower(trim(blokkerende_regel)) AS sleutel, wijkteam_id, sum(n) AS n,
+                                 min(eerste) AS eerste
+                          FROM ruw WHERE length(trim(blokkerende_regel)) > 0 GROUP BY 1, 2)
+        SELECT sleutel, sum(n), count(*), min(eerste) FROM per_team GROUP BY sleutel
+        ORDER BY sum(n) DESC, sleutel LIMIT 10""",
+    "kosten: avoided cost per cause and item": f"""
+        SELECT z.oorzaak_id, v.prijspost_id, count(*), sum(v.aantal)
+        FROM zaak z JOIN vermeden_scenario v ON v.zaak_id = z.id
+        WHERE {WAAR_Z} GROUP BY z.oorzaak_id, v.prijspost_id""",
 }
 
 
@@ -101,21 +94,17 @@ def _label(functie: str, sql: str) -> str:
     """The KALE_SQL key of a statement maak_rapport sent, or a label for one of its small look-ups."""
     s = " ".join(sql.lower().split())
     if "percentile_cont" in s:
-        return "diensten: percentiles reactie" if "reactie_werkdagen" in s else "diensten: percentiles oplossing"
+        return "diensten: counts and percentiles"
     if "lower(trim(" in s:
         return "regels: top blocking rules"
     if "to_char(" in s:
-        return "oorzaken: per cause per month"
+        return "oorzaken: per cause, kind and month"
     if "from knipkaart" in s and "knipkaart_mutatie" in s:
         return "knipkaarten: use per team and year"
     if "termijnstap" in s:
         return "diensten: missed deadlines"
     if "vermeden_scenario" in s:
-        return "oorzaken: avoided cost per cause" if functie == "_oorzaken" else "kosten: avoided cost per item"
-    if "group by zaak.oorzaak_id" in s:
-        return "oorzaken: counts per cause"
-    if "group by zaak.dienst_id" in s:
-        return "diensten: counts per dienst"
+        return "kosten: avoided cost per cause and item"
     return "small look-ups (names, examples, price list)"
 
 

@@ -208,11 +208,17 @@ class Rapport:
 
 def maak_rapport(session: Session, filters: Filters, now: datetime,
                  standaard_quotum: int = STANDAARD_QUOTUM) -> Rapport:
-    """The bottleneck report for these filters, as of `now`."""
+    """The bottleneck report for these filters, as of `now`.
+
+    Five passes over the period's cases: counts by cause, kind and month; per dienst (counts and percentiles);
+    missed deadlines; blocking rules; avoided cost. Everything else is rolled up from their small results.
+    """
     if filters.tot < filters.van:
         raise ValueError("tot ligt voor van")
     maanden = _maanden(filters.van, filters.tot)
+    prijslijst = list(session.scalars(select(Prijspost).order_by(Prijspost.volgorde, Prijspost.naam)))
     oorzaken, knippen, escalaties = _oorzaken(session, filters, maanden)
+    kosten = _kosten(session, filters, prijslijst, {o.oorzaak_id: o for o in oorzaken})
     return Rapport(
         filters=filters,
         maanden=[m for m, _ in maanden],
@@ -220,8 +226,8 @@ def maak_rapport(session: Session, filters: Filters, now: datetime,
         diensten=_diensten(session, filters),
         knipkaarten=_knipkaarten(session, filters, now, standaard_quotum),
         regels=_regels(session, filters),
-        kosten=_kosten(session, filters),
-        prijslijst=list(session.scalars(select(Prijspost).order_by(Prijspost.volgorde, Prijspost.naam))),
+        kosten=kosten,
+        prijslijst=prijslijst,
         knippen_per_maand=knippen,
         escalaties_per_maand=escalaties,
     )
@@ -255,35 +261,36 @@ def _maand_expr(session: Session, maanden: list[tuple[str, datetime]]):
 
 
 def _oorzaken(session: Session, f: Filters, maanden) -> tuple[list[OorzaakRij], dict[str, int], dict[str, int]]:
-    w = f.voorwaarden()
+    """One pass: per cause, kind and month the counts; the totals per cause and per month are rolled up."""
+    maand = _maand_expr(session, maanden).label("maand")
     telling = select(
-        Zaak.oorzaak_id,
-        func.sum(case((Zaak.soort == ZaakSoort.KNIP, 1), else_=0)),
-        func.sum(case((Zaak.soort == ZaakSoort.ESCALATIE, 1), else_=0)),
+        Zaak.oorzaak_id, Zaak.soort, maand, func.count(),
         func.sum(case((Zaak.geen_inkomen.is_(True), 1), else_=0)),
         func.sum(case((Zaak.bovenlokaal.is_(True), 1), else_=0)),
         func.sum(case((Zaak.urgentie == Urgentie.ACUUT, 1), else_=0)),
         func.sum(case((Zaak.structureel.is_(True), 1), else_=0)),
         func.sum(case((Zaak.uitkomst == Uitkomst.BEZWAAR, 1), else_=0)),
-    ).where(*w).group_by(Zaak.oorzaak_id)
+    ).where(*f.voorwaarden()).group_by(Zaak.oorzaak_id, Zaak.soort, maand)
     rijen: dict[int, OorzaakRij] = {}
     namen = {o.id: o for o in session.scalars(select(Oorzaak))}
-    for oid, kn, es, gi, bl, ac, st, bz in session.execute(telling):
-        o = namen[oid]
-        rijen[oid] = OorzaakRij(oid, o.naam, o.actief, int(kn), int(es), int(gi), int(bl), int(ac), int(st), int(bz))
-    maand = _maand_expr(session, maanden).label("maand")
     knippen: dict[str, int] = {}
     escalaties: dict[str, int] = {}
-    for oid, soort, m, n in session.execute(select(Zaak.oorzaak_id, Zaak.soort, maand, func.count()).where(*w)
-                                            .group_by(Zaak.oorzaak_id, Zaak.soort, maand)):
-        rijen[oid].per_maand[m] = rijen[oid].per_maand.get(m, 0) + int(n)
-        per_soort = knippen if soort == ZaakSoort.KNIP else escalaties
-        per_soort[m] = per_soort.get(m, 0) + int(n)
-    kosten = select(Zaak.oorzaak_id, func.sum(VermedenScenario.aantal * Prijspost.prijs)).join(
-        VermedenScenario, VermedenScenario.zaak_id == Zaak.id).join(
-        Prijspost, Prijspost.id == VermedenScenario.prijspost_id).where(*w).group_by(Zaak.oorzaak_id)
-    for oid, bedrag in session.execute(kosten):
-        rijen[oid].vermeden = int(bedrag or 0)
+    for oid, soort, m, n, gi, bl, ac, st, bz in session.execute(telling):
+        o = namen[oid]
+        r = rijen.setdefault(oid, OorzaakRij(oid, o.naam, o.actief))
+        n = int(n)
+        if soort == ZaakSoort.KNIP:
+            r.knippen += n
+            knippen[m] = knippen.get(m, 0) + n
+        else:
+            r.escalaties += n
+            escalaties[m] = escalaties.get(m, 0) + n
+        r.per_maand[m] = r.per_maand.get(m, 0) + n
+        r.geen_inkomen += int(gi)
+        r.bovenlokaal += int(bl)
+        r.acuut += int(ac)
+        r.structureel += int(st)
+        r.bezwaren += int(bz)
     vervolg = select(Vervolgactie).order_by(Vervolgactie.datum.desc(), Vervolgactie.id.desc())
     if f.oorzaak_id:
         vervolg = vervolg.where(Vervolgactie.oorzaak_id == f.oorzaak_id)
@@ -299,25 +306,13 @@ def _oorzaken(session: Session, f: Filters, maanden) -> tuple[list[OorzaakRij], 
 # ---------------------------------------------------------------- diensten
 
 
-def _percentielen(session: Session, waarde, w: list) -> dict[int, tuple[float | None, float | None]]:
-    """Per dienst the median and 90th percentile of `waarde` (linear interpolation between ranks)."""
-    w = [*w, waarde.is_not(None)]
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = select(Zaak.dienst_id, func.percentile_cont(0.5).within_group(waarde),
-                      func.percentile_cont(0.9).within_group(waarde)).where(*w).group_by(Zaak.dienst_id)
-    else:
-        r = select(Zaak.dienst_id.label("g"), waarde.label("x"),
-                   func.row_number().over(partition_by=Zaak.dienst_id, order_by=waarde).label("rn"),
-                   func.count().over(partition_by=Zaak.dienst_id).label("n")).where(*w).subquery()
-        kolommen = []
-        for p in (0.5, 0.9):
-            pos = (r.c.n - 1) * p
-            laag = cast(pos, Integer)  # floor: pos >= 0
-            x_laag = func.max(case((r.c.rn - 1 == laag, r.c.x)))
-            x_hoog = func.max(case((r.c.rn - 1 == laag + 1, r.c.x)))
-            kolommen.append(x_laag + (func.coalesce(x_hoog, x_laag) - x_laag) * func.max(pos - laag))
-        stmt = select(r.c.g, *kolommen).group_by(r.c.g)
-    return {g: (_getal(a), _getal(b)) for g, a, b in session.execute(stmt)}
+def _percentielen(r, p: float):
+    """The p-th percentile of r.c.x per group of the window subquery r (linear interpolation between ranks)."""
+    pos = (r.c.n - 1) * p
+    laag = cast(pos, Integer)  # floor: pos >= 0
+    x_laag = func.max(case((r.c.rn - 1 == laag, r.c.x)))
+    x_hoog = func.max(case((r.c.rn - 1 == laag + 1, r.c.x)))
+    return x_laag + (func.coalesce(x_hoog, x_laag) - x_laag) * func.max(pos - laag)
 
 
 def _getal(x) -> float | None:
@@ -326,16 +321,28 @@ def _getal(x) -> float | None:
 
 def _diensten(session: Session, f: Filters) -> list[DienstRij]:
     w = f.voorwaarden()
-    rijen: dict[int, DienstRij] = {}
     namen = dict(session.execute(select(Dienst.id, Dienst.naam)).all())
-    for did, n, hoogste, bz in session.execute(
-            select(Zaak.dienst_id, func.count(), func.max(Zaak.hoogste_trede),
-                   func.sum(case((Zaak.uitkomst == Uitkomst.BEZWAAR, 1), else_=0))).where(*w).group_by(Zaak.dienst_id)):
-        rijen[did] = DienstRij(did, namen[did], int(n), hoogste_trede=int(hoogste or 0), bezwaren=int(bz))
-    for did, (p50, p90) in _percentielen(session, Zaak.reactie_werkdagen, w).items():
-        rijen[did].reactie_mediaan, rijen[did].reactie_p90 = p50, p90
-    for did, (p50, p90) in _percentielen(session, Zaak.oplos_werkdagen, w).items():
-        rijen[did].oplos_mediaan, rijen[did].oplos_p90 = p50, p90
+    tellers = [func.count(), func.max(Zaak.hoogste_trede), func.sum(case((Zaak.uitkomst == Uitkomst.BEZWAAR, 1), else_=0))]
+    rijen: dict[int, DienstRij] = {}
+    if session.get_bind().dialect.name == "postgresql":
+        # One pass: counts and the four percentiles (percentile_cont skips the NULLs of open cases).
+        pct = [func.percentile_cont(p).within_group(kolom) for kolom in (Zaak.reactie_werkdagen, Zaak.oplos_werkdagen)
+               for p in (0.5, 0.9)]
+        for did, n, hoogste, bz, r50, r90, o50, o90 in session.execute(
+                select(Zaak.dienst_id, *tellers, *pct).where(*w).group_by(Zaak.dienst_id)):
+            rijen[did] = DienstRij(did, namen[did], int(n), _getal(r50), _getal(r90), _getal(o50), _getal(o90),
+                                   hoogste_trede=int(hoogste or 0), bezwaren=int(bz))
+    else:
+        for did, n, hoogste, bz in session.execute(select(Zaak.dienst_id, *tellers).where(*w).group_by(Zaak.dienst_id)):
+            rijen[did] = DienstRij(did, namen[did], int(n), hoogste_trede=int(hoogste or 0), bezwaren=int(bz))
+        for kolom, velden in ((Zaak.reactie_werkdagen, ("reactie_mediaan", "reactie_p90")),
+                              (Zaak.oplos_werkdagen, ("oplos_mediaan", "oplos_p90"))):
+            r = select(Zaak.dienst_id.label("g"), kolom.label("x"),
+                       func.row_number().over(partition_by=Zaak.dienst_id, order_by=kolom).label("rn"),
+                       func.count().over(partition_by=Zaak.dienst_id).label("n")).where(*w, kolom.is_not(None)).subquery()
+            for g, p50, p90 in session.execute(select(r.c.g, _percentielen(r, 0.5), _percentielen(r, 0.9)).group_by(r.c.g)):
+                setattr(rijen[g], velden[0], _getal(p50))
+                setattr(rijen[g], velden[1], _getal(p90))
     gemist = select(Zaak.dienst_id, func.count(), func.count(distinct(Termijnstap.zaak_id))).join(
         Termijnstap, and_(Termijnstap.zaak_id == Zaak.id, Termijnstap.soort == "verlopen")).where(*w).group_by(
         Zaak.dienst_id)
@@ -378,12 +385,22 @@ def _knipkaarten(session: Session, f: Filters, now: datetime, standaard_quotum: 
 
 
 def _regels(session: Session, f: Filters) -> list[RegelRij]:
-    """The most frequent blocking rules (same wording, case and spaces aside), each with one anonymised example."""
-    sleutel = func.lower(func.trim(Zaak.blokkerende_regel)).label("sleutel")
+    """The most frequent blocking rules (same wording, case and spaces aside), each with one anonymised example.
+
+    Grouped on the raw text and team first, so that only the distinct wordings are normalised (a sort of
+    every case's text would spill to disk at national scale; see docs/performance.md).
+    """
+    ruw = select(Zaak.blokkerende_regel.label("regel"), Zaak.wijkteam_id.label("team"), func.count().label("n"),
+                 func.min(Zaak.id).label("eerste")).where(*f.voorwaarden()).group_by(
+        Zaak.blokkerende_regel, Zaak.wijkteam_id).subquery()
+    sleutel = func.lower(func.trim(ruw.c.regel))
+    per_team = select(sleutel.label("sleutel"), ruw.c.team, func.sum(ruw.c.n).label("n"),
+                      func.min(ruw.c.eerste).label("eerste")).where(func.length(func.trim(ruw.c.regel)) > 0).group_by(
+        sleutel, ruw.c.team).subquery()
     top = session.execute(
-        select(sleutel, func.count(), func.count(distinct(Zaak.wijkteam_id)), func.min(Zaak.id))
-        .where(*f.voorwaarden(), func.length(func.trim(Zaak.blokkerende_regel)) > 0)
-        .group_by(sleutel).order_by(func.count().desc(), sleutel).limit(TOP_REGELS)).all()
+        select(per_team.c.sleutel, func.sum(per_team.c.n), func.count(), func.min(per_team.c.eerste))
+        .group_by(per_team.c.sleutel).order_by(func.sum(per_team.c.n).desc(), per_team.c.sleutel)
+        .limit(TOP_REGELS)).all()
     if not top:
         return []
     voorbeelden = {z.id: z for z in session.scalars(select(Zaak).where(Zaak.id.in_([r[3] for r in top])))}
@@ -408,16 +425,22 @@ def namen_van_personen(session: Session) -> list[str]:
 # ---------------------------------------------------------------- avoided cost
 
 
-def _kosten(session: Session, f: Filters) -> list[KostenRij]:
-    stmt = select(Prijspost.id, func.count(distinct(Zaak.id)), func.sum(VermedenScenario.aantal)).join(
-        VermedenScenario, VermedenScenario.prijspost_id == Prijspost.id).join(
-        Zaak, Zaak.id == VermedenScenario.zaak_id).where(*f.voorwaarden()).group_by(Prijspost.id)
-    telling = {pid: (int(z), int(a or 0)) for pid, z, a in session.execute(stmt)}
-    uit = []
-    for p in session.scalars(select(Prijspost).where(Prijspost.id.in_(list(telling))).order_by(Prijspost.volgorde,
-                                                                                                Prijspost.naam)):
-        z, a = telling[p.id]
-        uit.append(KostenRij(p.naam, p.eenheid, p.prijs, p.bandbreedte, p.bron, z, a))
+def _kosten(session: Session, f: Filters, prijslijst: list[Prijspost],
+            oorzaken: dict[int, OorzaakRij]) -> list[KostenRij]:
+    """One pass: per cause and price-list item the cases and the quantity; per item and per cause rolled up."""
+    stmt = select(Zaak.oorzaak_id, VermedenScenario.prijspost_id, func.count(), func.sum(VermedenScenario.aantal)).join(
+        VermedenScenario, VermedenScenario.zaak_id == Zaak.id).where(*f.voorwaarden()).group_by(
+        Zaak.oorzaak_id, VermedenScenario.prijspost_id)
+    posten = {p.id: p for p in prijslijst}
+    per_post: dict[int, list[int]] = {}
+    for oid, pid, zaken_, aantal in session.execute(stmt):
+        # (zaak, prijspost) is unique, so the rows per item are distinct cases
+        telling = per_post.setdefault(pid, [0, 0])
+        telling[0] += int(zaken_)
+        telling[1] += int(aantal or 0)
+        oorzaken[oid].vermeden += posten[pid].prijs * int(aantal or 0)
+    uit = [KostenRij(p.naam, p.eenheid, p.prijs, p.bandbreedte, p.bron, *per_post[p.id])
+           for p in prijslijst if p.id in per_post]
     return sorted(uit, key=lambda k: -k.bedrag)
 
 
