@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_security(app)
     register_template_helpers(app)
     register_commands(app)
 
@@ -34,12 +35,18 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from .extensions import configure_sqlite, csrf, db, login_manager, migrate
+    from .extensions import configure_sqlite, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
+    if app.config["PROXY_FIX"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXY_FIX"]  # the client's address as the load balancer saw it, for limits and the audit log
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
@@ -70,6 +77,13 @@ def register_errorhandlers(app: Flask) -> None:
     from .errors import init_app
 
     init_app(app)
+
+
+def register_security(app: Flask) -> None:
+    from . import audit, beveiliging
+
+    beveiliging.init_app(app)
+    audit.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from workflows.models import Gebruiker, Rol, Wijkteam
 
 from .auth.models import hash_wachtwoord
+from .auth.wachtwoord import problemen
 from .extensions import db
 
 
@@ -27,8 +28,9 @@ def create_user(email: str, naam: str, rol: str, wijkteam_naam: str | None, wach
     email = email.strip().lower()
     if "@" not in email:
         raise click.BadParameter("Dit is geen e-mailadres.", param_hint="--email")
-    if len(wachtwoord) < 12 and current_app.config["ENV_PRODUCTION"]:
-        raise click.BadParameter("Een wachtwoord is minstens 12 tekens.", param_hint="--wachtwoord")
+    fouten = problemen(wachtwoord, email)
+    if fouten:
+        raise click.BadParameter(" ".join(fouten), param_hint="--wachtwoord")
     if db.session.execute(select(Gebruiker).where(func.lower(Gebruiker.email) == email)).scalar_one_or_none():
         raise click.ClickException(f"Er is al een gebruiker met e-mailadres {email}.")
     rol_ = Rol(rol)

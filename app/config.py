@@ -111,5 +111,11 @@ def load(instance_path: str, env: dict | None = None) -> dict:
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),
         "REMEMBER_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),
         "WTF_CSRF_TIME_LIMIT": None,
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "20 per minute"),
+        "LOGIN_MAX_POGINGEN": _int(env, "LOGIN_MAX_POGINGEN", 5),
+        "LOGIN_BLOKKADE_MINUTEN": _int(env, "LOGIN_BLOKKADE_MINUTEN", 15),
+        "PROXY_FIX": _int(env, "PROXY_FIX", 0),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     }

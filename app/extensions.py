@@ -1,6 +1,8 @@
 """Flask extensions, created unbound and bound in the factory."""
 from __future__ import annotations
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -17,6 +19,8 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Log in om deze pagina te zien."
 login_manager.login_message_category = "info"
+# Rate limits (the login); storage from RATELIMIT_STORAGE_URI: memory:// in one process, redis:// for several.
+limiter = Limiter(get_remote_address)
 
 
 def configure_sqlite(engine: Engine) -> None:

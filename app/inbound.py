@@ -20,6 +20,7 @@ from flask import Blueprint, current_app, request
 from notifications import gebeurtenissen
 from notifications.inkomend import BinnenkomendBericht, html_naar_tekst, lees_ruw, verwerk
 
+from . import audit
 from .extensions import csrf, db
 from .links import link_url
 from .mail import instellingen, mail_cli
@@ -126,6 +127,9 @@ def sendgrid_inbound():
     db.session.commit()
     if uitkomst.dubbel:
         return {"status": "al-verwerkt"}, 200
+    if uitkomst.mail.status.value == "toegepast":  # a change made by mail: in the audit log with its sender
+        audit.leg_vast("wijzigen", bericht.afzender, "contactpersoon", wat=f"antwoord per e-mail: {uitkomst.mail.actie}",
+                       zaak_id=uitkomst.mail.zaak_id, status=200, kanaal="mail")
     return {"status": uitkomst.mail.status.value, "id": uitkomst.mail.id}, 200
 
 

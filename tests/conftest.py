@@ -44,6 +44,7 @@ def app(database_url, tmp_path_factory):
         "TESTING": True,
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": None,
+        "LOGIN_RATE_LIMIT": "10000 per minute",  # tests log in often; test_beveiliging lowers it
     })
     with flask_app.app_context():
         if db.engine.dialect.name == "postgresql":
@@ -68,8 +69,15 @@ def _leeg(db) -> None:
         if db.engine.dialect.name == "postgresql":
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tabellen) + " RESTART IDENTITY CASCADE"))
         else:
+            # The audit log is append-only (a trigger refuses DELETE): lift that for the clean-up only.
+            from workflows.audit import ALLEEN_TOEVOEGEN, WEG
+
+            for sql in WEG["sqlite"]:
+                conn.execute(text(sql))
             for t in tabellen:
                 conn.execute(text(f'DELETE FROM "{t}"'))
+            for sql in ALLEEN_TOEVOEGEN["sqlite"]:
+                conn.execute(text(sql))
 
 
 @pytest.fixture

@@ -380,6 +380,9 @@ class Gebruiker(Base):
     wijkteam_id: Mapped[int | None] = mapped_column(ForeignKey("wijkteam.id"), index=True)
     actief: Mapped[bool] = mapped_column(Boolean, default=True)
     aangemaakt_op: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Failed logins in a row, and until when the account is locked after too many.
+    mislukte_pogingen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    geblokkeerd_tot: Mapped[datetime | None] = mapped_column(UTCDateTime)
     wijkteam: Mapped[Wijkteam | None] = relationship()
 
     # Flask-Login's user protocol, duck-typed so that the domain needs no Flask.
@@ -401,6 +404,41 @@ class Gebruiker(Base):
             "(rol IN ('wijkteammanager', 'medewerker')) = (wijkteam_id IS NOT NULL)", name="team_bij_rol"
         ),
     )
+
+
+class ApiToken(Base):
+    """A personal token for the JSON API: stored as its SHA-256 only, revocable."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gebruiker_id: Mapped[int] = mapped_column(ForeignKey("gebruiker.id"), index=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    naam: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    aangemaakt_op: Mapped[datetime] = mapped_column(UTCDateTime)
+    laatst_gebruikt_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ingetrokken_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    gebruiker: Mapped[Gebruiker] = relationship()
+
+
+class Auditregel(Base):
+    """Who read or changed what, when and from where. Append-only: the database refuses UPDATE and DELETE."""
+
+    __tablename__ = "auditregel"
+    __table_args__ = (Index("ix_auditregel_zaak_op", "zaak_id", "op"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    op: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    soort: Mapped[str] = mapped_column(String(20))  # lezen, wijzigen, inloggen, geweigerd
+    wie: Mapped[str] = mapped_column(String(254))  # e-mail of the user or contactpersoon, or "anoniem"
+    rol: Mapped[str] = mapped_column(String(40))
+    gebruiker_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    kanaal: Mapped[str] = mapped_column(String(10))  # web, link, api, mail
+    ip: Mapped[str] = mapped_column(String(45), default="")
+    methode: Mapped[str] = mapped_column(String(8), default="")
+    pad: Mapped[str] = mapped_column(String(400), default="")
+    wat: Mapped[str] = mapped_column(String(400), default="")
+    status: Mapped[int | None] = mapped_column(Integer)
+    zaak_id: Mapped[int | None] = mapped_column(Integer)
+    request_id: Mapped[str] = mapped_column(String(64), default="")
 
 
 # ---------------------------------------------------------------- knipkaart

@@ -29,16 +29,17 @@ def wachtwoord_klopt(gebruiker: Gebruiker, wachtwoord: str) -> bool:
 _NEP_HASH = generate_password_hash("niet-bestaand-account")
 
 
-def controleer_inlog(email: str, wachtwoord: str) -> Gebruiker | None:
-    """The active user with this e-mail and password, or None."""
+def zoek_gebruiker(email: str) -> Gebruiker | None:
     from sqlalchemy import func, select
 
-    gebruiker = db.session.execute(
-        select(Gebruiker).where(func.lower(Gebruiker.email) == email.strip().lower())
+    return db.session.execute(
+        select(Gebruiker).where(func.lower(Gebruiker.email) == (email or "").strip().lower())
     ).scalar_one_or_none()
+
+
+def controleer_wachtwoord(gebruiker: Gebruiker | None, wachtwoord: str) -> bool:
+    """True for an active user with this password; as slow for an unknown user as for a known one."""
     if gebruiker is None:
         check_password_hash(_NEP_HASH, wachtwoord)
-        return None
-    if not wachtwoord_klopt(gebruiker, wachtwoord) or not gebruiker.actief:
-        return None
-    return gebruiker
+        return False
+    return wachtwoord_klopt(gebruiker, wachtwoord) and gebruiker.actief

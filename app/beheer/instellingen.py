@@ -17,6 +17,7 @@ from workflows.models import Gebruiker, Oorzaak, Rol, Sluitingsdag, Vervolgactie
 
 from ..auth.guards import rol_vereist
 from ..auth.models import hash_wachtwoord
+from ..auth.wachtwoord import problemen
 from ..extensions import db
 from ..validators import emailadres, geen_bsn
 from . import bp
@@ -60,8 +61,7 @@ class GebruikerFormulier(FlaskForm):
     rol = SelectField("Rol", choices=[(r.value, r.label) for r in Rol])
     wijkteam_id = SelectField("Wijkteam", coerce=int)
     actief = BooleanField("Actief", default=True)
-    wachtwoord = PasswordField("Wachtwoord", validators=[Optional(), Length(min=12, max=200,
-                                                         message="Een wachtwoord is 12 tot 200 tekens.")],
+    wachtwoord = PasswordField("Wachtwoord", validators=[Optional()],
                                render_kw={"autocomplete": "new-password"})
 
 
@@ -227,6 +227,8 @@ def gebruiker_bewerken(gebruiker_id: int | None = None):
             form.wijkteam_id.errors = [f"Een {rol.label.lower()} hoort niet bij een wijkteam: kies 'Geen'."]
         elif gebruiker is None and not form.wachtwoord.data:
             form.wachtwoord.errors = ["Geef een eerste wachtwoord van minstens 12 tekens."]
+        elif form.wachtwoord.data and problemen(form.wachtwoord.data, form.email.data):
+            form.wachtwoord.errors = problemen(form.wachtwoord.data, form.email.data)
         elif gebruiker is not None and gebruiker.id == current_user.id and (rol != Rol.BEHEERDER or not form.actief.data):
             form.rol.errors = ["U kunt uzelf niet de beheerrol afnemen of op niet-actief zetten."]
         elif db.session.execute(select(Gebruiker.id).where(func.lower(Gebruiker.email) == form.email.data,

@@ -10,7 +10,7 @@ from workflows import zaken
 from workflows.fouten import DomeinFout, GeenToegang, OngeldigeInvoer
 from workflows.models import Contactpersoon, Zaak
 
-from .. import idempotentie, mail
+from .. import audit, idempotentie, mail
 from ..extensions import db
 from ..links import LinkOngeldig, lees_token
 from . import bp
@@ -49,6 +49,8 @@ def _toegang(token: str, *, vergrendel: bool = False) -> _Toegang:
     if not toegestaan:
         abort(403, "Deze zaak ligt niet (meer) bij u. Neem contact op met het wijkteam.")
     label = f"{cp.naam} ({zaak.dienst.naam})" if cp else f"{zaak.dienst.naam} ({inhoud.email})"
+    audit.zet_actor(inhoud.email, "contactpersoon")
+    audit.zet_zaak(zaak.id)
     return _Toegang(zaak, zaken.Actor.dienst(label, cp.id if cp else None, cp.functie.value if cp else None))
 
 
@@ -67,7 +69,8 @@ def _pagina(token: str, t: _Toegang, actie_form=None, bericht_form=None, status:
     bericht_form.formulier_sleutel.data = idempotentie.nieuwe_sleutel()
     return render_template("dienst/zaak.html", token=token, zaak=t.zaak, actor=t.actor,
                            acties=zaken.mogelijke_acties(t.actor, t.zaak, db.session), actie_form=actie_form,
-                           bericht_form=bericht_form, termijnen=zaken.termijnstanden(t.zaak), now=_nu()), status
+                           bericht_form=bericht_form, termijnen=zaken.termijnstanden(t.zaak), now=_nu(),
+                           inzage=audit.voor_zaak(t.zaak.id)), status
 
 
 @bp.route("/link/<token>")

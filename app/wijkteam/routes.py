@@ -24,7 +24,7 @@ from workflows.models import (
     ZaakSoort,
 )
 
-from .. import idempotentie, mail
+from .. import audit, idempotentie, mail
 from ..auth.guards import TEAMROLLEN, huidige_actor, rol_vereist, zaak_van_team
 from ..extensions import db
 from ..links import link_url
@@ -221,7 +221,7 @@ def _zaakpagina(zaak_: Zaak, actie_form=None, bericht_form=None, status: int = 2
                                   ).scalars().all()
     return render_template("wijkteam/zaak.html", zaak=zaak_, acties=acties, actie_form=actie_form,
                            bericht_form=bericht_form, termijnen=zaken.termijnstanden(zaak_), now=_nu(),
-                           link=link, mails=mails, bijlagen=bijlagen), status
+                           link=link, mails=mails, bijlagen=bijlagen, inzage=audit.voor_zaak(zaak_.id)), status
 
 
 @bp.route("/zaken/<int:zaak_id>/bijlagen/<int:bijlage_id>")

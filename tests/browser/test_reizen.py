@@ -104,7 +104,7 @@ def test_the_main_pages_have_no_wcag_21_aa_violations(server, pagina, wereld, db
     _inloggen(pagina, server, "beheer@test.local")
     for pad in ["/beheer/", "/beheer/afwezigheden", "/beheer/diensten", f"/beheer/diensten/{dienst_id}",
                 "/beheer/quota", "/beheer/gebruikers/nieuw", "/beheer/mail", "/beheer/quarantaine",
-                "/beheer/prijslijst"]:
+                "/beheer/prijslijst", "/beheer/audit"]:
         pagina.goto(server + pad)
         assert _axe_overtredingen(pagina) == [], pad
 
