@@ -4,8 +4,17 @@ from __future__ import annotations
 import os
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
+
+
+class BegrensdGetal(IntegerConverter):
+    """<int:...> in URLs, at most the largest PostgreSQL integer: a larger id is simply not found."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = 2**31 - 1,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -13,6 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates",
                 static_folder="static")
     os.makedirs(app.instance_path, exist_ok=True)
+    app.url_map.converters["int"] = BegrensdGetal  # before any route: ids beyond the database's integers are 404
     env = None
     if test_config and "ENV" in test_config:
         env = test_config.pop("ENV")
@@ -69,6 +79,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(wijkteam_bp)
     app.register_blueprint(dienst_bp)
     app.register_blueprint(rapportage_bp)
+    from .api.routes import init_app as api
+
+    api(app)
     app.register_blueprint(beheer_bp, url_prefix="/beheer")
     gezondheid.init_app(app)
 

@@ -74,6 +74,8 @@ def init_app(app: Flask) -> None:
         if not leest and response.status_code >= 400 and soort != "geweigerd":
             soort = "afgewezen"  # bad input: nothing changed
         zaak_id = g.get("audit_zaak_id") or (request.view_args or {}).get("zaak_id")
+        if not isinstance(zaak_id, int) or not 0 < zaak_id < 2**31:
+            zaak_id = None  # a number no case can have (the path still says what was asked)
         wat = g.get("audit_wat") or request.endpoint
         if response.status_code >= 400:
             db.session.rollback()  # whatever the view left half-done does not ride along with the audit row

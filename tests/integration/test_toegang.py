@@ -29,6 +29,7 @@ REGELS = [
     (r"^/dev/outbox", set(ROLLEN)),  # development only (404 in production): the demo's mailbox
     (r"^/mail/(inbound|events)/sendgrid$", set(ROLLEN)),  # webhooks: a shared secret, tested in test_mail_in
     (r"^/(healthz|readyz)$", set(ROLLEN)),  # for load balancers: no data, no login
+    (r"^/api/v1/", set(ROLLEN)),  # a token, not the session: every API route has its rule in tests/api/test_api.py
 ]
 
 
@@ -58,7 +59,7 @@ def test_each_role_reaches_only_what_it_may(app, client, inlog, wereld, db_sessi
         inlog.als(EMAILS[rol])
 
     for r in app.url_map.iter_rules():
-        if r.rule.startswith(("/static", "/link", "/logout", "/mail/")):
+        if r.rule.startswith(("/static", "/link", "/logout", "/mail/", "/api/")):
             continue
         pad = r.rule.replace("<int:zaak_id>", str(zaak.id))
         pad = re.sub(r"<int:[a-z_]+>", "1", pad)
