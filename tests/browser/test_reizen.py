@@ -141,3 +141,67 @@ def test_management_reads_filters_and_downloads_the_report(server, pagina, werel
     assert "Oosterflank" in pagina.locator("#tabel-knipkaarten").inner_text()
     assert "Feyenoord" not in pagina.content()
     assert _axe_overtredingen(pagina) == [], "/rapportage (team)"
+
+
+def test_the_escalation_form_can_be_completed_with_the_keyboard_alone(server, pagina, wereld, db_session):
+    wmo_id = wereld.wmo.id
+    db_session.close()
+    _inloggen(pagina, server, "manager@test.local")
+    pagina.goto(server + "/escalaties/nieuw")
+    pagina.locator("#dienst_id").focus()
+    pagina.keyboard.press("ArrowDown")
+    pagina.keyboard.press("ArrowDown")  # Wmo (the list is alphabetical: Werk & Inkomen, Wmo)
+    pagina.keyboard.press("Tab")
+    pagina.keyboard.type("FEY-2026-040")
+    pagina.keyboard.press("Tab")
+    pagina.keyboard.type("Een e-bike om naar het werk te komen")
+    pagina.keyboard.press("Tab")
+    pagina.keyboard.type("Wmo en bijzondere bijstand wijzen naar elkaar")
+    pagina.keyboard.press("Tab")
+    pagina.keyboard.type("Wmo verstrekt, bijzondere bijstand betaalt de helft")
+    pagina.keyboard.press("Tab")  # urgency: the checked radio takes focus
+    pagina.keyboard.press("ArrowUp")  # hoog
+    pagina.keyboard.press("Tab")
+    pagina.keyboard.press("ArrowDown")  # the first cause
+    assert pagina.evaluate("document.activeElement.id") == "oorzaak_id"
+    pagina.locator("button[value=versturen]").focus()
+    pagina.keyboard.press("Enter")
+    pagina.wait_for_url(re.compile(r"/zaken/\d+$"))
+    assert pagina.get_by_text("Escalatie verstuurd").is_visible()
+    db_session.expire_all()
+    zaak = db_session.execute(select(Zaak)).scalar_one()
+    assert (zaak.clientreferentie, zaak.dienst_id, zaak.urgentie.value, zaak.status) == (
+        "FEY-2026-040", wmo_id, "hoog", Status.VERSTUURD)
+
+
+def test_the_beheerder_puts_a_contactpersoon_on_holiday_and_new_cases_go_to_the_vervanger(server, pagina, wereld,
+                                                                                          db_session):
+    from datetime import date, timedelta
+
+    cp_id = wereld.cp_wi.id
+    db_session.close()
+    _inloggen(pagina, server, "beheer@test.local")
+    pagina.goto(server + "/beheer/afwezigheden")
+    assert _axe_overtredingen(pagina) == [], "/beheer/afwezigheden"
+    vandaag = date.today()
+    pagina.locator("#contactpersoon_id").select_option(str(cp_id))
+    pagina.locator("#van").fill(vandaag.isoformat())
+    pagina.locator("#tot").fill((vandaag + timedelta(days=14)).isoformat())
+    pagina.locator("#omschrijving").fill("Zomervakantie")
+    pagina.locator("form:has(#omschrijving) button[type=submit]").click()
+    assert pagina.get_by_text("Zomervakantie").first.is_visible()
+    assert pagina.get_by_text("Ahmed Bakker").first.is_visible()  # the vervanger takes Feyenoord's cases
+    # A knip sent now goes to the vervanger.
+    pagina.context.clear_cookies()
+    _inloggen(pagina, server, "manager@test.local")
+    pagina.goto(server + "/knippen/nieuw")
+    pagina.locator("#dienst_id").select_option(label="Werk & Inkomen")
+    pagina.locator("#clientreferentie").fill("FEY-2026-050")
+    pagina.locator("input[name=uitzondering]").first.check()
+    pagina.locator("#gevraagd").fill("Uitkering zonder zoektermijn")
+    pagina.locator("#blokkerende_regel").fill("De zoektermijn van vier weken")
+    pagina.locator("#voorgestelde_oplossing").fill("Uitkering per direct")
+    pagina.locator("#oorzaak_id").select_option(index=1)
+    pagina.locator("button[value=versturen]").click()
+    pagina.wait_for_url(re.compile(r"/zaken/\d+$"))
+    assert pagina.get_by_text("wi.vervanger@test.local").first.is_visible()
