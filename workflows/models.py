@@ -489,6 +489,7 @@ class Zaak(Base):
         Index("ix_zaak_status_reactie", "status", "reactie_deadline"),
         Index("ix_zaak_status_oplos", "status", "oplos_deadline"),
         Index("ix_zaak_verstuurd_op", "verstuurd_op"),
+        Index("ix_zaak_wijkteam_id_id", "wijkteam_id", "id"),  # a team's latest cases (dashboard, API list)
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     nummer: Mapped[str | None] = mapped_column(String(20), unique=True)  # given when sent

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import and_, case, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from notifications.models import Bijlage, UitgaandeMail
 from workflows import knipkaart, zaken
@@ -50,7 +50,8 @@ def dashboard():
     stand = knipkaart.stand(db.session, kaart)
     db.session.commit()  # the card may just have been created
     mutaties = db.session.execute(
-        select(KnipkaartMutatie).where(KnipkaartMutatie.knipkaart_id == kaart.id).order_by(KnipkaartMutatie.id)
+        select(KnipkaartMutatie).options(selectinload(KnipkaartMutatie.zaak))
+        .where(KnipkaartMutatie.knipkaart_id == kaart.id).order_by(KnipkaartMutatie.id)
     ).scalars().all()
     # A query per section, each bounded: a team with years of cases gets the same fast page.
     team = Zaak.wijkteam_id == current_user.wijkteam_id
