@@ -33,8 +33,9 @@ from . import bp
 from .forms import ActieFormulier, BerichtFormulier, EscalatieFormulier, KnipFormulier
 
 
-MAX_OPEN = 200
-MAX_CONCEPTEN = 100
+MAX_OPEN = 50  # the rest through the API; a page of 50 rows stays readable on a phone
+MAX_CONCEPTEN = 50
+MAX_MUTATIES = 50
 
 
 def _nu() -> datetime:
@@ -49,10 +50,10 @@ def dashboard():
                             standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
     stand = knipkaart.stand(db.session, kaart)
     db.session.commit()  # the card may just have been created
-    mutaties = db.session.execute(
-        select(KnipkaartMutatie).options(selectinload(KnipkaartMutatie.zaak))
-        .where(KnipkaartMutatie.knipkaart_id == kaart.id).order_by(KnipkaartMutatie.id)
-    ).scalars().all()
+    mutaties = list(reversed(db.session.execute(
+        select(KnipkaartMutatie).options(selectinload(KnipkaartMutatie.zaak).load_only(Zaak.id, Zaak.nummer))
+        .where(KnipkaartMutatie.knipkaart_id == kaart.id).order_by(KnipkaartMutatie.id.desc()).limit(MAX_MUTATIES)
+    ).scalars().all()))
     # A query per section, each bounded: a team with years of cases gets the same fast page.
     team = Zaak.wijkteam_id == current_user.wijkteam_id
     deadline = case((and_(Zaak.ontvangen_op.is_(None), Zaak.reactie_deadline.is_not(None)), Zaak.reactie_deadline),
@@ -61,7 +62,8 @@ def dashboard():
         team, Zaak.status.in_(zaken.LOPEND))).scalar_one()
     open_ = db.session.scalars(select(Zaak).options(joinedload(Zaak.dienst)).where(team, Zaak.status.in_(zaken.LOPEND))
                                .order_by(deadline.asc().nulls_last(), Zaak.id).limit(MAX_OPEN)).all()
-    concepten = db.session.scalars(select(Zaak).options(joinedload(Zaak.dienst)).where(team, Zaak.status == Status.CONCEPT)
+    concepten = db.session.scalars(select(Zaak).options(joinedload(Zaak.dienst), joinedload(Zaak.aangemaakt_door))
+                                   .where(team, Zaak.status == Status.CONCEPT)
                                    .order_by(Zaak.id.desc()).limit(MAX_CONCEPTEN)).all()
     afgerond = db.session.scalars(select(Zaak).options(joinedload(Zaak.dienst)).where(
         team, Zaak.status.not_in([*zaken.LOPEND, Status.CONCEPT])).order_by(Zaak.id.desc()).limit(20)).all()
