@@ -205,3 +205,26 @@ def test_the_beheerder_puts_a_contactpersoon_on_holiday_and_new_cases_go_to_the_
     pagina.locator("button[value=versturen]").click()
     pagina.wait_for_url(re.compile(r"/zaken/\d+$"))
     assert pagina.get_by_text("wi.vervanger@test.local").first.is_visible()
+
+
+def test_a_medewerker_drafts_a_concept_and_the_manager_sends_it(server, pagina, wereld, db_session):
+    db_session.close()
+    _inloggen(pagina, server, "medewerker@test.local")
+    pagina.goto(server + "/escalaties/nieuw")
+    assert pagina.locator("button[value=versturen]").count() == 0  # a medewerker cannot send
+    pagina.locator("#dienst_id").select_option(label="Wmo")
+    pagina.locator("#clientreferentie").fill("FEY-2026-060")
+    pagina.locator("#gevraagd").fill("Een woningaanpassing")
+    pagina.locator("#blokkerende_regel").fill("Niemand weet wie beslist")
+    pagina.locator("#oorzaak_id").select_option(index=1)
+    pagina.get_by_role("button", name="Opslaan als concept").click()
+    pagina.wait_for_url(re.compile(r"/zaken/\d+$"))
+    assert pagina.get_by_text("Opgeslagen als concept").is_visible()
+    assert _axe_overtredingen(pagina) == [], "concept page"
+    pagina.context.clear_cookies()
+    _inloggen(pagina, server, "manager@test.local")
+    pagina.get_by_role("link", name=re.compile("Escalatie aan Wmo")).first.click()
+    pagina.get_by_role("link", name=re.compile("bewerken|Bewerken")).first.click()
+    pagina.locator("button[value=versturen]").click()
+    pagina.wait_for_url(re.compile(r"/zaken/\d+$"))
+    assert pagina.get_by_text("Escalatie verstuurd").is_visible()
