@@ -25,7 +25,6 @@ from workflows.models import (
     LadderTrede,
     Oorzaak,
     Rol,
-    Status,
     UitzonderingSoort,
     Urgentie,
     VasteContactpersoon,
@@ -33,7 +32,6 @@ from workflows.models import (
     Vervolgactie,
     VervolgSoort,
     Wijkteam,
-    Zaak,
     ZaakSoort,
 )
 

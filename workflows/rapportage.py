@@ -556,3 +556,30 @@ def tabellen(r: Rapport) -> list[Tabel]:
                 "afgerond" if v.afgerond else "loopt"] for o in r.oorzaken for v in o.vervolg]),
     ]
     return t
+
+
+# ---------------------------------------------------------------- follow-up actions
+
+
+def vervolgactie_vastleggen(session: Session, *, oorzaak_id: int, soort, besluit: str, eigenaar: str, datum: date,
+                            afgerond: bool, door_gebruiker_id: int, now: datetime) -> Vervolgactie:
+    """Record what management decided about a cause; the report shows it beside the cause from now on."""
+    from .fouten import OngeldigeInvoer
+    from .models import VervolgSoort
+    from .privacy import BSN_MELDING, vind_bsn
+
+    if session.get(Oorzaak, oorzaak_id) is None:
+        raise OngeldigeInvoer("Kies een oorzaak uit de lijst.", veld="oorzaak_id")
+    besluit, eigenaar = (besluit or "").strip(), (eigenaar or "").strip()
+    if not besluit:
+        raise OngeldigeInvoer("Beschrijf het besluit of de afspraak.", veld="besluit")
+    if not eigenaar:
+        raise OngeldigeInvoer("Vul de eigenaar in.", veld="eigenaar")
+    for veld, tekst in (("besluit", besluit), ("eigenaar", eigenaar)):
+        if vind_bsn(tekst):
+            raise OngeldigeInvoer(BSN_MELDING, veld=veld)
+    v = Vervolgactie(oorzaak_id=oorzaak_id, soort=VervolgSoort(soort), besluit=besluit, eigenaar=eigenaar,
+                     datum=datum, afgerond=afgerond, vastgelegd_door_id=door_gebruiker_id, vastgelegd_op=now)
+    session.add(v)
+    session.flush()
+    return v

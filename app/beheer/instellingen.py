@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from wtforms import BooleanField, DateField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from workflows import knipkaart
+from workflows import knipkaart, taxonomie
 from workflows.fouten import OngeldigeInvoer
 from workflows.kalender import Werkdagkalender, amsterdam, atw_dagen
-from workflows.models import Gebruiker, Oorzaak, Rol, Sluitingsdag, Vervolgactie, Wijkteam, Zaak
+from workflows.models import Gebruiker, Oorzaak, Rol, Sluitingsdag, Wijkteam, Zaak
 
 from ..auth.guards import rol_vereist
 from ..auth.models import hash_wachtwoord
@@ -184,15 +184,11 @@ bp.add_url_rule("/oorzaken/nieuw", "oorzaak_nieuw", oorzaak_bewerken, methods=["
 @rol_vereist(BEHEER)
 def oorzaak_verwijderen(oorzaak_id: int):
     oorzaak = db.session.get(Oorzaak, oorzaak_id) or abort(404)
-    in_gebruik = db.session.execute(select(func.count()).select_from(Zaak).where(Zaak.oorzaak_id == oorzaak.id)
-                                    ).scalar_one()
-    vervolg = db.session.execute(select(func.count()).select_from(Vervolgactie)
-                                 .where(Vervolgactie.oorzaak_id == oorzaak.id)).scalar_one()
-    if in_gebruik or vervolg:
-        waar = f"{in_gebruik} zaken" if in_gebruik else f"{vervolg} vervolgacties van management"
-        return oorzaken(fout=f"'{oorzaak.naam}' is gebruikt in {waar} en kan niet weg: de rapportage "
-                             "heeft hem nodig. Zet hem op niet-actief om hem uit de keuzelijst te halen.", status=409)
-    db.session.delete(oorzaak)
+    try:
+        taxonomie.verwijder_oorzaak(db.session, oorzaak)
+    except taxonomie.InGebruik as fout:
+        db.session.rollback()
+        return oorzaken(fout=fout.melding, status=409)
     db.session.commit()
     flash(f"Oorzaak '{oorzaak.naam}' verwijderd.", "ok")
     return redirect(url_for(".oorzaken"))

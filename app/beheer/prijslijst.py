@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from workflows import taxonomie
 from workflows.models import Prijspost, Rol, VermedenScenario
 
 from ..auth.guards import rol_vereist
@@ -78,12 +79,11 @@ def prijspost_verwijderen(prijspost_id: int):
     form = Formulier()
     if not form.validate_on_submit():
         abort(400)
-    in_gebruik = db.session.execute(select(func.count()).select_from(VermedenScenario)
-                                    .where(VermedenScenario.prijspost_id == post.id)).scalar_one()
-    if in_gebruik:
-        return prijslijst(fout=f"'{post.naam}' is gebruikt in {in_gebruik} zaken en kan niet weg: de rapportage "
-                               "rekent ermee. Zet de post op niet-actief om hem uit de keuzelijst te halen.", status=409)
-    db.session.delete(post)
+    try:
+        taxonomie.verwijder_prijspost(db.session, post)
+    except taxonomie.InGebruik as fout:
+        db.session.rollback()
+        return prijslijst(fout=fout.melding, status=409)
     db.session.commit()
     flash(f"Prijspost '{post.naam}' verwijderd.", "ok")
     return redirect(url_for(".prijslijst"))

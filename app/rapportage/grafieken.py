@@ -20,7 +20,6 @@ RIJ = 44
 KNIP = "#154273"
 ESCALATIE = "#a34700"
 GRIJS = "#6b6b6b"
-_AANTAL = Kolom("", "aantal")
 _DAGEN = Kolom("", "werkdagen")
 _EURO = Kolom("", "euro")
 

@@ -12,8 +12,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from workflows.kalender import amsterdam
-from workflows.models import Dienst, Oorzaak, Rol, Urgentie, Vervolgactie, VervolgSoort, Wijkteam
-from workflows.rapportage import Filters, maak_rapport, tabellen
+from workflows.fouten import OngeldigeInvoer
+from workflows.models import Dienst, Oorzaak, Rol, Urgentie, Vervolgactie, Wijkteam
+from workflows.rapportage import Filters, maak_rapport, tabellen, vervolgactie_vastleggen
 
 from ..auth.guards import rol_vereist
 from ..extensions import db
@@ -151,14 +152,14 @@ def _vervolgformulier(**kwargs) -> VervolgFormulier:
 def vervolg():
     form = _vervolgformulier()
     if form.validate_on_submit():
-        if db.session.get(Oorzaak, form.oorzaak_id.data) is None:
-            form.oorzaak_id.errors = ["Kies een oorzaak uit de lijst."]
+        try:
+            vervolgactie_vastleggen(db.session, oorzaak_id=form.oorzaak_id.data, soort=form.soort.data,
+                                    besluit=form.besluit.data, eigenaar=form.eigenaar.data, datum=form.datum.data,
+                                    afgerond=form.afgerond.data, door_gebruiker_id=current_user.id, now=_nu())
+        except OngeldigeInvoer as fout:
+            db.session.rollback()
+            getattr(form, fout.veld).errors = [fout.melding]
         else:
-            v = Vervolgactie(oorzaak_id=form.oorzaak_id.data, soort=VervolgSoort(form.soort.data),
-                             besluit=form.besluit.data.strip(), eigenaar=form.eigenaar.data.strip(),
-                             datum=form.datum.data, afgerond=form.afgerond.data, vastgelegd_door_id=current_user.id,
-                             vastgelegd_op=_nu())
-            db.session.add(v)
             db.session.commit()
             flash("Vervolgactie vastgelegd; die staat nu bij de oorzaak in de rapportage.", "ok")
             return redirect(url_for("rapportage.index", _anchor="vervolg"))

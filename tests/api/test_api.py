@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.api.tokens import maak_token
-from workflows.models import Auditregel, Prijspost, Zaak
+from workflows.models import Auditregel, Zaak
 from workflows.prijslijst import zorg_voor_standaardlijst
 
 ROLLEN = ["beheerder", "management", "wijkteammanager", "medewerker", "andere_manager", "zonder_token"]
