@@ -63,7 +63,8 @@ def horizontaal(sleutel: str, titel: str, beschrijving: str, rijen: list[Rij],
                 legenda: list[tuple[str, str, bool]] = ()) -> Markup:
     """A bar per row, its label above it and its value after it; segments stack."""
     grootste = max([sum(s.waarde for s in r.segmenten) for r in rijen] + [r.markering or 0 for r in rijen] + [1])
-    ruimte = BREEDTE - 190  # room for the value text after the longest bar
+    # room for the value text after the longest bar: about 7 px per character at 13 px
+    ruimte = BREEDTE - min(400, max([len(r.tekst) for r in rijen] + [10]) * 7 + 16)
     delen = []
     for i, r in enumerate(rijen):
         y = i * RIJ
