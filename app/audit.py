@@ -33,14 +33,17 @@ def zet_zaak(zaak_id: int | None, wat: str = "") -> None:
 
 
 def leg_vast(soort: str, wie: str, rol: str, *, gebruiker_id: int | None = None, wat: str = "",
-             zaak_id: int | None = None, status: int | None = None, kanaal: str = "web") -> None:
-    """Add one row in its own transaction (used for logins, and by the request hook)."""
+             zaak_id: int | None = None, status: int | None = None, kanaal: str = "web",
+             commit: bool = True) -> None:
+    """Add one row: in its own transaction (logins, the request hook), or with commit=False in the caller's,
+    so that the change and its audit row are committed together (a reply applied by mail)."""
     regel = Auditregel(op=datetime.now(timezone.utc), soort=soort, wie=wie[:254], rol=rol[:40],
                        gebruiker_id=gebruiker_id, kanaal=kanaal, ip=(request.remote_addr or "")[:45],
                        methode=request.method, pad=request.full_path.rstrip("?")[:400], wat=wat[:400],
                        status=status, zaak_id=zaak_id, request_id=(g.get("request_id") or "")[:64])
     db.session.add(regel)
-    db.session.commit()
+    if commit:
+        db.session.commit()
 
 
 def _actor() -> tuple[str, str, int | None] | None:

@@ -124,12 +124,13 @@ def sendgrid_inbound():
     else:
         return _probleem(400, "Onvolledig", "Verwacht het veld 'email' (raw) of 'from' met 'text'/'html' (parsed).")
     uitkomst = verwerk(db.session, bericht, kanaal, _nu(), link_url, instellingen())
+    if not uitkomst.dubbel and uitkomst.mail.status.value == "toegepast":
+        # a change made by mail: in the audit log with its sender, in the same transaction as the change
+        audit.leg_vast("wijzigen", bericht.afzender, "contactpersoon", wat=f"antwoord per e-mail: {uitkomst.mail.actie}",
+                       zaak_id=uitkomst.mail.zaak_id, status=200, kanaal="mail", commit=False)
     db.session.commit()
     if uitkomst.dubbel:
         return {"status": "al-verwerkt"}, 200
-    if uitkomst.mail.status.value == "toegepast":  # a change made by mail: in the audit log with its sender
-        audit.leg_vast("wijzigen", bericht.afzender, "contactpersoon", wat=f"antwoord per e-mail: {uitkomst.mail.actie}",
-                       zaak_id=uitkomst.mail.zaak_id, status=200, kanaal="mail")
     return {"status": uitkomst.mail.status.value, "id": uitkomst.mail.id}, 200
 
 

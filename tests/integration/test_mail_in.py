@@ -373,3 +373,15 @@ def test_attachments_are_kept_within_type_and_size_and_shown_to_the_team(client,
     assert r.status_code == 200 and r.data == b"%PDF-1.4 beschikking" and "attachment" in r.headers["Content-Disposition"]
     inlog.als("oost@test.local")
     assert client.get(f"/zaken/{zaak.id}/bijlagen/{pdf.id}").status_code == 404
+
+
+def test_a_change_by_mail_is_in_the_audit_log_with_its_sender(client, db_session, verstuurde_knip):
+    from workflows.models import Auditregel
+
+    zaak, origineel = verstuurde_knip
+    assert post_raw(client, antwoord(origineel, "ONTVANGEN\nWij pakken het op.")).status_code == 200
+    assert post_raw(client, antwoord(origineel, "Zonder kernwoord", van="vreemde@elders.nl")).status_code == 200
+    db_session.expire_all()
+    regels = db_session.query(Auditregel).filter_by(kanaal="mail").all()
+    assert [(r.wie, r.soort, r.zaak_id) for r in regels] == [("wi@test.local", "wijzigen", zaak.id)]  # not the stranger
+    assert "ontvangen" in regels[0].wat
