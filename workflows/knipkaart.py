@@ -66,6 +66,18 @@ def stand(session: Session, kaart_: Knipkaart) -> KaartStand:
     return KaartStand(jaar=kaart_.jaar, quotum=kaart_.quotum, ingezet=int(ingezet), teruggegeven=int(terug))
 
 
+def lees_kaart(session: Session, wijkteam_id: int, jaar: int, *, standaard_quotum: int = STANDAARD_QUOTUM
+               ) -> tuple[KaartStand, list[KnipkaartMutatie]]:
+    """A card's state and ledger without creating the card: a missing card has the default quota, nothing spent."""
+    kaart_ = session.execute(select(Knipkaart).where(Knipkaart.wijkteam_id == wijkteam_id, Knipkaart.jaar == jaar)
+                             ).scalar_one_or_none()
+    if kaart_ is None:
+        return KaartStand(jaar, standaard_quotum, 0, 0), []
+    mutaties = list(session.scalars(select(KnipkaartMutatie).where(KnipkaartMutatie.knipkaart_id == kaart_.id)
+                                    .order_by(KnipkaartMutatie.id)))
+    return stand(session, kaart_), mutaties
+
+
 def knip_inzetten(session: Session, zaak: Zaak, door: str, now: datetime, *,
                   standaard_quotum: int = STANDAARD_QUOTUM) -> KnipkaartMutatie:
     """Spend one knip of the team's card of this year for `zaak`; raises KnipkaartVol when none is left."""

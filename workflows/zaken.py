@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, select
 from sqlalchemy.orm import Session
 
 from . import bewaking, knipkaart
@@ -547,6 +547,13 @@ def eerstvolgende_deadline(zaak: Zaak) -> datetime | None:
     if zaak.ontvangen_op is None and zaak.reactie_deadline is not None:
         return zaak.reactie_deadline
     return zaak.oplos_deadline
+
+
+def eerstvolgende_deadline_sql():
+    """The same rule as `eerstvolgende_deadline`, as an SQL expression for ordering open cases (the status
+    condition is the caller's `WHERE`); migration 0008 indexes exactly this expression."""
+    return case((and_(Zaak.ontvangen_op.is_(None), Zaak.reactie_deadline.is_not(None)), Zaak.reactie_deadline),
+                else_=Zaak.oplos_deadline)
 
 
 def is_open(zaak: Zaak) -> bool:

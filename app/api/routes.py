@@ -24,8 +24,6 @@ from workflows.fouten import (
 )
 from workflows.kalender import amsterdam
 from workflows.models import (
-    Knipkaart,
-    KnipkaartMutatie,
     Rol,
     Status,
     UitzonderingSoort,
@@ -37,13 +35,13 @@ from workflows.models import (
 from workflows.rapportage import Filters, maak_rapport, tabellen
 
 from .. import audit, idempotentie, mail
+from ..auth.guards import TEAMROLLEN
 from ..extensions import csrf, db
 from . import bp
 from .openapi import document
 from .tokens import gebruiker_bij_verzoek
 
 MAX_ID = 2**31 - 1
-TEAMROLLEN = (Rol.WIJKTEAMMANAGER, Rol.MEDEWERKER)
 PROBLEEM = "application/problem+json"
 
 
@@ -314,15 +312,8 @@ def knipkaart_(wijkteam: int, jaar: int):
     team = db.session.get(Wijkteam, wijkteam) if 1 <= wijkteam <= MAX_ID else None
     if team is None or not 2000 <= jaar <= 2100:
         raise Probleem(404, "Niet gevonden", "Dit wijkteam of dit jaar bestaat niet.", "niet-gevonden")
-    kaart = db.session.execute(select(Knipkaart).where(Knipkaart.wijkteam_id == wijkteam, Knipkaart.jaar == jaar)
-                               ).scalar_one_or_none()
-    mutaties = []
-    if kaart is None:  # reading does not create the card: it has the default quota and nothing spent
-        stand = knipkaart.KaartStand(jaar, current_app.config["STANDAARD_QUOTUM"], 0, 0)
-    else:
-        stand = knipkaart.stand(db.session, kaart)
-        mutaties = db.session.scalars(select(KnipkaartMutatie).where(KnipkaartMutatie.knipkaart_id == kaart.id)
-                                      .order_by(KnipkaartMutatie.id)).all()
+    stand, mutaties = knipkaart.lees_kaart(db.session, wijkteam, jaar,
+                                           standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
     return _json({"wijkteam": {"id": team.id, "naam": team.naam}, "jaar": jaar, "quotum": stand.quotum,
                   "ingezet": stand.ingezet, "teruggegeven": stand.teruggegeven, "resterend": stand.resterend,
                   "knippen": [{"zaak_id": m.zaak_id, "nummer": m.zaak.nummer, "mutatie": m.soort.value,
@@ -334,10 +325,7 @@ def knipkaart_(wijkteam: int, jaar: int):
 
 def _nieuwe_zaak(soort: ZaakSoort):
     data = _lees(_body(), KNIPVELDEN if soort == ZaakSoort.KNIP else ESCALATIEVELDEN)
-    versturen = data.get("versturen", True)
-    if versturen and g.api_gebruiker.rol != Rol.WIJKTEAMMANAGER:
-        raise Probleem(403, "Geen toegang", "Alleen de wijkteammanager verstuurt; stuur \"versturen\": false voor "
-                                            "een concept.", "geen-toegang")
+    versturen = data.get("versturen", True)  # only the manager may (the domain refuses others: 403, nothing kept)
     sleutel = request.headers.get("Idempotency-Key")
     if sleutel:
         if len(sleutel) > 64:

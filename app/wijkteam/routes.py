@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from notifications.models import Bijlage, UitgaandeMail
@@ -56,8 +56,7 @@ def dashboard():
     ).scalars().all()))
     # A query per section, each bounded: a team with years of cases gets the same fast page.
     team = Zaak.wijkteam_id == current_user.wijkteam_id
-    deadline = case((and_(Zaak.ontvangen_op.is_(None), Zaak.reactie_deadline.is_not(None)), Zaak.reactie_deadline),
-                    else_=Zaak.oplos_deadline)
+    deadline = zaken.eerstvolgende_deadline_sql()
     aantal_open = db.session.execute(select(func.count()).select_from(Zaak).where(
         team, Zaak.status.in_(zaken.LOPEND))).scalar_one()
     open_ = db.session.scalars(select(Zaak).options(joinedload(Zaak.dienst)).where(team, Zaak.status.in_(zaken.LOPEND))
