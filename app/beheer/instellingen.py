@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from wtforms import BooleanField, DateField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -158,8 +158,11 @@ def oorzaak_bewerken(oorzaak_id: int | None = None):
     oorzaak = (db.session.get(Oorzaak, oorzaak_id) or abort(404)) if oorzaak_id else None
     form = OorzaakFormulier(obj=oorzaak)
     if form.validate_on_submit():
-        dubbel = db.session.execute(select(Oorzaak.id).where(func.lower(Oorzaak.naam) == form.naam.data.strip().lower(),
-                                                             Oorzaak.id != (oorzaak.id if oorzaak else 0))).first()
+        naam = form.naam.data.strip()
+        # lower() in SQLite folds ASCII only: compare the exact name too, or a non-ASCII duplicate slips through
+        dubbel = db.session.execute(select(Oorzaak.id).where(
+            or_(Oorzaak.naam == naam, func.lower(Oorzaak.naam) == naam.lower()),
+            Oorzaak.id != (oorzaak.id if oorzaak else 0))).first()
         if dubbel:
             form.naam.errors = ["Er is al een oorzaak met deze naam."]
         else:

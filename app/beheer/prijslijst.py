@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -47,8 +47,9 @@ def prijspost_bewerken(prijspost_id: int | None = None):
     form = PrijspostFormulier(obj=post)
     if form.validate_on_submit():
         naam = form.naam.data.strip()
-        if db.session.execute(select(Prijspost.id).where(func.lower(Prijspost.naam) == naam.lower(),
-                                                         Prijspost.id != (post.id if post else 0))).first():
+        if db.session.execute(select(Prijspost.id).where(
+                or_(Prijspost.naam == naam, func.lower(Prijspost.naam) == naam.lower()),  # SQLite folds ASCII only
+                Prijspost.id != (post.id if post else 0))).first():
             form.naam.errors = ["Er is al een post met deze naam."]
         else:
             if post is None:

@@ -222,3 +222,15 @@ def test_a_cause_with_follow_up_actions_is_retired_not_deleted(client, inlog, da
     r = client.post(f"/beheer/oorzaken/{dataset.w.oorzaak.id}/verwijderen")
     assert r.status_code == 409
     assert client.post(f"/beheer/oorzaken/{leeg.id}/verwijderen").status_code == 302
+
+
+@pytest.mark.parametrize("pad,velden", [
+    ("/beheer/oorzaken/nieuw", {"volgorde": "5", "actief": "y"}),
+    ("/beheer/prijslijst/nieuw", {"eenheid": "dag", "prijs": "10", "bron": "Eigen", "volgorde": "5", "actief": "y"}),
+])
+def test_a_name_outside_ascii_cannot_be_added_twice(client, inlog, wereld, pad, velden):
+    # SQLite's lower() folds ASCII only; the duplicate check must still see the exact same name (found by fuzzing).
+    inlog.als("beheer@test.local")
+    assert client.post(pad, data={"naam": "Ölçü", **velden}).status_code == 302
+    r = client.post(pad, data={"naam": "Ölçü", **velden})
+    assert r.status_code == 422 and "Er is al een" in r.get_data(as_text=True)
