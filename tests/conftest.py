@@ -69,15 +69,15 @@ def _leeg(db) -> None:
         if db.engine.dialect.name == "postgresql":
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tabellen) + " RESTART IDENTITY CASCADE"))
         else:
-            # The audit log is append-only (a trigger refuses DELETE): lift that for the clean-up only.
-            from workflows.audit import ALLEEN_TOEVOEGEN, WEG
-
-            for sql in WEG["sqlite"]:
-                conn.execute(text(sql))
+            # The audit log and the knipkaart ledger are append-only (triggers refuse DELETE): lift every
+            # trigger for the clean-up only, and put each back as the migrations made it.
+            triggers = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
+            for naam, _ in triggers:
+                conn.execute(text(f'DROP TRIGGER "{naam}"'))
             for t in tabellen:
                 conn.execute(text(f'DELETE FROM "{t}"'))
-            for sql in ALLEEN_TOEVOEGEN["sqlite"]:
-                conn.execute(text(sql))
+            for _, sql in triggers:
+                conn.exec_driver_sql(sql)
 
 
 @pytest.fixture
