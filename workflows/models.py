@@ -638,11 +638,24 @@ class Zaaknummer(Base):
 
 
 class VerwerktFormulier(Base):
-    """A form submission already acted on: the same form sent twice acts once."""
+    """A form submission or API request already acted on: the same one sent twice acts once.
+
+    A form's key is made by the server and unique on its own (`bereik` "formulier"); an API client
+    chooses its own Idempotency-Key, so those are unique per user (`bereik` "api").
+    """
 
     __tablename__ = "verwerkt_formulier"
     id: Mapped[int] = mapped_column(primary_key=True)
-    sleutel: Mapped[str] = mapped_column(String(64), unique=True)
+    bereik: Mapped[str] = mapped_column(String(10), default="formulier", server_default="formulier")
+    sleutel: Mapped[str] = mapped_column(String(64))
     gebruiker_id: Mapped[int | None] = mapped_column(ForeignKey("gebruiker.id"))
     resultaat_url: Mapped[str] = mapped_column(String(400), default="")
+    zaak_id: Mapped[int | None] = mapped_column(ForeignKey("zaak.id"))  # the case it made, for a retry's answer
+    verzoek_hash: Mapped[str | None] = mapped_column(String(64))  # SHA-256 of the API request it answered
     op: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+Index("uq_verwerkt_formulier_formulier_sleutel", VerwerktFormulier.sleutel, unique=True,
+      sqlite_where=VerwerktFormulier.bereik == "formulier", postgresql_where=VerwerktFormulier.bereik == "formulier")
+Index("uq_verwerkt_formulier_api_gebruiker_sleutel", VerwerktFormulier.gebruiker_id, VerwerktFormulier.sleutel,
+      unique=True, sqlite_where=VerwerktFormulier.bereik == "api", postgresql_where=VerwerktFormulier.bereik == "api")

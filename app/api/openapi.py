@@ -44,10 +44,11 @@ def _object(eigenschappen: dict, verplicht: list[str] | None = None, extra: bool
 
 def _zaakinvoer(soort: str) -> dict:
     velden = {
-        "dienst_id": ID, "clientreferentie": {"type": "string", "maxLength": 60,
+        "dienst_id": ID, "clientreferentie": {"type": "string", "minLength": 1, "maxLength": 60,
                                               "description": "Het dossiernummer of pseudoniem van het team; nooit "
                                                              "een naam of BSN."},
-        "gevraagd": {"type": "string", "maxLength": 4000}, "blokkerende_regel": {"type": "string", "maxLength": 1000},
+        "gevraagd": {"type": "string", "minLength": 1, "maxLength": 4000},
+        "blokkerende_regel": {"type": "string", "minLength": 1, "maxLength": 1000},
         "urgentie": {"enum": ["acuut", "hoog", "normaal"]}, "oorzaak_id": ID,
         "oorzaak_toelichting": {"type": "string", "maxLength": 400},
         "voorgestelde_oplossing": {"type": "string", "maxLength": 4000},
@@ -76,6 +77,15 @@ ZAAK_KORT = {
 }
 
 
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 64},
+    "description": "Maakt een nieuwe poging veilig: dezelfde sleutel van dezelfde gebruiker met hetzelfde verzoek "
+                   "geeft de zaak van de eerste keer (200) in plaats van een tweede zaak. Sleutels gelden per "
+                   "gebruiker; dezelfde sleutel met een ander verzoek geeft 422.",
+}
+
+
 def document() -> dict:
     zaak = _object({
         **ZAAK_KORT,
@@ -100,6 +110,8 @@ def document() -> dict:
                    "description": "De handelingen die u nu mag doen (POST .../acties)."},
     }, ["id", "soort", "status", "termijnen", "routering", "gebeurtenissen", "berichten", "acties"])
     zaak_pad = {"name": "zaak_id", "in": "path", "required": True, "schema": ID}
+    herhaald = _json(_ref("Zaak"), "Deze Idempotency-Key was al verwerkt: de zaak van de eerste keer.",
+                     {"Location": {"schema": TEKST, "description": "De URL van de zaak."}})
     beveiligd = [{"token": []}]
     return {
         "openapi": "3.1.0",
@@ -148,23 +160,19 @@ def document() -> dict:
                     **_problemen(401, 403, 404)}}},
             "/knippen": {"post": {
                 "operationId": "knipInzetten", "summary": "Een knip inzetten (en versturen).",
-                "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False,
-                                "schema": {"type": "string", "maxLength": 64}}],
+                "parameters": [IDEMPOTENCY_KEY],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("KnipInvoer")}}},
                 "responses": {"201": _json(_ref("Zaak"), "De nieuwe zaak.",
                                            {"Location": {"schema": TEKST, "description": "De URL van de zaak."}}),
-                              "200": _json(_object({"detail": TEKST}), "Deze Idempotency-Key was al verwerkt.",
-                                           {"Location": {"schema": TEKST}}),
+                              "200": herhaald,
                               **_problemen(400, 401, 403, 409, 422)}}},
             "/escalaties": {"post": {
                 "operationId": "escalatieOpenen", "summary": "Een escalatie openen (en versturen).",
-                "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False,
-                                "schema": {"type": "string", "maxLength": 64}}],
+                "parameters": [IDEMPOTENCY_KEY],
                 "requestBody": {"required": True,
                                 "content": {"application/json": {"schema": _ref("EscalatieInvoer")}}},
                 "responses": {"201": _json(_ref("Zaak"), "De nieuwe zaak.", {"Location": {"schema": TEKST}}),
-                              "200": _json(_object({"detail": TEKST}), "Deze Idempotency-Key was al verwerkt.",
-                                           {"Location": {"schema": TEKST}}),
+                              "200": herhaald,
                               **_problemen(400, 401, 403, 409, 422)}}},
             "/zaken": {"get": {
                 "operationId": "zaken", "summary": "De zaken van uw wijkteam, nieuwste eerst.",
@@ -188,7 +196,8 @@ def document() -> dict:
                 "operationId": "actie", "summary": "Een handeling op de zaak (zie 'acties' in de zaak).",
                 "parameters": [zaak_pad],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": _object(
-                    {"actie": {"type": "string", "maxLength": 40}, "toelichting": {"type": "string", "maxLength": 4000},
+                    {"actie": {"type": "string", "minLength": 1, "maxLength": 40},
+                     "toelichting": {"type": "string", "maxLength": 4000},
                      "structureel": {"type": "boolean"}}, ["actie"], extra=False)}}},
                 "responses": {"200": _json(_ref("Zaak"), "De zaak na de handeling."),
                               **_problemen(400, 401, 403, 404, 409, 422)}}},
@@ -196,7 +205,10 @@ def document() -> dict:
                 "operationId": "bericht", "summary": "Een bericht aan de dienst in het gesprek van de zaak.",
                 "parameters": [zaak_pad],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": _object(
-                    {"tekst": {"type": "string", "minLength": 1, "maxLength": 10000}}, ["tekst"], extra=False)}}},
+                    {"tekst": {"type": "string", "minLength": 1, "maxLength": 10000},
+                     "alleen_bericht": {"type": "boolean", "description": "Terwijl de dienst op het team wacht is "
+                                        "een bericht het antwoord; true plaatst alleen een bericht."}},
+                    ["tekst"], extra=False)}}},
                 "responses": {"201": _json(_ref("Bericht"), "Het geplaatste bericht."),
                               **_problemen(400, 401, 403, 404, 409, 422)}}},
             "/rapportage": {"get": {

@@ -327,14 +327,17 @@ def _nieuwe_zaak(soort: ZaakSoort):
     data = _lees(_body(), KNIPVELDEN if soort == ZaakSoort.KNIP else ESCALATIEVELDEN)
     versturen = data.get("versturen", True)  # only the manager may (the domain refuses others: 403, nothing kept)
     sleutel = request.headers.get("Idempotency-Key")
+    vingerafdruk = idempotentie.verzoek_hash(request.path, data)
     if sleutel:
-        if len(sleutel) > 64:
-            raise _ongeldig("Idempotency-Key", "Hoogstens 64 tekens.")
-        eerder = idempotentie.eerder_verwerkt(f"api:{sleutel}")
+        if len(sleutel) > idempotentie.MAX_SLEUTEL:
+            raise _ongeldig("Idempotency-Key", f"Hoogstens {idempotentie.MAX_SLEUTEL} tekens.")
+        eerder = idempotentie.api_eerder(g.api_gebruiker.id, sleutel)
         if eerder is not None:
-            return _json({"detail": "Al verwerkt."}, 200, {"Location": eerder.resultaat_url})
+            return _herhaling(eerder, vingerafdruk)
     now = _nu()
-    claim = idempotentie.claim(f"api:{sleutel}", g.api_gebruiker.id) if sleutel else None
+    claim = idempotentie.api_claim(g.api_gebruiker.id, sleutel, vingerafdruk) if sleutel else None
+    if sleutel and claim is None:  # a concurrent request with this key finished first: answer as it did
+        return _herhaling(idempotentie.api_eerder(g.api_gebruiker.id, sleutel), vingerafdruk)
     try:
         zaak = zaken.nieuwe_zaak(db.session, _actor(), soort, _invoer(data, soort), now)
         if versturen:
@@ -345,10 +348,20 @@ def _nieuwe_zaak(soort: ZaakSoort):
         raise _domeinfout(fout) from None
     locatie = url_for("api.zaak", zaak_id=zaak.id)
     if claim is not None:
-        claim.resultaat_url = locatie
+        claim.resultaat_url, claim.zaak_id = locatie, zaak.id
     audit.zet_zaak(zaak.id)
     db.session.commit()
     return _json(_zaak(zaak, now), 201, {"Location": locatie})
+
+
+def _herhaling(eerder, vingerafdruk: str):
+    """A retry with a known Idempotency-Key: the case the first request made, not a second one."""
+    if eerder is None or eerder.zaak_id is None:  # the other request is still running or was rolled back
+        raise Probleem(409, "Nog bezig", "Een verzoek met deze Idempotency-Key wordt nog verwerkt; probeer het "
+                                         "zo opnieuw.", "idempotency-key-bezig")
+    if eerder.verzoek_hash and eerder.verzoek_hash != vingerafdruk:
+        raise _ongeldig("Idempotency-Key", "Deze sleutel hoort bij een ander verzoek; kies een nieuwe sleutel.")
+    return _json(_zaak(_zaak_van_team(eerder.zaak_id), _nu()), 200, {"Location": eerder.resultaat_url})
 
 
 @bp.route("/knippen", methods=["POST"])

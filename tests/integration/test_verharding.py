@@ -1,0 +1,122 @@
+"""Hardening found by an attack on the running service (issue 12, points 5, 6, 7 and 10).
+
+Each test names the defect it guards against; each failed on the code before its fix.
+"""
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from app.api.tokens import maak_token
+from workflows.models import Zaak
+
+@pytest.fixture
+def tokens(db_session, wereld):
+    now = datetime.now(timezone.utc)
+    uit = {"manager": maak_token(wereld.manager, "test", now),
+           "andere_manager": maak_token(wereld.andere_manager, "test", now)}
+    db_session.commit()
+    return uit
+
+
+def _h(token: str, sleutel: str | None = None) -> dict:
+    h = {"Authorization": f"Bearer {token}"}
+    if sleutel is not None:
+        h["Idempotency-Key"] = sleutel
+    return h
+
+
+def _escalatie(wereld, **over) -> dict:
+    body = {"dienst_id": wereld.wmo.id, "clientreferentie": "FEY-2026-301", "gevraagd": "Een e-bike naar het werk",
+            "blokkerende_regel": "Wmo en bijzondere bijstand wijzen naar elkaar", "urgentie": "hoog",
+            "oorzaak_id": wereld.oorzaak.id}
+    body.update(over)
+    return body
+
+
+def _zaken(db_session) -> list[Zaak]:
+    db_session.expire_all()
+    return db_session.scalars(select(Zaak).order_by(Zaak.id)).all()
+
+
+# ---------------------------------------------------------------- 5. Idempotency-Key
+
+
+@pytest.mark.parametrize("lengte", [1, 60, 61, 64])
+def test_a_retry_with_a_key_of_the_documented_length_creates_one_case(client, wereld, tokens, db_session, lengte):
+    """Guards against: keys of 61-64 characters silently disabling idempotency (a prefix made them too long)."""
+    sleutel = "k" * lengte
+    eerste = client.post("/api/v1/escalaties", json=_escalatie(wereld), headers=_h(tokens["manager"], sleutel))
+    assert eerste.status_code == 201, eerste.json
+    tweede = client.post("/api/v1/escalaties", json=_escalatie(wereld), headers=_h(tokens["manager"], sleutel))
+    assert tweede.status_code in (200, 201), tweede.json
+    assert len(_zaken(db_session)) == 1
+    assert tweede.headers["Location"] == eerste.headers["Location"]
+
+
+def test_a_retry_is_answered_with_the_case_itself(client, wereld, tokens, db_session):
+    """Guards against: a retry answered with only {"detail": "Al verwerkt."} instead of the case."""
+    h = _h(tokens["manager"], "retry-1")
+    eerste = client.post("/api/v1/escalaties", json=_escalatie(wereld), headers=h)
+    tweede = client.post("/api/v1/escalaties", json=_escalatie(wereld), headers=h)
+    assert tweede.status_code == 200
+    assert tweede.json["id"] == eerste.json["id"] and tweede.json["nummer"] == eerste.json["nummer"]
+    assert tweede.json["status"] == eerste.json["status"] and "acties" in tweede.json
+
+
+def test_idempotency_keys_are_per_user(client, wereld, tokens, db_session):
+    """Guards against: keys being global, so another team reusing a key got the first team's case's Location."""
+    eerste = client.post("/api/v1/escalaties", json=_escalatie(wereld), headers=_h(tokens["manager"], "gedeeld"))
+    assert eerste.status_code == 201
+    ander = client.post("/api/v1/escalaties", json=_escalatie(wereld, clientreferentie="OOST-1"),
+                        headers=_h(tokens["andere_manager"], "gedeeld"))
+    assert ander.status_code == 201, ander.json
+    assert ander.headers["Location"] != eerste.headers["Location"]
+    teams = [z.wijkteam_id for z in _zaken(db_session)]
+    assert teams == [wereld.team.id, wereld.ander_team.id]
+
+
+def test_a_key_reused_for_a_different_request_is_refused(client, wereld, tokens, db_session):
+    """A key names one request: the same key with another body is a client error, not the old case."""
+    h = _h(tokens["manager"], "een-verzoek")
+    assert client.post("/api/v1/escalaties", json=_escalatie(wereld), headers=h).status_code == 201
+    r = client.post("/api/v1/escalaties", json=_escalatie(wereld, gevraagd="Iets anders"), headers=h)
+    assert r.status_code == 422 and r.mimetype == "application/problem+json"
+    assert r.json["errors"][0]["name"] == "Idempotency-Key"
+    assert len(_zaken(db_session)) == 1
+
+
+def test_a_key_longer_than_documented_is_refused(client, wereld, tokens, db_session):
+    r = client.post("/api/v1/escalaties", json=_escalatie(wereld), headers=_h(tokens["manager"], "k" * 65))
+    assert r.status_code == 422 and r.json["errors"][0]["name"] == "Idempotency-Key"
+    assert _zaken(db_session) == []
+
+
+def test_concurrent_retries_with_one_key_create_one_case(app, wereld, tokens, db_session):
+    """Guards against: a retry that waited on the key's unique index and then created a second case (PostgreSQL)."""
+    aantal = 4
+    start = threading.Barrier(aantal)
+    antwoorden: list[tuple[int, int | None]] = []
+    slot = threading.Lock()
+    body, kop = _escalatie(wereld), _h(tokens["manager"], "tegelijk")  # read here: threads have no app context
+    db_session.rollback()  # on SQLite even that read holds the write lock
+
+    def poging() -> None:
+        client = app.test_client()
+        start.wait(timeout=30)
+        r = client.post("/api/v1/escalaties", json=body, headers=kop)
+        with slot:
+            antwoorden.append((r.status_code, (r.json or {}).get("id")))
+
+    threads = [threading.Thread(target=poging) for _ in range(aantal)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    zaken_ = _zaken(db_session)
+    assert len(zaken_) == 1, antwoorden
+    assert sorted(s for s, _ in antwoorden) == [200] * (aantal - 1) + [201], antwoorden
+    assert {i for _, i in antwoorden} == {zaken_[0].id}
