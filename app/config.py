@@ -31,6 +31,19 @@ def _int(env: dict, name: str, default: int) -> int:
         raise ConfigurationError(f"{name} moet een geheel getal zijn, niet {raw!r}") from exc
 
 
+def _positief(env: dict, name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        waarde = float(raw)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} moet een getal zijn, niet {raw!r}") from exc
+    if not waarde > 0:
+        raise ConfigurationError(f"{name} moet groter dan 0 zijn")
+    return waarde
+
+
 def _secret_key(instance_path: Path) -> str:
     """Return a development secret, generated once and kept in instance/."""
     path = instance_path / "secret_key"
@@ -75,6 +88,12 @@ def load(instance_path: str, env: dict | None = None) -> dict:
     else:
         database_url = database_url or f"sqlite:///{instance / 'knipkaart.sqlite'}"
         secret_key = secret_key or _secret_key(instance)
+    mail_timeout = _positief(env, "MAIL_TIMEOUT_SECONDEN", 20.0)
+    mail_lease = _int(env, "MAIL_LEASE_MINUTEN", 5)
+    # A send must end well within the lease, or a second dispatcher takes the row over and sends it again.
+    if mail_lease * 60 < 10 * mail_timeout:
+        raise ConfigurationError("MAIL_LEASE_MINUTEN moet minstens tien keer MAIL_TIMEOUT_SECONDEN duren "
+                                 f"(nu {mail_lease} minuten tegen {mail_timeout:g} seconden)")
 
 
     return {
@@ -98,6 +117,8 @@ def load(instance_path: str, env: dict | None = None) -> dict:
         "SMTP_STARTTLS": _bool(env.get("SMTP_STARTTLS"), False),
         "SENDGRID_API_KEY": env.get("SENDGRID_API_KEY", ""),
         "SENDGRID_API_HOST": env.get("SENDGRID_API_HOST", "https://api.sendgrid.com").rstrip("/"),
+        "MAIL_TIMEOUT_SECONDEN": mail_timeout,
+        "MAIL_LEASE_MINUTEN": mail_lease,
         "INBOUND_LOCALPART": env.get("INBOUND_LOCALPART", "zaak"),
         "INBOUND_DOMAIN": env.get("INBOUND_DOMAIN", "reply.localhost"),
         "INBOUND_USERNAME": env.get("INBOUND_USERNAME", "inbound"),

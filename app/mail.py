@@ -1,7 +1,7 @@
 """Flask glue for notifications/: configuration, links, the outbox hook, CLI and the development outbox page."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import click
@@ -38,7 +38,8 @@ def meld_bericht(bericht: Bericht, now: datetime) -> None:
 def verstuur_nu(max_aantal: int = 100, klok=None):
     """Run the dispatcher once with the configured backend (`klok` only for `scheduler tick`)."""
     return verstuur_wachtrij(db.session, uit_config(current_app.config),
-                             klok or (lambda: datetime.now(timezone.utc)), max_aantal=max_aantal)
+                             klok or (lambda: datetime.now(timezone.utc)), max_aantal=max_aantal,
+                             lease=timedelta(minutes=current_app.config["MAIL_LEASE_MINUTEN"]))
 
 
 @mail_cli.command("verstuur")

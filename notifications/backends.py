@@ -2,11 +2,15 @@
 
 `verstuur(mail)` returns the provider's id, or raises TijdelijkeFout (try again,
 perhaps not before `niet_voor`) or PermanenteFout (give up: the reason is kept).
+A TijdelijkeFout with `onzeker` means the request reached the provider and the
+answer did not come back: it may have taken the mail. Every network backend
+waits at most `timeout` seconds to connect and for each read.
 """
 from __future__ import annotations
 
+import http.client
 import smtplib
-import socket
+import urllib.error
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.message import EmailMessage
@@ -20,10 +24,11 @@ from .models import UitgaandeMail
 class TijdelijkeFout(Exception):
     """Sending failed for now: retry later (not before `niet_voor` when the provider says so)."""
 
-    def __init__(self, reden: str, niet_voor: datetime | None = None):
+    def __init__(self, reden: str, niet_voor: datetime | None = None, *, onzeker: bool = False):
         super().__init__(reden)
         self.reden = reden
         self.niet_voor = niet_voor
+        self.onzeker = onzeker
 
 
 class PermanenteFout(Exception):
@@ -78,9 +83,20 @@ class OutboxBackend:
         return bestand.name
 
 
+class _Smtp(smtplib.SMTP):
+    """smtplib's client, remembering whether the message itself went out: after that, a lost reply
+    leaves the outcome unknown (the relay may have queued it)."""
+
+    inhoud_verstuurd = False
+
+    def data(self, msg):
+        self.inhoud_verstuurd = True
+        return super().data(msg)
+
+
 @dataclass
 class SmtpBackend:
-    """A municipality's own relay."""
+    """A municipality's own relay. The Message-ID is the row's, the same on every attempt."""
 
     host: str
     port: int
@@ -93,8 +109,9 @@ class SmtpBackend:
 
     def verstuur(self, mail: UitgaandeMail) -> str | None:
         msg = bouw_bericht(mail, self.afzender)
+        smtp = None
         try:
-            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            with _Smtp(self.host, self.port, timeout=self.timeout) as smtp:
                 if self.starttls:
                     smtp.starttls()
                 if self.gebruikersnaam:
@@ -107,7 +124,10 @@ class SmtpBackend:
             return self._fout(e.smtp_code, e.smtp_error)
         except smtplib.SMTPAuthenticationError as e:
             raise PermanenteFout(f"SMTP-aanmelding geweigerd ({e.smtp_code})")
-        except (smtplib.SMTPException, OSError, socket.timeout) as e:
+        except (smtplib.SMTPException, OSError) as e:
+            if smtp is not None and smtp.inhoud_verstuurd:
+                raise TijdelijkeFout(f"SMTP: uitkomst onbekend, de relay antwoordde niet na het bericht: "
+                                     f"{type(e).__name__}: {e}", onzeker=True)
             raise TijdelijkeFout(f"SMTP niet bereikbaar: {type(e).__name__}: {e}")
         if geweigerd:
             code, tekst = next(iter(geweigerd.values()))
@@ -124,11 +144,17 @@ class SmtpBackend:
 
 @dataclass
 class SendgridBackend:
-    """SendGrid's v3 Mail Send through the official client; ids only in categories and custom_args."""
+    """SendGrid's v3 Mail Send through the official client; ids only in categories and custom_args.
+
+    Every attempt carries the same Message-ID header and our row id in custom_args (`mail_id`), which
+    SendGrid copies onto each delivery event: the event webhook finds the row by it, whichever attempt
+    the event is about, so a re-send after an unknown outcome is recognised as the same mail.
+    """
 
     api_key: str
     afzender: str
     host: str = "https://api.sendgrid.com"
+    timeout: float = 20.0
     naam: str = "sendgrid"
 
     def verstuur(self, mail: UitgaandeMail) -> str | None:
@@ -153,12 +179,19 @@ class SendgridBackend:
         if mail.zaak_id:
             bericht.custom_arg = CustomArg("zaak_id", str(mail.zaak_id))
         client = SendGridAPIClient(api_key=self.api_key, host=self.host)
+        # python-http-client hands this to urllib: the socket's timeout, for connecting and for every read.
+        client.client.timeout = self.timeout
         try:
             antwoord = client.send(bericht)
         except HTTPError as e:
             self._fout(e)
-        except (OSError, socket.timeout) as e:
-            raise TijdelijkeFout(f"SendGrid niet bereikbaar: {type(e).__name__}: {e}")
+        except urllib.error.URLError as e:
+            # urllib wraps what fails while connecting and sending: the request never arrived whole.
+            raise TijdelijkeFout(f"SendGrid niet bereikbaar: {type(e.reason).__name__}: {e.reason}")
+        except (OSError, http.client.HTTPException) as e:
+            # The request went out; the answer timed out or broke off. SendGrid may have accepted it.
+            raise TijdelijkeFout(f"SendGrid: uitkomst onbekend, geen volledig antwoord: {type(e).__name__}: {e}",
+                                 onzeker=True)
         return _header(antwoord.headers, "X-Message-Id")
 
     @staticmethod
@@ -191,14 +224,15 @@ def uit_config(config: dict) -> Backend:
     """The backend MAIL_BACKEND names, configured from the app config."""
     soort = config.get("MAIL_BACKEND", "outbox")
     afzender = config["MAIL_FROM"]
+    timeout = float(config.get("MAIL_TIMEOUT_SECONDEN", 20.0))
     if soort == "outbox":
         return OutboxBackend(config["OUTBOX_DIR"], afzender)
     if soort == "smtp":
         return SmtpBackend(config["SMTP_HOST"], int(config["SMTP_PORT"]), afzender, config.get("SMTP_USERNAME", ""),
-                           config.get("SMTP_PASSWORD", ""), bool(config.get("SMTP_STARTTLS")))
+                           config.get("SMTP_PASSWORD", ""), bool(config.get("SMTP_STARTTLS")), timeout=timeout)
     if soort == "sendgrid":
         if not config.get("SENDGRID_API_KEY"):
             raise ValueError("MAIL_BACKEND=sendgrid vraagt SENDGRID_API_KEY")
-        return SendgridBackend(config["SENDGRID_API_KEY"], afzender, config.get("SENDGRID_API_HOST",
-                                                                                "https://api.sendgrid.com"))
+        return SendgridBackend(config["SENDGRID_API_KEY"], afzender,
+                               config.get("SENDGRID_API_HOST", "https://api.sendgrid.com"), timeout=timeout)
     raise ValueError(f"Onbekende MAIL_BACKEND {soort!r}: kies outbox, smtp of sendgrid")

@@ -12,7 +12,7 @@ from workflows.models import Base, UTCDateTime, Zaak, _enum, utcnow
 
 class MailStatus(str, enum.Enum):
     WACHTRIJ = "wachtrij"          # queued, not yet handed to the provider
-    VERZENDEN = "verzenden"        # claimed by a dispatcher; never picked up again automatically
+    VERZENDEN = "verzenden"        # claimed by a dispatcher; claimed again when its lease has run out
     VERZONDEN = "verzonden"        # accepted by the provider (provider id stored)
     AFGELEVERD = "afgeleverd"      # the provider reported delivery
     UITGESTELD = "uitgesteld"      # the provider reported a deferral; it keeps trying
@@ -47,7 +47,14 @@ class UitgaandeMail(Base):
     reply_to: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[MailStatus] = mapped_column(_enum(MailStatus, "mailstatus"), default=MailStatus.WACHTRIJ)
     pogingen: Mapped[int] = mapped_column(Integer, default=0)
+    # When queued: not before this moment. When claimed: the end of the claim's lease, after which another
+    # dispatcher may take the row over (the one holding it died or hangs).
     volgende_poging_op: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Which claim holds the row: a dispatcher records its outcome only while its own claim still holds.
+    claim: Mapped[str | None] = mapped_column(String(32))
+    # Attempts that ended without knowing whether the provider took the mail (a timeout after the request,
+    # a dispatcher that died mid-send): each may have been delivered, so a re-send may arrive twice.
+    onbekende_uitkomsten: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     provider_id: Mapped[str | None] = mapped_column(String(200), index=True)
     fout: Mapped[str] = mapped_column(Text, default="")
     aangemaakt_op: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,10 +9,12 @@ from sqlalchemy import func, select
 
 from notifications.inkomend import handmatig_toepassen, verwerpen
 from notifications.models import InkomendeMail, InkomendStatus, MailStatus, UitgaandeMail
+from notifications.verzender import OPNIEUW_TE_VERSTUREN, opnieuw_versturen
 from workflows.fouten import DomeinFout
 from workflows.models import Contactpersoon, Rol, Zaak
 from workflows.privacy import vind_bsn
 
+from .. import audit
 from ..auth.guards import rol_vereist
 from ..extensions import db
 from ..links import link_url
@@ -37,7 +39,23 @@ def mail_overzicht():
         select(func.count()).select_from(InkomendeMail).where(InkomendeMail.status == InkomendStatus.QUARANTAINE)
     ).scalar_one()
     return render_template("beheer/mail/overzicht.html", tellingen=tellingen, statussen=list(MailStatus),
-                           problemen=problemen, recent=recent, onbestelbaar=onbestelbaar, quarantaine=quarantaine)
+                           problemen=problemen, recent=recent, onbestelbaar=onbestelbaar, quarantaine=quarantaine,
+                           opnieuw_te_versturen=OPNIEUW_TE_VERSTUREN)
+
+
+@bp.route("/mail/<int:mail_id>/opnieuw", methods=["POST"])
+@rol_vereist(Rol.BEHEERDER)
+def mail_opnieuw(mail_id: int):
+    """Put a failed or bounced mail back in the queue (the outcome is in the audit log with the mail's id)."""
+    mail = db.session.get(UitgaandeMail, mail_id) or abort(404)
+    audit.zet_zaak(mail.zaak_id, f"mail {mail.id} opnieuw versturen")
+    try:
+        opnieuw_versturen(db.session, mail, current_user.naam, datetime.now(timezone.utc))
+    except DomeinFout as e:
+        abort(409, e.melding)
+    db.session.commit()
+    flash(f"De mail aan {mail.aan} staat weer in de wachtrij en gaat binnen enkele seconden opnieuw weg.", "ok")
+    return redirect(url_for(".mail_overzicht"))
 
 
 @bp.route("/contactpersonen/<int:cp_id>/bestelbaar", methods=["POST"])
