@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import text
 
-from notifications.uitgaand import na_gebeurtenis
-from workflows import bewaking
+from notifications.uitgaand import na_resultaat
+from workflows import bewaking, usecases
 from workflows.zaken import kalender
 
 from .extensions import db
@@ -55,9 +55,10 @@ def _sweep(now: datetime, limiet: int, na_zaak) -> Sweeprapport:
     session.commit()
     for zaak_id in ids:
         try:
-            gebeurd = bewaking.bewaak_zaak(session, zaak_id, now, kal)
-            for g in gebeurd:
-                na_gebeurtenis(session, g, now, link_url, inst, niet_voor=niet_voor)
+            resultaat = usecases.termijnstappen_nemen(session, zaak_id, now, kal)
+            gebeurd = resultaat.gebeurtenissen
+            if gebeurd:
+                na_resultaat(session, resultaat, now, link_url, inst, niet_voor=niet_voor)
             session.commit()
         except Exception:
             session.rollback()

@@ -1,6 +1,6 @@
 """The demo municipality of DOMAIN.md "Demo data": teams, diensten, people, and a year of cases.
 
-Every case is made through the domain (workflows.zaken, workflows.bewaking)
+Every case is made through the use cases (workflows.usecases), as the screens and the scheduler do,
 with explicit past moments, so its events, ledger, deadlines, climbs and
 routing are real. Names of people are invented; the cases are drawn from the
 seed reports (IB60 form, zoektermijn, deposit for a room, water cut-off,
@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy.orm import Session
 
-from workflows import bewaking, knipkaart, zaken
+from workflows import bewaking, knipkaart, usecases, zaken
 from workflows.kalender import TZ, Werkdagkalender, amsterdam
 from workflows.models import (
     Afwezigheid,
@@ -332,13 +332,13 @@ def _geschiedenis(session, rng, kal, now, teams, managers, medewerkers, diensten
               afronden=False, open_als=soort_open, vermeden=_vermeden(prijsposten, index, 0))
     # A concept by the medewerker, waiting for the manager.
     nummer["Feyenoord"] += 1
-    zaken.nieuwe_zaak(session, zaken.Actor.gebruiker(mdw), ZaakSoort.ESCALATIE, zaken.ZaakInvoer(
+    usecases.zaak_aanmaken(session, zaken.Actor.gebruiker(mdw), ZaakSoort.ESCALATIE, zaken.ZaakInvoer(
         dienst_id=diensten["Wmo"].id, clientreferentie=f"FEY-{amsterdam(now).year}-{nummer['Feyenoord']:03d}",
         gevraagd=SCENARIO[12][4], blokkerende_regel=SCENARIO[12][5], urgentie=Urgentie.NORMAAL,
         oorzaak_id=oorzaken[12].id, voorgestelde_oplossing=SCENARIO[12][6]), now - timedelta(hours=3))
     # Everything due up to now has been taken, as a running scheduler would have.
     for zaak_id in bewaking.zaken_met_stap(session, now, 10000):
-        bewaking.bewaak_zaak(session, zaak_id, now, kal)
+        usecases.termijnstappen_nemen(session, zaak_id, now, kal)
 
 
 def _vermeden(prijsposten: dict[str, Prijspost], index: int, volgnummer: int) -> list[tuple[int, int]]:
@@ -367,9 +367,9 @@ def _zaak(session, rng, kal, now, aangemaakt, team, manager, medewerker, tnaam, 
         bovenlokaal=bovenlokaal, scenario=list(vermeden))
     maker = medewerker if medewerker and rng.random() < 0.4 else manager
     mgr = zaken.Actor.gebruiker(manager)
-    zaak = zaken.nieuwe_zaak(session, zaken.Actor.gebruiker(maker), soort, invoer, aangemaakt)
+    zaak = usecases.zaak_aanmaken(session, zaken.Actor.gebruiker(maker), soort, invoer, aangemaakt).zaak
     verstuurd = aangemaakt + timedelta(minutes=rng.randint(5, 90))
-    zaken.uitvoeren(session, mgr, zaak, "versturen", verstuurd)
+    usecases.handelen(session, mgr, zaak.id, "versturen", verstuurd)
     if open_als == "overdue":
         return  # nobody answers: the scheduler climbs it
     cp = session.get(Contactpersoon, zaak.ontvanger_id) if zaak.ontvanger_id else None
@@ -379,28 +379,28 @@ def _zaak(session, rng, kal, now, aangemaakt, team, manager, medewerker, tnaam, 
     t = _later(rng, kal, verstuurd, reactie_na)
     if t >= now:
         return
-    bewaking.bewaak_zaak(session, zaak.id, t, kal)
-    zaken.uitvoeren(session, dienst_actor, zaak, "ontvangen", t)
+    usecases.termijnstappen_nemen(session, zaak.id, t, kal)
+    usecases.handelen(session, dienst_actor, zaak.id, "ontvangen", t)
     if open_als in ("open", "knip-open"):
         return
     if open_als == "vraag" or rng.random() < 0.25:
         t = _later(rng, kal, t, rng.choice([0.5, 1, 2]))
-        bewaking.bewaak_zaak(session, zaak.id, t, kal)
-        zaken.uitvoeren(session, dienst_actor, zaak, "vraag", t,
+        usecases.termijnstappen_nemen(session, zaak.id, t, kal)
+        usecases.handelen(session, dienst_actor, zaak.id, "vraag", t,
                         toelichting="Kunt u bevestigen dat er sinds vorige maand geen inkomen is?")
         if open_als == "vraag":
             return
         t = _later(rng, kal, t, rng.choice([0.5, 1]))
-        zaken.uitvoeren(session, mgr, zaak, "beantwoorden", t,
+        usecases.handelen(session, mgr, zaak.id, "beantwoorden", t,
                         toelichting="Ja, bevestigd door de inwoner en de bankafschriften die wij zagen.")
     if rng.random() < 0.08:
         t = _later(rng, kal, t, 1)
-        zaken.uitvoeren(session, mgr, zaak, "intrekken", t, toelichting="Opgelost via het netwerk van de inwoner.")
+        usecases.handelen(session, mgr, zaak.id, "intrekken", t, toelichting="Opgelost via het netwerk van de inwoner.")
         return
     t = _later(rng, kal, t, rng.choice([0.5, 1, 2, 3, 4, 8, 12]))
     if t >= now:
         return
-    bewaking.bewaak_zaak(session, zaak.id, t, kal)
+    usecases.termijnstappen_nemen(session, zaak.id, t, kal)
     if zaak.status not in zaken.OPEN_BIJ_DIENST:
         return
     if soort == ZaakSoort.KNIP:
@@ -411,10 +411,10 @@ def _zaak(session, rng, kal, now, aangemaakt, team, manager, medewerker, tnaam, 
                    "bezwaar": "Wij zien juridische risico's en leggen dit voor aan de manager.",
                    "toegekend": "Toegekend.", "afgewezen": "Geen wettelijke grondslag; wij verwijzen naar het LET.",
                    "anders_opgelost": "Opgelost via een andere voorziening."}[uitkomst]
-    zaken.uitvoeren(session, dienst_actor, zaak, uitkomst, t, toelichting=toelichting)
+    usecases.handelen(session, dienst_actor, zaak.id, uitkomst, t, toelichting=toelichting)
     if rng.random() < 0.3:
-        zaken.bericht_plaatsen(session, mgr, zaak, "Dank voor de snelle actie, dit voorkomt een uitzetting.",
+        usecases.bericht_plaatsen(session, mgr, zaak.id, "Dank voor de snelle actie, dit voorkomt een uitzetting.",
                                t + timedelta(hours=1))
     sluit = _later(rng, kal, t, rng.choice([1, 2, 5]))
     if afronden and sluit < now:
-        zaken.uitvoeren(session, mgr, zaak, "sluiten", sluit, structureel=rng.random() < 0.55)
+        usecases.handelen(session, mgr, zaak.id, "sluiten", sluit, structureel=rng.random() < 0.55)

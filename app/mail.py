@@ -11,7 +11,6 @@ from flask.cli import AppGroup
 from notifications import uitgaand
 from notifications.backends import uit_config
 from notifications.verzender import verstuur_wachtrij
-from workflows.models import Bericht, Gebeurtenis
 
 from .extensions import db
 from .links import link_url
@@ -26,13 +25,9 @@ def instellingen() -> uitgaand.MailInstellingen:
                                      message_id_domain=c["INBOUND_DOMAIN"], gemeente=c["GEMEENTE_NAAM"])
 
 
-def meld(gebeurtenis: Gebeurtenis, now: datetime) -> None:
-    """Queue the mails this transition causes, in the caller's transaction."""
-    uitgaand.na_gebeurtenis(db.session, gebeurtenis, now, link_url, instellingen())
-
-
-def meld_bericht(bericht: Bericht, now: datetime) -> None:
-    uitgaand.na_bericht(db.session, bericht, now, link_url, instellingen())
+def meld(resultaat, now: datetime, *, niet_voor: datetime | None = None) -> None:
+    """Queue the mails a use case's result causes, in the caller's transaction."""
+    uitgaand.na_resultaat(db.session, resultaat, now, link_url, instellingen(), niet_voor=niet_voor)
 
 
 def verstuur_nu(max_aantal: int = 100, klok=None):

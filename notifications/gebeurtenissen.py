@@ -1,17 +1,18 @@
 """Delivery events from the provider: status per mail, and what a hard bounce means for a contactpersoon."""
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from workflows import zaken
+from workflows import usecases, zaken
 from workflows.models import Contactpersoon, Gebruiker, Rol, Zaak
 
 from .models import MailEvent, MailStatus, UitgaandeMail
-from .uitgaand import LinkMaker, MailInstellingen, na_gebeurtenis
+from .uitgaand import LinkMaker, MailInstellingen, na_resultaat
 
 STATUS_VOOR = {"delivered": MailStatus.AFGELEVERD, "deferred": MailStatus.UITGESTELD,
                "bounce": MailStatus.GEBOUNCED, "dropped": MailStatus.GEBOUNCED}
@@ -19,13 +20,25 @@ STATUS_VOOR = {"delivered": MailStatus.AFGELEVERD, "deferred": MailStatus.UITGES
 RANG = {MailStatus.VERZONDEN: 1, MailStatus.UITGESTELD: 2, MailStatus.AFGELEVERD: 3, MailStatus.GEBOUNCED: 3}
 
 
+def _tekst(waarde, lengte: int) -> str:
+    """An event's value as text the database can hold: no NUL (PostgreSQL refuses it), bounded in length."""
+    if waarde is None:
+        return ""
+    try:
+        tekst = waarde if isinstance(waarde, str) else json.dumps(waarde, ensure_ascii=False)
+    except (ValueError, TypeError, RecursionError):
+        tekst = "(onleesbare waarde)"
+    tekst = tekst.replace("\x00", "")[:lengte]
+    return tekst.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
 def _mail_voor(session: Session, event: dict) -> UitgaandeMail | None:
-    mail_id = str(event.get("mail_id", ""))
-    if mail_id.isdigit():
+    mail_id = _tekst(event.get("mail_id"), 20)
+    if mail_id.isascii() and mail_id.isdecimal() and int(mail_id) < 2**31:  # "²" is a digit, 10**40 no id
         mail = session.get(UitgaandeMail, int(mail_id))
         if mail is not None:
             return mail
-    sg_id = str(event.get("sg_message_id", "")).split(".")[0]
+    sg_id = _tekst(event.get("sg_message_id"), 400).split(".")[0][:200]
     if sg_id:
         return session.execute(select(UitgaandeMail).where(UitgaandeMail.provider_id == sg_id)).scalars().first()
     return None
@@ -41,16 +54,16 @@ def verwerk_events(session: Session, events: list[dict], now: datetime, link_mak
     """Apply each event once (by sg_event_id); returns how many were new."""
     nieuw = 0
     for event in events:
-        soort = str(event.get("event", ""))
-        event_id = str(event.get("sg_event_id", ""))
+        soort = _tekst(event.get("event"), 40)
+        event_id = _tekst(event.get("sg_event_id"), 200)
         if not event_id or soort not in STATUS_VOOR:
             continue
         mail = _mail_voor(session, event)
+        details = _tekst(event.get("reason") or event.get("response"), 2000)
         try:
             with session.begin_nested():
-                session.add(MailEvent(event_id=event_id[:200], uitgaande_mail_id=mail.id if mail else None,
-                                      soort=soort, op=now, details=str(event.get("reason") or event.get("response")
-                                                                       or "")[:2000]))
+                session.add(MailEvent(event_id=event_id, uitgaande_mail_id=mail.id if mail else None,
+                                      soort=soort, op=now, details=details))
         except IntegrityError:
             continue  # the same event delivered again
         nieuw += 1
@@ -61,7 +74,7 @@ def verwerk_events(session: Session, events: list[dict], now: datetime, link_mak
             mail.status = status
             mail.bijgewerkt_op = now
         if status == MailStatus.GEBOUNCED:
-            mail.fout = str(event.get("reason") or event.get("response") or soort)[:2000]
+            mail.fout = details or soort
             if _is_hard(event):
                 onbestelbaar(session, mail.aan, mail.fout, now, link_maker, inst)
     return nieuw
@@ -78,12 +91,12 @@ def onbestelbaar(session: Session, adres: str, reden: str, now: datetime, link_m
     cp.onbestelbaar_reden = reden
     session.flush()
     open_zaken = session.execute(
-        select(Zaak).where(Zaak.ontvanger_id == cp.id, Zaak.status.in_(list(zaken.LOPEND)))
+        select(Zaak.id).where(Zaak.ontvanger_id == cp.id, Zaak.status.in_(list(zaken.LOPEND)))
     ).scalars().all()
-    for zaak in open_zaken:
-        g = zaken.herrouteer(session, zaak, now, f"Mail aan {cp.email} was onbestelbaar.")
-        if g is not None:
-            na_gebeurtenis(session, g, now, link_maker, inst)
+    for zaak_id in open_zaken:
+        resultaat = usecases.herrouteren(session, zaak_id, now, f"Mail aan {cp.email} was onbestelbaar.")
+        if resultaat.gebeurtenissen:
+            na_resultaat(session, resultaat, now, link_maker, inst)
     from .uitgaand import meld_beheerders
 
     meld_beheerders(session, f"E-mailadres van {cp.naam} onbestelbaar",

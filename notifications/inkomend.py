@@ -5,17 +5,24 @@ In-Reply-To/References; the sender must be the routed person, their vervanger
 or an address of that dienst (for mail to the team: a member of the team);
 anything unmatched, from a stranger or not applicable is quarantined for the
 beheerder, never applied and never silently dropped. The same message
-delivered twice is applied once.
+delivered twice is applied once; a different mail reusing its Message-ID is held.
+
+A reply is applied only when its sender is authenticated: the From domain
+aligned with a passing DKIM signature or SPF result as the inbound provider
+reports them (or on a domain of a dienst the beheerder marked "intern, zonder
+SPF/DKIM"). Header threading alone, several From addresses, and mail that was
+unreadable or held NUL characters are quarantined with the reason.
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email import policy
 from email.message import EmailMessage
-from email.parser import BytesParser
+from email.parser import BytesHeaderParser, BytesParser
 from email.utils import getaddresses, parseaddr
 from html.parser import HTMLParser
 
@@ -24,12 +31,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from workflows import zaken
+from workflows import usecases, zaken
 from workflows.fouten import DomeinFout
-from workflows.models import Contactpersoon, Gebruiker, Status, VasteContactpersoon, Zaak
+from workflows.overgangen import TREFWOORDEN, lees_trefwoord  # noqa: F401  (re-exported for callers)
+from workflows.models import Contactpersoon, Dienst, Gebruiker, Status, VasteContactpersoon, Zaak
 
 from .models import Bijlage, InkomendeMail, InkomendStatus, ReplyAdres, UitgaandeMail
-from .uitgaand import LinkMaker, MailInstellingen, na_bericht, na_gebeurtenis
+from .uitgaand import LinkMaker, MailInstellingen, na_resultaat
 
 # ---------------------------------------------------------------- parsing
 
@@ -44,7 +52,7 @@ MAX_BIJLAGE = 10 * 1024 * 1024
 
 @dataclass
 class BinnenkomendBericht:
-    """A mail as it came in, whatever the channel."""
+    """A mail as it came in, whatever the channel, with the inbound provider's verdicts on its sender."""
 
     message_id: str
     afzender: str
@@ -54,6 +62,13 @@ class BinnenkomendBericht:
     in_reply_to: list[str] = field(default_factory=list)
     bijlagen: list[tuple[str, str, bytes]] = field(default_factory=list)
     ruw: bytes | None = None
+    afzenders: int = 1  # distinct addresses over all From: fields; more than one is never applied
+    spf: str = ""  # the SPF verdict about envelop_van: pass, fail, softfail, neutral, none, temperror, permerror
+    envelop_van: str = ""  # the SMTP MAIL FROM (return path)
+    dkim: list[tuple[str, str]] = field(default_factory=list)  # (signing domain, verdict) per signature
+    geverifieerd_door: str = ""  # someone vouched for the sender by hand (`flask mail inbound --geverifieerd`)
+    automatisch: bool = False  # an out-of-office; what it does to the case is toepassen's business
+    problemen: list[str] = field(default_factory=list)  # what is wrong with the mail itself: held, never applied
 
 
 class _Tekst(HTMLParser):
@@ -104,12 +119,18 @@ def _deel_tekst(deel) -> str:
         return payload.decode("utf-8", errors="replace")
 
 
-def lees_ruw(ruw: bytes, envelop_aan: list[str] | None = None) -> BinnenkomendBericht:
-    """Parse a whole RFC 5322 message (SendGrid's raw mode, a .eml file)."""
-    msg: EmailMessage = BytesParser(policy=policy.default).parsebytes(ruw)
+GENEST = ("De MIME-structuur van de mail is te diep genest om te lezen; alleen de kopregels zijn gelezen en de "
+          "ruwe mail is bewaard.")
+NUL_TEKENS = ("De mail bevatte NUL-tekens; die zijn verwijderd. Controleer de inhoud voordat u de mail toepast.")
+
+
+def _inhoud(msg: EmailMessage) -> tuple[str, list[tuple[str, str, bytes]]]:
+    """The text (plain preferred, else HTML reduced to text) and the attachments of a parsed mail."""
     tekst = ""
     try:
         deel = msg.get_body(preferencelist=("plain", "html"))
+    except RecursionError:
+        raise
     except Exception:
         deel = None
     if deel is not None:
@@ -118,19 +139,292 @@ def lees_ruw(ruw: bytes, envelop_aan: list[str] | None = None) -> BinnenkomendBe
             tekst = html_naar_tekst(tekst)
     bijlagen = []
     for bijlage in msg.iter_attachments() if msg.is_multipart() else []:
-        data = bijlage.get_payload(decode=True) or b""
-        bijlagen.append((bijlage.get_filename() or "bijlage", bijlage.get_content_type(), data))
+        data = bijlage.get_payload(decode=True)
+        bijlagen.append((bijlage.get_filename() or "bijlage", bijlage.get_content_type(),
+                         data if isinstance(data, bytes) else b""))
+    return tekst, bijlagen
+
+
+def _kop(msg: EmailMessage, naam: str, charset: str | None) -> str:
+    """A header as text. Raw 8-bit bytes (not RFC 2047) are read as UTF-8, else in the body's charset."""
+    waarde = str(msg.get(naam, ""))
+    if "\ufffd" not in waarde:
+        return waarde
+    for kopnaam, ruw in msg.raw_items():
+        if kopnaam.lower() == naam.lower() and isinstance(ruw, str):
+            data = ruw.encode("ascii", "surrogateescape")
+            for cs in ("utf-8", charset or "latin-1"):
+                try:
+                    return " ".join(data.decode(cs).split())
+                except (UnicodeError, LookupError):
+                    continue
+    return waarde
+
+
+def _afzenders(velden: list[str]) -> tuple[str, int]:
+    """The first From address and how many distinct addresses all From fields hold."""
+    adressen = [a.lower() for _, a in getaddresses(velden) if a]
+    return (adressen[0] if adressen else ""), len(set(adressen))
+
+
+def lees_ruw(ruw: bytes, envelop_aan: list[str] | None = None) -> BinnenkomendBericht:
+    """Parse a whole RFC 5322 message (SendGrid's raw mode, a .eml file) from its bytes: its own charsets decide."""
+    problemen: list[str] = []
     try:
+        msg: EmailMessage = BytesParser(policy=policy.default).parsebytes(ruw)
+    except RecursionError:  # thousands of nested multiparts: the headers can still be read
+        msg = BytesParser(policy=policy.default).parsebytes(ruw, headersonly=True)
+        problemen.append(GENEST)
+    tekst, bijlagen = "", []
+    if not problemen:
+        try:
+            tekst, bijlagen = _inhoud(msg)
+        except RecursionError:
+            problemen.append(GENEST)
+    try:
+        afzender, afzenders = _afzenders([str(v) for v in msg.get_all("From", [])])
         aan = [a for _, a in getaddresses([str(msg.get("To", "")), str(msg.get("Cc", ""))]) if a]
-        afzender = parseaddr(str(msg.get("From", "")))[1]
-        onderwerp = str(msg.get("Subject", ""))
+        charset = None if problemen else _tekst_charset(msg)
+        onderwerp = _kop(msg, "Subject", charset)
         message_id = (_message_ids(str(msg.get("Message-ID", ""))) or [_vervang_id(ruw)])[0]
         in_reply_to = _message_ids(str(msg.get("In-Reply-To", ""))) + _message_ids(str(msg.get("References", "")))
+        koppen = [(naam, str(waarde)) for naam, waarde in msg.raw_items()]
     except Exception:  # headers broken beyond repair: keep the raw mail for the beheerder
-        aan, afzender, onderwerp, message_id, in_reply_to = [], "", "", _vervang_id(ruw), []
-    return BinnenkomendBericht(message_id=message_id, afzender=afzender.lower(),
-                               aan=[a.lower() for a in aan + (envelop_aan or [])], onderwerp=onderwerp,
-                               tekst=tekst, in_reply_to=in_reply_to, bijlagen=bijlagen, ruw=ruw)
+        afzender, afzenders, aan, onderwerp, message_id, in_reply_to, koppen = "", 0, [], "", _vervang_id(ruw), [], []
+    bericht = BinnenkomendBericht(message_id=message_id, afzender=afzender,
+                                  aan=[a.lower() for a in aan + (envelop_aan or [])], onderwerp=onderwerp,
+                                  tekst=tekst, in_reply_to=in_reply_to, bijlagen=bijlagen, ruw=ruw,
+                                  afzenders=afzenders, automatisch=is_automatisch(koppen, onderwerp),
+                                  problemen=problemen)
+    _verdicten_uit_kopregels(bericht, koppen)
+    return bericht
+
+
+def _tekst_charset(msg: EmailMessage) -> str | None:
+    try:
+        deel = msg.get_body(preferencelist=("plain", "html"))
+        return deel.get_content_charset() if deel is not None else msg.get_content_charset()
+    except Exception:
+        return None
+
+
+def _decodeer(data: bytes | None, charset: str | None = None) -> str:
+    try:
+        return (data or b"").decode(charset or "utf-8", errors="replace")
+    except LookupError:  # a charset Python does not know
+        return (data or b"").decode("utf-8", errors="replace")
+
+
+def _json(data: bytes | None) -> dict:
+    """A JSON object posted as a form field; {} when it is missing, not an object or nested beyond reason."""
+    try:
+        waarde = json.loads(data or b"{}")
+    except (ValueError, RecursionError):
+        return {}
+    return waarde if isinstance(waarde, dict) else {}
+
+
+_TEKSTVELDEN = ("headers", "text", "html", "subject", "from", "to", "cc")
+
+
+def lees_sendgrid(velden: dict[str, bytes], bestanden: list[tuple[str, str, bytes]]) -> BinnenkomendBericht:
+    """A mail as SendGrid's Inbound Parse posts it, raw mode (field `email`) or parsed mode, with its verdicts.
+
+    The fields come as the bytes SendGrid sent: the raw mail is parsed as bytes, so that the charsets in the
+    mail decide, and parsed-mode fields are decoded with the charset SendGrid names for them in `charsets`.
+    SendGrid's `SPF` and `dkim` fields (both modes) are its own verdicts; without them only trace headers that
+    our side prepended count (see _verdicten_uit_kopregels).
+    """
+    envelop = _json(velden.get("envelope"))
+    envelop_aan = [a.lower() for a in envelop.get("to", []) if isinstance(a, str)] \
+        if isinstance(envelop.get("to"), list) else []
+    if "email" in velden:
+        bericht = lees_ruw(velden["email"], envelop_aan)
+    else:
+        bericht = _lees_parsed(velden, bestanden, envelop_aan)
+    envelop_van = envelop.get("from") if isinstance(envelop.get("from"), str) else ""
+    spf_veld = velden.get("SPF", velden.get("spf"))
+    if spf_veld is not None or "dkim" in velden:
+        bericht.spf = lees_spf(_decodeer(spf_veld))
+        bericht.dkim = lees_dkim(_decodeer(velden.get("dkim")))
+        bericht.envelop_van = envelop_van.strip().strip("<>").lower()
+    elif not bericht.envelop_van:
+        bericht.envelop_van = envelop_van.strip().strip("<>").lower()
+    return bericht
+
+
+def _lees_parsed(velden: dict[str, bytes], bestanden: list[tuple[str, str, bytes]],
+                 envelop_aan: list[str]) -> BinnenkomendBericht:
+    """SendGrid's parsed mode: fields for headers, text, html, from, to, subject; attachments as files."""
+    charsets = _json(velden.get("charsets"))
+
+    def veld(naam: str) -> str:
+        charset = charsets.get(naam)
+        return _decodeer(velden.get(naam), charset if isinstance(charset, str) else None)
+
+    kopbytes = velden.get("headers", b"")
+    problemen = [NUL_TEKENS] if any(b"\x00" in velden.get(n, b"") for n in _TEKSTVELDEN) else []
+    tekst = veld("text")
+    if not tekst.strip() and velden.get("html"):
+        tekst = html_naar_tekst(veld("html"))
+    ruw = kopbytes + b"\n\n" + (velden.get("text") or velden.get("html") or b"")
+    try:
+        koppen_msg = BytesHeaderParser(policy=policy.default).parsebytes(kopbytes)
+        afzender, afzenders = _afzenders([veld("from") or str(koppen_msg.get("From", ""))])
+        afzenders = max(afzenders, _afzenders([str(v) for v in koppen_msg.get_all("From", [])])[1])
+        onderwerp = veld("subject") or str(koppen_msg.get("Subject", ""))
+        message_id = (_message_ids(str(koppen_msg.get("Message-ID", ""))) or [_vervang_id(ruw)])[0]
+        in_reply_to = (_message_ids(str(koppen_msg.get("In-Reply-To", "")))
+                       + _message_ids(str(koppen_msg.get("References", ""))))
+        koppen = [(naam, str(waarde)) for naam, waarde in koppen_msg.raw_items()]
+    except Exception:  # headers broken beyond repair: keep what came for the beheerder
+        afzender, afzenders = _afzenders([veld("from")])
+        onderwerp, message_id, in_reply_to, koppen = veld("subject"), _vervang_id(ruw), [], []
+    aan = [a.lower() for _, a in getaddresses([veld("to"), veld("cc")]) if a]
+    bericht = BinnenkomendBericht(message_id=message_id, afzender=afzender, aan=aan + envelop_aan,
+                                  onderwerp=onderwerp, tekst=tekst, in_reply_to=in_reply_to,
+                                  bijlagen=list(bestanden), ruw=ruw, afzenders=afzenders,
+                                  automatisch=is_automatisch(koppen, onderwerp), problemen=problemen)
+    _verdicten_uit_kopregels(bericht, koppen)
+    return bericht
+
+
+# ---------------------------------------------------------------- the sender's authentication
+
+UITSLAGEN = {"pass", "fail", "softfail", "neutral", "none", "temperror", "permerror", "policy"}
+
+
+def lees_spf(waarde: str | None) -> str:
+    """An SPF verdict ("pass", "softfail", "Fail (...)") as one lower-case word; "" when unreadable."""
+    woorden = (waarde or "").strip().lower().split(None, 1)
+    woord = woorden[0].strip(";:,.") if woorden else ""
+    return woord if woord in UITSLAGEN else ""
+
+
+def lees_dkim(waarde: str | None) -> list[tuple[str, str]]:
+    """SendGrid's `dkim` field, e.g. "{@example.nl : pass, @mailer.test : fail}", as (domain, verdict) pairs."""
+    return [(domein.lower().rstrip("."), uitslag.lower())
+            for domein, uitslag in re.findall(r"@([A-Za-z0-9._-]+)\s*:\s*([A-Za-z]+)", waarde or "")]
+
+
+def _zonder_commentaar(waarde: str) -> str:
+    vorige = None
+    while vorige != waarde:
+        vorige, waarde = waarde, re.sub(r"\([^()]*\)", " ", waarde)
+    return waarde
+
+
+def _verdicten_uit_kopregels(bericht: BinnenkomendBericht, koppen: list[tuple[str, str]]) -> None:
+    """SPF and DKIM verdicts from Authentication-Results and Received-SPF, when our side wrote them.
+
+    A receiving server prepends these trace fields together with its Received line (RFC 7208 9.1, RFC 8601
+    4-5). A sender can put any Authentication-Results in its own mail, but never above the Received line our
+    MX adds on receipt; so only the fields above the first Received count. SendGrid adds none (its verdicts
+    come in the SPF and dkim form fields, which then win); a mail taken from the municipality's own server may
+    carry them.
+    """
+    spf, envelop, dkim = "", "", []
+    for naam, waarde in koppen:
+        naam = naam.lower()
+        if naam == "received":
+            break
+        waarde = _zonder_commentaar(" ".join(waarde.split()))
+        if naam == "received-spf":
+            spf = spf or lees_spf(waarde)
+            m = re.search(r"envelope-from\s*=\s*\"?<?([^\s;\"<>]+)", waarde, re.I)
+            envelop = envelop or (m.group(1).lower() if m else "")
+        elif naam == "authentication-results":
+            for deel in waarde.split(";")[1:]:  # the first part is the authserv-id
+                m = re.match(r"\s*(dkim|spf)\s*=\s*([a-z]+)(.*)", deel, re.I | re.S)
+                if not m:
+                    continue
+                methode, uitslag, rest = m.group(1).lower(), m.group(2).lower(), m.group(3)
+                if methode == "dkim":
+                    d = re.search(r"header\.d\s*=\s*([A-Za-z0-9._-]+)", rest) or \
+                        re.search(r"header\.i\s*=\s*[^@\s;]*@([A-Za-z0-9._-]+)", rest)
+                    if d:
+                        dkim.append((d.group(1).lower().rstrip("."), uitslag))
+                else:
+                    spf = spf or lees_spf(uitslag)
+                    van = re.search(r"smtp\.mailfrom\s*=\s*\"?<?([^\s;\"<>]+)", rest)
+                    envelop = envelop or (van.group(1).lower() if van else "")
+    bericht.spf, bericht.envelop_van, bericht.dkim = spf, envelop, dkim
+
+
+def _domein(adres: str) -> str:
+    return (adres or "").rpartition("@")[2].strip().strip(".").lower()
+
+
+def uitgelijnd(domein: str, afzenderdomein: str) -> bool:
+    """DMARC-style relaxed alignment, simplified: the same domain, or one a subdomain of the other.
+
+    Without the public suffix list we cannot name the organisational domain; this rule is stricter than
+    DMARC's for siblings (a.gemeente.nl and b.gemeente.nl do not align) and never aligns with a bare
+    top-level domain. A parent that is a public suffix (co.uk) cannot sign or pass SPF for itself in practice.
+    """
+    a, b = domein.lower().strip("."), afzenderdomein.lower().strip(".")
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    kort, lang = sorted((a, b), key=len)
+    return "." in kort and lang.endswith("." + kort)
+
+
+def geauthenticeerd(bericht: BinnenkomendBericht) -> bool:
+    """The From domain is aligned with a passing DKIM signature or a passing SPF result for the envelope-from."""
+    if bericht.geverifieerd_door:
+        return True
+    domein = _domein(bericht.afzender)
+    if any(uitslag == "pass" and uitgelijnd(d, domein) for d, uitslag in bericht.dkim):
+        return True
+    return bericht.spf == "pass" and uitgelijnd(_domein(bericht.envelop_van), domein)
+
+
+def _niet_geverifieerd(bericht: BinnenkomendBericht) -> str:
+    spf = f"SPF {bericht.spf or 'onbekend'}" + (f" voor {_domein(bericht.envelop_van)}" if bericht.envelop_van else "")
+    dkim = "DKIM " + (", ".join(f"{d} {u}" for d, u in bericht.dkim) or "ontbreekt")
+    return (f"Afzender niet geverifieerd: geen geslaagde DKIM-handtekening of SPF-controle voor het domein "
+            f"{_domein(bericht.afzender) or '(geen)'} ({spf}; {dkim}). Mogelijk vervalst: pas de mail alleen toe "
+            f"na controle bij de afzender.")
+
+
+def interne_dienst(session: Session, afzender: str) -> Dienst | None:
+    """The dienst marked "intern, zonder SPF/DKIM" whose mailbox or contact persons use the sender's domain."""
+    domein = _domein(afzender)
+    if not domein:
+        return None
+    for dienst in session.execute(select(Dienst).where(Dienst.intern_zonder_authenticatie.is_(True))).scalars():
+        adressen = [dienst.mailbox or "", *session.execute(
+            select(Contactpersoon.email).where(Contactpersoon.dienst_id == dienst.id)).scalars()]
+        if domein in {_domein(a) for a in adressen}:
+            return dienst
+    return None
+
+
+# ---------------------------------------------------------------- automatic replies
+
+_AFWEZIG = re.compile(
+    r"\s*(automatisch(e)? (antwoord|bericht)|afwezig(heidsmelding|heidsbericht)?|niet aanwezig|out of (the )?office|"
+    r"automatic reply|auto[- ]?reply|auto[- ]?response|autoresponder|abwesend|abwesenheitsnotiz|absence)\s*:",
+    re.I)
+
+
+def is_automatisch(koppen: list[tuple[str, str]], onderwerp: str) -> bool:
+    """An out-of-office: Auto-Submitted: auto-replied (RFC 3834), X-Autoreply, X-Autorespond,
+    Precedence: auto_reply, or a subject that starts like Outlook's and Gmail's (Dutch and English).
+
+    Outlook marks a mail that a rule forwards as Auto-Submitted: auto-generated: that alone is not one.
+    """
+    for naam, waarde in koppen:
+        naam, waarde = naam.lower(), " ".join(waarde.split()).lower()
+        if naam == "auto-submitted" and waarde.startswith("auto-replied"):
+            return True
+        if naam in ("x-autoreply", "x-autorespond") and waarde not in ("", "no", "false", "0"):
+            return True
+        if naam in ("precedence", "x-precedence") and waarde.startswith("auto_reply"):
+            return True
+    return bool(_AFWEZIG.match(onderwerp or ""))
 
 
 # ---------------------------------------------------------------- stripping
@@ -162,34 +456,7 @@ def nieuwe_tekst(tekst: str) -> str:
     return body or tekst
 
 
-# ---------------------------------------------------------------- keywords
-
-TREFWOORDEN = {  # longest first, so "IN BEHANDELING" wins over nothing shorter
-    "ANDERS OPGELOST": "anders_opgelost",
-    "IN BEHANDELING": "in_behandeling",
-    "UITGEVOERD": "uitgevoerd",
-    "TOEGEKEND": "toegekend",
-    "AFGEWEZEN": "afgewezen",
-    "ONTVANGEN": "ontvangen",
-    "REGULIER": "regulier",
-    "BEZWAAR": "bezwaar",
-    "VRAAG": "vraag",
-}
-
-
-def lees_trefwoord(tekst: str) -> tuple[str | None, str]:
-    """(action, the rest) when the first line starts with a keyword; (None, text) otherwise."""
-    regels = tekst.strip().split("\n")
-    if not regels or not regels[0].strip():
-        return None, tekst.strip()
-    eerste = regels[0].strip()
-    for woord in sorted(TREFWOORDEN, key=len, reverse=True):
-        patroon = r"\s+".join(map(re.escape, woord.split())) + r"(?!\w)[\s:.,!-]*"
-        m = re.match(patroon, eerste, re.I)
-        if m:
-            rest = "\n".join([eerste[m.end():].strip(), *regels[1:]]).strip()
-            return TREFWOORDEN[woord], rest
-    return None, tekst.strip()
+# The reply keywords and `lees_trefwoord` are declared with the state machine (workflows/overgangen.py).
 
 
 # ---------------------------------------------------------------- matching and applying
@@ -214,10 +481,14 @@ def _adres_token(adressen: list[str], inst: MailInstellingen) -> str | None:
 
 
 REPLY_GELDIG = timedelta(days=180)
+# Header threading alone never changes a case: In-Reply-To and References are copied by anyone who saw
+# a mail of the thread (forwarded, cc), while the reply address is issued to one recipient.
+ALLEEN_KOPREGELS = ("Niet toegepast: alleen gekoppeld via kopregels (In-Reply-To/References), zonder geldig "
+                    "antwoordadres. Controleer afzender en zaak en pas de mail zo nodig handmatig toe.")
 
 
 def zoek_zaak(session: Session, bericht: BinnenkomendBericht, inst: MailInstellingen, now: datetime) -> Match:
-    """Reply address first, then In-Reply-To/References."""
+    """Reply address first, then In-Reply-To/References (which only ever lead to quarantine)."""
     token = _adres_token(bericht.aan, inst)
     if token:
         adres = session.execute(select(ReplyAdres).where(ReplyAdres.token == token)).scalar_one_or_none()
@@ -238,7 +509,7 @@ def zoek_zaak(session: Session, bericht: BinnenkomendBericht, inst: MailInstelli
                 select(ReplyAdres.van_wijkteam).where(ReplyAdres.zaak_id == mail.zaak_id,
                                                       ReplyAdres.ontvanger == mail.aan.lower()).limit(1)
             ).scalar_one_or_none()
-            return Match(mail.zaak, mail.aan.lower(), bool(van_team))
+            return Match(mail.zaak, mail.aan.lower(), bool(van_team), reden=ALLEEN_KOPREGELS)
         if len(zaken_) > 1:
             return Match(None, reden="De kopregels verwijzen naar meer dan één zaak.")
     return Match(None, reden="Niet te koppelen aan een zaak: geen geldig antwoordadres en geen bekende verwijzing.")
@@ -270,22 +541,94 @@ def afzender_mag(session: Session, match: Match, afzender: str) -> zaken.Actor |
     return None
 
 
+def _opschonen(bericht: BinnenkomendBericht) -> None:
+    """Text the database can hold: no NUL (PostgreSQL refuses it in text columns), no lone surrogates."""
+    gevonden = False
+
+    def schoon(tekst: str) -> str:
+        nonlocal gevonden
+        if "\x00" in tekst:
+            gevonden = True
+            tekst = tekst.replace("\x00", "")
+        try:
+            tekst.encode("utf-8")
+        except UnicodeEncodeError:
+            tekst = tekst.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+        return tekst
+
+    bericht.message_id = schoon(bericht.message_id)
+    bericht.afzender = schoon(bericht.afzender)
+    bericht.aan = [schoon(a) for a in bericht.aan]
+    bericht.onderwerp = schoon(bericht.onderwerp)
+    bericht.tekst = schoon(bericht.tekst)
+    bericht.in_reply_to = [schoon(i) for i in bericht.in_reply_to]
+    bericht.bijlagen = [(schoon(naam), schoon(soort), data) for naam, soort, data in bericht.bijlagen]
+    bericht.envelop_van = schoon(bericht.envelop_van)
+    bericht.dkim = [(schoon(d), schoon(u)) for d, u in bericht.dkim]
+    if gevonden and NUL_TEKENS not in bericht.problemen:
+        bericht.problemen.append(NUL_TEKENS)
+
+
+MAX_MESSAGE_ID = 400  # the column's length
+
+
+def opslagbare_message_id(message_id: str) -> str:
+    """A Message-ID that fits its column: a longer one is hashed, never cut (cut ones could collide)."""
+    if len(message_id) <= MAX_MESSAGE_ID:
+        return message_id
+    return f"<sha256.{hashlib.sha256(message_id.encode('utf-8', 'surrogatepass')).hexdigest()}@lange-message-id>"
+
+
+def identiteit(message_id: str, ruw: bytes | None) -> str:
+    """What makes a delivery "the same mail again": its Message-ID and its raw content (migration 0011 too)."""
+    return hashlib.sha256(message_id.encode("utf-8", "surrogatepass") + b"\n" + (ruw or b"")).hexdigest()
+
+
 def _opslaan(session: Session, bericht: BinnenkomendBericht, kanaal: str, now: datetime) -> InkomendeMail | None:
-    """Store the mail once per Message-ID; None when it was stored before."""
-    rij = InkomendeMail(message_id=bericht.message_id[:400], ontvangen_op=now, kanaal=kanaal,
-                        afzender=bericht.afzender[:254], aan=", ".join(bericht.aan)[:2000],
-                        onderwerp=bericht.onderwerp[:500], volledige_tekst=bericht.tekst, ruw=bericht.ruw,
-                        status=InkomendStatus.QUARANTAINE)
+    """Store the mail; None when this very mail (same Message-ID, same content) was stored before.
+
+    A different mail that reuses a Message-ID already seen is stored too, with that as a problem.
+    """
+    message_id = opslagbare_message_id(bericht.message_id)
+    sleutel = identiteit(message_id, bericht.ruw)
+    velden = dict(message_id=message_id, identiteit=sleutel, ontvangen_op=now, kanaal=kanaal,
+                  afzender=bericht.afzender[:254], aan=", ".join(bericht.aan)[:2000],
+                  onderwerp=bericht.onderwerp[:500], volledige_tekst=bericht.tekst, ruw=bericht.ruw,
+                  status=InkomendStatus.QUARANTAINE, spf=bericht.spf[:20], envelop_van=bericht.envelop_van[:254],
+                  dkim="; ".join(f"{d}={u}" for d, u in bericht.dkim)[:1000],
+                  geauthenticeerd=geauthenticeerd(bericht), automatisch=bericht.automatisch)
+    rij = InkomendeMail(**velden, message_id_eerste=message_id)
     try:
         with session.begin_nested():
             session.add(rij)
     except IntegrityError:
-        return None
+        if session.execute(select(InkomendeMail.id).where(InkomendeMail.identiteit == sleutel)).first():
+            return None
+        rij = InkomendeMail(**velden, message_id_eerste=None)
+        try:
+            with session.begin_nested():
+                session.add(rij)
+        except IntegrityError:  # this very mail, stored at the same moment by another worker
+            return None
+        eerste = session.execute(select(InkomendeMail.id).where(InkomendeMail.message_id_eerste == message_id)
+                                 ).scalar_one_or_none()
+        bericht.problemen.append(f"Een andere mail (#{eerste}) kwam al binnen met dezelfde Message-ID: deze mail "
+                                 f"kan vervalst of hergebruikt zijn en is niet toegepast.")
     for naam, soort, data in bericht.bijlagen:
         toegestaan = soort in TOEGESTANE_BIJLAGEN and len(data) <= MAX_BIJLAGE
         session.add(Bijlage(inkomende_mail_id=rij.id, bestandsnaam=naam[:255], content_type=soort[:120],
                             grootte=len(data), data=data if toegestaan else None))
     return rij
+
+
+def bewaar_onleesbaar(session: Session, ruw: bytes, kanaal: str, now: datetime, reden: str) -> Uitkomst:
+    """Keep a mail that could not be processed, raw, in quarantine with the reason: never lost, never applied."""
+    bericht = BinnenkomendBericht(message_id=_vervang_id(ruw), afzender="", aan=[], onderwerp="", tekst="", ruw=ruw)
+    rij = _opslaan(session, bericht, kanaal, now)
+    if rij is None:
+        return Uitkomst(None, dubbel=True)
+    rij.reden = reden
+    return Uitkomst(rij)
 
 
 @dataclass
@@ -298,23 +641,40 @@ class Uitkomst:
         return self.mail is not None and self.mail.status == InkomendStatus.TOEGEPAST
 
 
+MEER_AFZENDERS = ("De mail heeft meer dan één afzender (From:): niet vast te stellen namens wie hij spreekt; "
+                  "niet toegepast.")
+
+
 def verwerk(session: Session, bericht: BinnenkomendBericht, kanaal: str, now: datetime, link_maker: LinkMaker,
             inst: MailInstellingen) -> Uitkomst:
-    """Store, match, check and apply one inbound mail; the caller commits."""
+    """Store, match, check and apply one inbound mail; the caller commits.
+
+    Applied only when the mail itself is sound (readable, one From address, its own Message-ID), its reply
+    address names the case, the sender may answer for it and the sender is authenticated (or on the domain
+    of a dienst the beheerder marked as internal without SPF/DKIM). Everything else waits in quarantine.
+    """
+    _opschonen(bericht)
+    if bericht.afzenders > 1:
+        bericht.problemen.append(MEER_AFZENDERS)
     rij = _opslaan(session, bericht, kanaal, now)
     if rij is None:
         return Uitkomst(None, dubbel=True)
     rij.tekst = nieuwe_tekst(bericht.tekst)
     weggelaten = [b.bestandsnaam for b in rij.bijlagen if b.data is None]
     match = zoek_zaak(session, bericht, inst, now)
+    rij.zaak_id = match.zaak.id if match.zaak else None
+    if bericht.problemen:
+        rij.reden = " ".join(dict.fromkeys(bericht.problemen))
+        return Uitkomst(rij)
     if match.zaak is None or match.reden:
-        rij.zaak_id = match.zaak.id if match.zaak else None
         rij.reden = match.reden
         return Uitkomst(rij)
-    rij.zaak_id = match.zaak.id
     actor = afzender_mag(session, match, bericht.afzender)
     if actor is None:
         rij.reden = f"Afzender {bericht.afzender or '(onbekend)'} mag niet antwoorden namens deze zaak."
+        return Uitkomst(rij)
+    if not rij.geauthenticeerd and interne_dienst(session, bericht.afzender) is None:
+        rij.reden = _niet_geverifieerd(bericht)
         return Uitkomst(rij)
     if not rij.tekst:
         rij.reden = "De mail bevat geen nieuwe tekst."
@@ -333,32 +693,33 @@ def verwerk(session: Session, bericht: BinnenkomendBericht, kanaal: str, now: da
 def toepassen(session: Session, rij: InkomendeMail, zaak: Zaak, actor: zaken.Actor, now: datetime,
               link_maker: LinkMaker, inst: MailInstellingen, *, status: InkomendStatus = InkomendStatus.TOEGEPAST,
               ) -> None:
-    """Apply the mail's text to the case: a keyword's transition, the team's answer, or a message.
+    """Apply the mail's new text to the case through the use case for replies (workflows.usecases).
 
-    Inside a savepoint: a transition that is not allowed leaves nothing behind.
+    Any reply from the dienst counts: a keyword's transition, else a message that is also the first
+    reaction; from the team, the answer when the dienst waits on it. An out-of-office is only noted (and
+    may send the case to the vervanger). Inside a savepoint: what is not allowed leaves nothing behind.
     """
     with session.begin_nested():
-        if actor.rol == zaken.DIENST:
-            actie, rest = lees_trefwoord(rij.tekst)
-        else:  # the team replies: an answer when the dienst asked a question, a message otherwise
-            actie = "beantwoorden" if zaak.status == Status.WACHT_OP_WIJKTEAM else None
-            rest = rij.tekst
-        if actie is None:
-            b = zaken.bericht_plaatsen(session, actor, zaak, rest, now, kanaal="e-mail")
-            na_bericht(session, b, now, link_maker, inst)
+        if getattr(rij, "automatisch", False):
+            resultaat = usecases.automatisch_antwoord(session, zaak.id, rij.afzender, rij.onderwerp or "", now)
+            actie = "automatisch antwoord"
         else:
-            g = zaken.uitvoeren(session, actor, zaak, actie, now, toelichting=rest)
-            na_gebeurtenis(session, g, now, link_maker, inst)
+            resultaat = usecases.antwoord_toepassen(session, actor, zaak.id, rij.tekst, now, kanaal="e-mail")
+            actie = resultaat.overgang.actie if resultaat.overgang is not None else "bericht"
+            if resultaat.berichten and resultaat.overgang is not None:
+                actie = "bericht (eerste reactie)"
+        na_resultaat(session, resultaat, now, link_maker, inst)
         for b in rij.bijlagen:
             b.zaak_id = zaak.id
     rij.status = status
-    rij.actie = actie or "bericht"
+    rij.actie = actie
     rij.reden = ""
 
 
 def handmatig_toepassen(session: Session, rij: InkomendeMail, zaak: Zaak, beheerder: str, now: datetime,
                         link_maker: LinkMaker, inst: MailInstellingen) -> None:
     """The beheerder applies a quarantined mail to a case; the sender is recorded, with who approved it."""
+    session.refresh(rij, with_for_update=True)  # two beheerders, one mail: the second sees it handled
     if rij.status != InkomendStatus.QUARANTAINE:
         raise DomeinFout("Deze mail is al afgehandeld.")
     if not rij.tekst:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from workflows.kalender import amsterdam
 from workflows.models import Bericht, Gebeurtenis, Gebruiker, LadderTrede, Rol, Zaak
+from workflows.overgangen import Actie, Voorval
 
 from .models import ReplyAdres, UitgaandeMail
 
@@ -104,64 +105,86 @@ def _nieuwe_mail(session: Session, zaak: Zaak, soort: str, aan: str, context: di
     return mail
 
 
-# Which transitions mail whom: to the dienst ("dienst") or to the team ("team").
-NAAR_DIENST = {"versturen": "zaak_nieuw", "herrouteerd": "zaak_nieuw", "doorsturen_lmw": "zaak_nieuw",
-               "beantwoorden": "antwoord", "intrekken": "ingetrokken"}
+# Which actions and events mail whom. Keyed by the same enums as the state machine (workflows/overgangen.py).
+NAAR_DIENST = {Actie.VERSTUREN: "zaak_nieuw", Voorval.HERROUTEERD: "zaak_nieuw", Actie.DOORSTUREN_LMW: "zaak_nieuw",
+               Actie.BEANTWOORDEN: "antwoord", Actie.INTREKKEN: "ingetrokken"}
 # Deadline steps: to the address the step concerned (Gebeurtenis.betreft), and the team where it matters.
-TERMIJNMAILS = {"herinnering": ("herinnering", False), "termijn_verlopen": ("verlopen", True),
-                "opgeschaald": ("opgeschaald", False), "ladder_uitgeput": ("uitgeput", True)}
-NAAR_TEAM = {"vraag": "vraag", "toegekend": "besluit", "afgewezen": "besluit", "anders_opgelost": "besluit",
-             "uitgevoerd": "besluit", "regulier": "besluit", "bezwaar": "besluit"}
+TERMIJNMAILS = {Voorval.HERINNERING: ("herinnering", False), Voorval.TERMIJN_VERLOPEN: ("verlopen", True),
+                Voorval.OPGESCHAALD: ("opgeschaald", False), Voorval.LADDER_UITGEPUT: ("uitgeput", True)}
+NAAR_TEAM = {Actie.VRAAG: "vraag", Actie.TOEGEKEND: "besluit", Actie.AFGEWEZEN: "besluit",
+             Actie.ANDERS_OPGELOST: "besluit", Actie.UITGEVOERD: "besluit", Actie.REGULIER: "besluit",
+             Actie.BEZWAAR: "besluit", Voorval.TEAM_HERINNERD: "team_wacht"}
+# Per step a recipient gets one mail: the one that says the most (DOMAIN.md "Deadlines").
+# A new recipient first of all needs the case itself.
+RANG = {"zaak_nieuw": 10, "uitgeput": 9, "team_uitgeput": 9, "opgeschaald": 8, "besluit": 7, "vraag": 7,
+        "antwoord": 7, "ingetrokken": 7, "verlopen": 5, "team_verlopen": 5, "herinnering": 3, "team_wacht": 3,
+        "bericht": 1}
 
 
-def na_gebeurtenis(session: Session, gebeurtenis: Gebeurtenis, now: datetime, link_maker: LinkMaker,
-                   inst: MailInstellingen, *, niet_voor: datetime | None = None) -> list[UitgaandeMail]:
-    """Queue the mails a transition or deadline step causes; the caller commits them with the change.
+@dataclass
+class _Voorstel:
+    soort: str
+    aan: str
+    ctx: dict
+    link: bool
+    reply_naar_team: bool
 
-    `niet_voor` holds deadline mail back until office hours.
-    """
+
+def _voorstellen(session: Session, gebeurtenis: Gebeurtenis) -> list[_Voorstel]:
     zaak = gebeurtenis.zaak
-    mails: list[UitgaandeMail] = []
     ctx = {"gebeurtenis": gebeurtenis, "geschiedenis": zaak.gebeurtenissen}
-    if gebeurtenis.actie in TERMIJNMAILS:
-        soort, ook_team = TERMIJNMAILS[gebeurtenis.actie]
+    uit: list[_Voorstel] = []
+    actie = gebeurtenis.actie
+    if actie in TERMIJNMAILS:
+        soort, ook_team = TERMIJNMAILS[actie]
         if gebeurtenis.betreft:
-            mails.append(_nieuwe_mail(session, zaak, soort, gebeurtenis.betreft, ctx, now, inst,
-                                      link=link_maker(zaak, gebeurtenis.betreft), reply_naar_team=False,
-                                      niet_voor=niet_voor))
+            uit.append(_Voorstel(soort, gebeurtenis.betreft, ctx, True, False))
         if ook_team:
-            for adres in _team_adressen(session, zaak):
-                mails.append(_nieuwe_mail(session, zaak, f"team_{soort}", adres, ctx, now, inst, link=None,
-                                          reply_naar_team=True, niet_voor=niet_voor))
-        return mails
-    if gebeurtenis.actie in NAAR_DIENST and zaak.ontvanger_email:
-        soort = NAAR_DIENST[gebeurtenis.actie]
-        mails.append(_nieuwe_mail(session, zaak, soort, zaak.ontvanger_email, ctx, now, inst,
-                                  link=link_maker(zaak, zaak.ontvanger_email), reply_naar_team=False))
-    if gebeurtenis.actie in NAAR_TEAM:
-        for adres in _team_adressen(session, zaak):
-            mails.append(_nieuwe_mail(session, zaak, NAAR_TEAM[gebeurtenis.actie], adres, ctx, now, inst,
-                                      link=None, reply_naar_team=True))
-    if gebeurtenis.actie == "bezwaar":
+            uit += [_Voorstel(f"team_{soort}", a, ctx, False, True) for a in _team_adressen(session, zaak)]
+        return uit
+    if actie in NAAR_DIENST and zaak.ontvanger_email:
+        uit.append(_Voorstel(NAAR_DIENST[actie], zaak.ontvanger_email, ctx, True, False))
+    if actie in NAAR_TEAM:
+        if actie == Voorval.TEAM_HERINNERD:
+            ctx = dict(ctx, vraag=next((g for g in reversed(zaak.gebeurtenissen) if g.actie == Actie.VRAAG), None))
+        uit += [_Voorstel(NAAR_TEAM[actie], a, ctx, False, True) for a in _team_adressen(session, zaak)]
+    if actie == Actie.BEZWAAR:
         manager = _dienst_manager(session, zaak)
         if manager:
-            mails.append(_nieuwe_mail(session, zaak, "bezwaar_manager", manager, ctx, now, inst,
-                                      link=link_maker(zaak, manager), reply_naar_team=False))
-    return mails
+            uit.append(_Voorstel("bezwaar_manager", manager, ctx, True, False))
+    return uit
 
 
-def na_bericht(session: Session, bericht: Bericht, now: datetime, link_maker: LinkMaker,
-               inst: MailInstellingen) -> list[UitgaandeMail]:
-    """A message in the thread reaches the other side by mail."""
+def _bericht_voorstellen(session: Session, bericht: Bericht) -> list[_Voorstel]:
     zaak = bericht.zaak
     ctx = {"bericht": bericht}
     if bericht.van_wijkteam:
-        if not zaak.ontvanger_email:
-            return []
-        return [_nieuwe_mail(session, zaak, "bericht", zaak.ontvanger_email, ctx, now, inst,
-                             link=link_maker(zaak, zaak.ontvanger_email), reply_naar_team=False)]
-    return [_nieuwe_mail(session, zaak, "bericht", adres, ctx, now, inst, link=None, reply_naar_team=True)
-            for adres in _team_adressen(session, zaak)]
+        return [_Voorstel("bericht", zaak.ontvanger_email, ctx, True, False)] if zaak.ontvanger_email else []
+    return [_Voorstel("bericht", a, ctx, False, True) for a in _team_adressen(session, zaak)]
+
+
+def na_resultaat(session: Session, resultaat, now: datetime, link_maker: LinkMaker, inst: MailInstellingen, *,
+                 niet_voor: datetime | None = None) -> list[UitgaandeMail]:
+    """Queue the mails a use case's result causes (workflows.usecases.Resultaat); the caller commits them
+    with the change. Each recipient gets at most one mail per result: the one that says the most.
+
+    `niet_voor` holds deadline mail back until office hours.
+    """
+    voorstellen: list[_Voorstel] = []
+    for g in resultaat.gebeurtenissen:
+        voorstellen += _voorstellen(session, g)
+    for b in resultaat.berichten:
+        voorstellen += _bericht_voorstellen(session, b)
+    gekozen: dict[str, _Voorstel] = {}
+    for v in voorstellen:
+        sleutel = v.aan.lower()
+        if sleutel not in gekozen or RANG.get(v.soort, 0) > RANG.get(gekozen[sleutel].soort, 0):
+            gekozen[sleutel] = v
+    zaak = resultaat.zaak
+    return [_nieuwe_mail(session, zaak, v.soort, v.aan, v.ctx, now, inst,
+                         link=link_maker(zaak, v.aan) if v.link else None, reply_naar_team=v.reply_naar_team,
+                         niet_voor=niet_voor)
+            for v in gekozen.values()]
 
 
 def meld_beheerders(session: Session, onderwerp: str, tekst: str, now: datetime, inst: MailInstellingen) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from workflows import bewaking, zaken
+from workflows import bewaking, usecases, zaken
 from workflows.kalender import TZ
 from workflows.models import LadderTrede, Urgentie, Vervolgactie, VervolgSoort, ZaakSoort
 from workflows.prijslijst import zorg_voor_standaardlijst
@@ -61,7 +61,7 @@ class Dataset:
         #    Received Tue 19 May 12:45: 8.5 + 8.5 + 4.25 = 21.25 h = 2.5.
         z4 = zaak(mgr, ZaakSoort.ESCALATIE, t(2026, 5, 13, 8, 30), oorzaak_id=w.anders.id, oorzaak_toelichting="x",
                   uitzondering=None, urgentie=Urgentie.ACUUT, blokkerende_regel="De intake duurt zes weken")
-        bewaking.bewaak_zaak(s, z4.id, t(2026, 5, 19, 12, 0), zaken.kalender(s))
+        usecases.termijnstappen_nemen(s, z4.id, t(2026, 5, 19, 12, 0), zaken.kalender(s))
         zaken.uitvoeren(s, zaken.Actor.dienst("Teun Leider", w.teamleider_wi.id), z4, "ontvangen",
                         t(2026, 5, 19, 12, 45))
         # 5. escalatie, sent Mon 2 Mar 09:00; a question Mon 9 Mar 09:00 is the first reaction: 8 + 34 + 0.5 = 5.0.

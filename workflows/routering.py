@@ -67,3 +67,34 @@ def routeer(session: Session, wijkteam_id: int, dienst_id: int, dag: date) -> Ro
         return Routering(None, dienst.mailbox,
                          f"{reden_vast}; vervanger {vervanger.naam} is ook afwezig ({_periode(afwezig_v)}); naar {mailbox}.")
     return Routering(vervanger, vervanger.email, f"{reden_vast}; naar vervanger {vervanger.naam}.")
+
+
+# ---------------------------------------------------------------- routing a case
+
+
+def pas_route_toe(zaak, contactpersoon: Contactpersoon | None, email: str, reden: str) -> bool:
+    """Give the case a recipient; True when the recipient changed.
+
+    A new recipient revokes every link handed out so far: whoever had the case before cannot act
+    on it through an old link once it lies with someone else (the new mail carries a new link).
+    """
+    veranderd = (email or "").lower() != (zaak.ontvanger_email or "").lower()
+    zaak.ontvanger_id = contactpersoon.id if contactpersoon else None
+    zaak.ontvanger_email = email
+    zaak.routering_reden = reden
+    if veranderd and zaak.ontvanger_email is not None:
+        zaak.link_versie = (zaak.link_versie or 1) + 1
+    return veranderd
+
+
+def vervanger_van(session: Session, zaak, contactpersoon_id: int | None, dag: date) -> Contactpersoon | None:
+    """The reachable vervanger when `contactpersoon_id` is the case's vaste contactpersoon; None otherwise."""
+    vast = session.execute(select(VasteContactpersoon).where(
+        VasteContactpersoon.wijkteam_id == zaak.wijkteam_id, VasteContactpersoon.dienst_id == zaak.dienst_id)
+    ).scalar_one_or_none()
+    if vast is None or vast.contactpersoon_id != contactpersoon_id or vast.vervanger is None:
+        return None
+    v = vast.vervanger
+    if not v.bereikbaar or afwezigheid_op(session, v.id, dag) is not None:
+        return None
+    return v

@@ -1,36 +1,33 @@
-"""Cases (knips and escalaties): creating, sending, and the state machine.
+"""Cases (knips and escalaties): the input a team gives, and what each transition does to a case.
 
-Every change goes through `uitvoeren` (or `nieuwe_zaak` / `concept_bijwerken` /
-`bericht_plaatsen`), checks who may do it, records a Gebeurtenis with actor,
-time and reason, and raises a named error when the move is not allowed.
-The caller owns the transaction.
+The state machine is declared in `workflows.overgangen`; this module carries
+out one transition on a case that the caller has loaded and locked
+(`uitvoeren`), records an event with actor, time and reason, and raises a
+named error when the move is not allowed. Entry points do not call this
+directly: they go through `workflows.usecases`, which locks the case and
+returns what happened. The caller owns the transaction.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 
-from sqlalchemy import and_, case, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import bewaking, knipkaart
+from .bewaking import herrouteer
 from .db import insert_if_absent
 from .fouten import DienstAccepteertGeenKnippen, GeenToegang, OngeldigeInvoer, OngeldigeOvergang
 from .kalender import Werkdagkalender, amsterdam, pauzeer_oplostermijn
 from .models import (
-    UITKOMSTEN_ESCALATIE,
-    UITKOMSTEN_KNIP,
-    ActorSoort,
     Bericht,
     Dienst,
     Gebeurtenis,
-    Gebruiker,
     Oorzaak,
     Prijspost,
     Rol,
-    Sluitingsdag,
     Status,
-    Termijnnorm,
     UitzonderingSoort,
     Uitkomst,
     Urgentie,
@@ -39,114 +36,40 @@ from .models import (
     Zaaknummer,
     ZaakSoort,
 )
+from .overgangen import (
+    BEIDE,
+    DIENST,
+    EINDSTATUSSEN,
+    LOPEND,
+    MANAGER,
+    OPEN_BIJ_DIENST,
+    OVERGANGEN,
+    SYSTEEM,
+    TEAM,
+    Actie,
+    Actor,
+    Overgang,
+    Voorval,
+    mag,
+    mag_zien,
+    overgang,
+)
 from .privacy import BSN_MELDING, vind_bsn
-from .routering import routeer
+from .routering import pas_route_toe, routeer
+from .termijnen import (
+    STANDAARD_TERMIJNEN,
+    Termijnstand,
+    eerstvolgende_deadline,
+    eerstvolgende_deadline_sql,
+    kalender,
+    start_termijnen,
+    termijnen,
+    termijnstanden,
+)
+from .vastleggen import bericht as _bericht
+from .vastleggen import gebeurtenis as _gebeurtenis
 
-# ---------------------------------------------------------------- who acts
-
-TEAM = "team"  # wijkteammanager or medewerker of the case's team
-MANAGER = "wijkteammanager"
-DIENST = "dienst"  # the routed contactpersoon (or vervanger / dienst address), by link or mail
-SYSTEEM = "systeem"
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who does something: a logged-in user, a contactpersoon by link or mail, or the system."""
-
-    soort: ActorSoort
-    label: str
-    rol: str  # wijkteammanager, medewerker, beheerder, management, dienst, systeem
-    gebruiker_id: int | None = None
-    wijkteam_id: int | None = None
-    contactpersoon_id: int | None = None
-    functie: str | None = None  # a contactpersoon's LadderFunctie value
-
-    @classmethod
-    def gebruiker(cls, g: Gebruiker) -> "Actor":
-        return cls(ActorSoort.GEBRUIKER, g.naam, g.rol.value, gebruiker_id=g.id, wijkteam_id=g.wijkteam_id)
-
-    @classmethod
-    def dienst(cls, label: str, contactpersoon_id: int | None = None, functie: str | None = None) -> "Actor":
-        return cls(ActorSoort.CONTACTPERSOON, label, DIENST, contactpersoon_id=contactpersoon_id, functie=functie)
-
-    @property
-    def is_maatwerkfunctionaris(self) -> bool:
-        return self.rol == DIENST and self.functie == "maatwerkfunctionaris"
-
-    @classmethod
-    def systeem(cls) -> "Actor":
-        return cls(ActorSoort.SYSTEEM, "Knipkaart", SYSTEEM)
-
-    def hoort_bij_team(self, zaak: Zaak) -> bool:
-        return self.rol in (Rol.WIJKTEAMMANAGER.value, Rol.MEDEWERKER.value) and self.wijkteam_id == zaak.wijkteam_id
-
-    def is_manager_van(self, zaak: Zaak) -> bool:
-        return self.rol == Rol.WIJKTEAMMANAGER.value and self.wijkteam_id == zaak.wijkteam_id
-
-
-def mag_zien(actor: Actor, zaak: Zaak) -> bool:
-    """A team sees its own cases; a contactpersoon's access is proven by the signed link, checked by the caller."""
-    return actor.hoort_bij_team(zaak) or actor.rol == DIENST
-
-
-# ---------------------------------------------------------------- the transition table
-
-OPEN_BIJ_DIENST = frozenset({Status.VERSTUURD, Status.ONTVANGEN, Status.IN_BEHANDELING, Status.HEROPEND})
-LOPEND = OPEN_BIJ_DIENST | {Status.WACHT_OP_WIJKTEAM}
-EINDSTATUSSEN = frozenset({Status.GESLOTEN, Status.TERUGGETROKKEN})
-BEIDE = frozenset({ZaakSoort.KNIP, ZaakSoort.ESCALATIE})
-
-
-@dataclass(frozen=True)
-class Overgang:
-    actie: str
-    label: str
-    van: frozenset[Status]
-    naar: Status
-    door: str  # MANAGER, TEAM or DIENST
-    soorten: frozenset[ZaakSoort] = BEIDE
-    toelichting_verplicht: bool = False
-    uitkomst: Uitkomst | None = None
-
-
-def _besluit(u: Uitkomst, soort: ZaakSoort, van: frozenset[Status]) -> Overgang:
-    return Overgang(u.value, u.label if soort == ZaakSoort.ESCALATIE else u.label.split(" (")[0],
-                    van, Status.OPGELOST, DIENST, frozenset({soort}),
-                    toelichting_verplicht=u in (Uitkomst.AFGEWEZEN, Uitkomst.BEZWAAR, Uitkomst.ANDERS_OPGELOST),
-                    uitkomst=u)
-
-
-OVERGANGEN: dict[str, Overgang] = {o.actie: o for o in [
-    Overgang("versturen", "Versturen", frozenset({Status.CONCEPT}), Status.VERSTUURD, MANAGER),
-    Overgang("intrekken", "Intrekken", frozenset({Status.CONCEPT}) | LOPEND, Status.TERUGGETROKKEN, MANAGER,
-             toelichting_verplicht=True),
-    Overgang("ontvangen", "Ontvangst bevestigen", frozenset({Status.VERSTUURD}), Status.ONTVANGEN, DIENST),
-    Overgang("in_behandeling", "In behandeling nemen", frozenset({Status.VERSTUURD, Status.ONTVANGEN, Status.HEROPEND}),
-             Status.IN_BEHANDELING, DIENST),
-    Overgang("vraag", "Vraag stellen aan het wijkteam", OPEN_BIJ_DIENST, Status.WACHT_OP_WIJKTEAM, DIENST,
-             toelichting_verplicht=True),
-    Overgang("beantwoorden", "Vraag beantwoorden", frozenset({Status.WACHT_OP_WIJKTEAM}), Status.IN_BEHANDELING, TEAM,
-             toelichting_verplicht=True),
-    *[_besluit(u, ZaakSoort.ESCALATIE, OPEN_BIJ_DIENST) for u in UITKOMSTEN_ESCALATIE],
-    *[_besluit(u, ZaakSoort.KNIP, OPEN_BIJ_DIENST - {Status.HEROPEND}) for u in UITKOMSTEN_KNIP],
-    Overgang("doorsturen_lmw", "Doorsturen naar het Landelijk Maatwerkloket",
-             frozenset({Status.VERSTUURD, Status.ONTVANGEN, Status.IN_BEHANDELING, Status.HEROPEND}),
-             Status.VERSTUURD, MANAGER, soorten=frozenset({ZaakSoort.ESCALATIE}), toelichting_verplicht=True),
-    Overgang("sluiten", "Sluiten", frozenset({Status.OPGELOST}), Status.GESLOTEN, MANAGER),
-    Overgang("heropenen", "Heropenen", frozenset({Status.OPGELOST, Status.GESLOTEN}), Status.HEROPEND, MANAGER,
-             soorten=frozenset({ZaakSoort.ESCALATIE}), toelichting_verplicht=True),
-]}
-
-
-def _mag(actor: Actor, o: Overgang, zaak: Zaak) -> bool:
-    if o.actie == "doorsturen_lmw" and actor.is_maatwerkfunctionaris:
-        return True  # the mandated official may forward a bovenlokaal case at any rung
-    if o.door == MANAGER:
-        return actor.is_manager_van(zaak)
-    if o.door == TEAM:
-        return actor.hoort_bij_team(zaak)
-    return actor.rol == DIENST
+_mag = mag
 
 
 def mogelijke_acties(actor: Actor, zaak: Zaak, session: Session | None = None) -> list[Overgang]:
@@ -155,12 +78,10 @@ def mogelijke_acties(actor: Actor, zaak: Zaak, session: Session | None = None) -
     With a session, forwarding to the Landelijk Maatwerkloket is only offered when its conditions hold.
     """
     acties = [o for o in OVERGANGEN.values()
-              if zaak.status in o.van and zaak.soort in o.soorten and _mag(actor, o, zaak)]
+              if zaak.status in o.van and zaak.soort in o.soorten and mag(actor, o, zaak)]
     if session is not None:
-        from .bewaking import is_uitgeput
-
-        kan_door = zaak.bovenlokaal and (actor.is_maatwerkfunctionaris or is_uitgeput(session, zaak))
-        acties = [o for o in acties if o.actie != "doorsturen_lmw" or kan_door]
+        kan_door = zaak.bovenlokaal and (actor.is_maatwerkfunctionaris or bewaking.is_uitgeput(session, zaak))
+        acties = [o for o in acties if o.actie != Actie.DOORSTUREN_LMW or kan_door]
     return acties
 
 
@@ -202,6 +123,11 @@ def controleer_tekst(veld: str, tekst: str | None) -> None:
         raise OngeldigeInvoer(BSN_MELDING, veld=veld)
 
 
+LMW_NIET_EERST = ("Het Landelijk Maatwerkloket neemt een zaak pas als lokale escalatie niet heeft gewerkt. "
+                  "Kies de dienst van de gemeente; een bovenlokale zaak kan later worden doorgestuurd, door de "
+                  "maatwerkfunctionaris of door het team zodra de lokale ladder is uitgeput.")
+
+
 def _controleer_invoer(session: Session, soort: ZaakSoort, invoer: ZaakInvoer) -> None:
     for naam in VRIJE_TEKST:
         controleer_tekst(naam, getattr(invoer, naam))
@@ -211,6 +137,8 @@ def _controleer_invoer(session: Session, soort: ZaakSoort, invoer: ZaakInvoer) -
     dienst = session.get(Dienst, invoer.dienst_id)
     if dienst is None or not dienst.actief:
         raise OngeldigeInvoer("Kies een bestaande, actieve dienst.", veld="dienst_id")
+    if dienst.landelijk:
+        raise OngeldigeInvoer(LMW_NIET_EERST, veld="dienst_id")
     if soort == ZaakSoort.KNIP:
         if not dienst.accepteert_knippen:
             raise DienstAccepteertGeenKnippen(f"{dienst.naam} neemt geen knippen aan; open een escalatie.")
@@ -256,7 +184,7 @@ def nieuwe_zaak(session: Session, actor: Actor, soort: ZaakSoort, invoer: ZaakIn
     _zet_scenario(zaak, invoer.scenario)
     session.add(zaak)
     session.flush()
-    _gebeurtenis(session, zaak, actor, "aangemaakt", None, Status.CONCEPT, "", now)
+    _gebeurtenis(session, zaak, actor, Voorval.AANGEMAAKT, None, Status.CONCEPT, "", now)
     return zaak
 
 
@@ -273,38 +201,12 @@ def concept_bijwerken(session: Session, actor: Actor, zaak: Zaak, invoer: ZaakIn
         zaak.scenario.clear()
         session.flush()  # the unique (zaak, prijspost) must be free before the new rows go in
         _zet_scenario(zaak, invoer.scenario)
-    _gebeurtenis(session, zaak, actor, "gewijzigd", Status.CONCEPT, Status.CONCEPT, "", now)
+    _gebeurtenis(session, zaak, actor, Voorval.GEWIJZIGD, Status.CONCEPT, Status.CONCEPT, "", now)
 
 
 def _schoon(waarde):
     # Only plain text: the enums are str subclasses and must stay enums.
     return waarde.strip() if type(waarde) is str else waarde
-
-
-# ---------------------------------------------------------------- deadlines
-
-STANDAARD_TERMIJNEN: dict[Urgentie, tuple[int, int]] = {
-    Urgentie.ACUUT: (1, 2),
-    Urgentie.HOOG: (2, 5),
-    Urgentie.NORMAAL: (3, 10),
-    Urgentie.KNIP: (1, 2),
-}
-
-
-def kalender(session: Session) -> Werkdagkalender:
-    """The business calendar with the beheerder's closing days."""
-    return Werkdagkalender(session.execute(select(Sluitingsdag.datum)).scalars().all())
-
-
-def termijnen(session: Session, zaak: Zaak) -> tuple[int, int]:
-    """(reactietermijn, oplostermijn) in werkdagen for this case: the dienst's norm or the default."""
-    urgentie = Urgentie.KNIP if zaak.is_knip else zaak.urgentie
-    norm = session.execute(
-        select(Termijnnorm).where(Termijnnorm.dienst_id == zaak.dienst_id, Termijnnorm.urgentie == urgentie)
-    ).scalar_one_or_none()
-    if norm is not None:
-        return norm.reactie_werkdagen, norm.oplos_werkdagen
-    return STANDAARD_TERMIJNEN[urgentie]
 
 
 def _nummer(session: Session, zaak: Zaak, now: datetime) -> str:
@@ -322,16 +224,19 @@ def _nummer(session: Session, zaak: Zaak, now: datetime) -> str:
 # ---------------------------------------------------------------- acting
 
 
-def uitvoeren(session: Session, actor: Actor, zaak: Zaak, actie: str, now: datetime, *,
+def uitvoeren(session: Session, actor: Actor, zaak: Zaak, actie: str | Actie, now: datetime, *,
               toelichting: str = "", structureel: bool | None = None,
               standaard_quotum: int = knipkaart.STANDAARD_QUOTUM) -> Gebeurtenis:
-    """Make transition `actie` on `zaak` as `actor` at `now`; raises OngeldigeOvergang or GeenToegang."""
-    o = OVERGANGEN.get(actie)
+    """Make transition `actie` on `zaak` (loaded and locked by the caller) as `actor` at `now`.
+
+    Raises OngeldigeOvergang, GeenToegang or OngeldigeInvoer, having changed nothing.
+    """
+    o = overgang(actie)
     if o is None:
         raise OngeldigeOvergang(f"Onbekende actie '{actie}'.")
     if zaak.soort not in o.soorten:
         raise OngeldigeOvergang(f"'{o.label}' kan niet bij een {zaak.soort.value}.")
-    if not _mag(actor, o, zaak):
+    if not mag(actor, o, zaak):
         raise GeenToegang(f"U mag '{o.label}' niet doen bij deze zaak.")
     if zaak.status not in o.van:
         raise OngeldigeOvergang(
@@ -342,22 +247,24 @@ def uitvoeren(session: Session, actor: Actor, zaak: Zaak, actie: str, now: datet
     if o.toelichting_verplicht and not toelichting:
         raise OngeldigeInvoer(f"Geef bij '{o.label}' een toelichting.", veld="toelichting")
 
+    actie = o.actie
     van = zaak.status
     kal = kalender(session)
-    if actie == "versturen":
+    if actie == Actie.VERSTUREN:
         _versturen(session, actor, zaak, now, kal, standaard_quotum)
-    elif actie == "intrekken":
-        if zaak.is_knip and van != Status.CONCEPT:
+    elif actie == Actie.INTREKKEN:
+        if zaak.is_knip and van != Status.CONCEPT and zaak.uitkomst is None:
             knipkaart.knip_teruggeven(session, zaak, actor.label, "Knip ingetrokken voordat die is uitgevoerd", now)
         _pauze_beeindigen(zaak, now, kal)
         zaak.gesloten_op = now  # withdrawn is closed too: the retention period starts here
-    elif actie in ("ontvangen", "in_behandeling"):
+        _links_intrekken(zaak)
+    elif actie in (Actie.ONTVANGEN, Actie.IN_BEHANDELING):
         zaak.ontvangen_op = zaak.ontvangen_op or now
-    elif actie == "vraag":
+    elif actie == Actie.VRAAG:
         zaak.ontvangen_op = zaak.ontvangen_op or now
         zaak.pauze_sinds = now
         _bericht(session, zaak, actor, toelichting, now, van_wijkteam=False)
-    elif actie == "beantwoorden":
+    elif actie == Actie.BEANTWOORDEN:
         _pauze_beeindigen(zaak, now, kal)
         _bericht(session, zaak, actor, toelichting, now, van_wijkteam=True)
     elif o.uitkomst is not None:
@@ -366,22 +273,27 @@ def uitvoeren(session: Session, actor: Actor, zaak: Zaak, actie: str, now: datet
         zaak.uitkomst = o.uitkomst
         if o.uitkomst == Uitkomst.REGULIER:
             knipkaart.knip_teruggeven(session, zaak, actor.label, "Regulier opgelost door de dienst", now)
-    elif actie == "sluiten":
+    elif actie == Actie.SLUITEN:
         zaak.gesloten_op = now
         zaak.structureel = structureel
-    elif actie == "doorsturen_lmw":
+        _links_intrekken(zaak)
+    elif actie == Actie.DOORSTUREN_LMW:
         _doorsturen_lmw(session, zaak, now, kal, door_maatwerkfunctionaris=actor.is_maatwerkfunctionaris)
-    elif actie == "heropenen":
-        reactie, oplos = termijnen(session, zaak)
+    elif actie == Actie.HEROPENEN:
         zaak.uitkomst = None
         zaak.opgelost_op = None
         zaak.gesloten_op = None
-        zaak.oplos_deadline = kal.termijn_einde(now, oplos)
+        zaak.oplos_deadline = kal.termijn_einde(now, termijnen(session, zaak)[1])
     zaak.status = o.naar
     _meet(zaak, kal)
     g = _gebeurtenis(session, zaak, actor, actie, van, o.naar, toelichting, now)
     bewaking.herbereken(session, zaak, kal)
     return g
+
+
+def _links_intrekken(zaak: Zaak) -> None:
+    """A closed case is closed for the dienst too: every link handed out stops working."""
+    zaak.link_versie = (zaak.link_versie or 1) + 1
 
 
 def _meet(zaak: Zaak, kal: Werkdagkalender) -> None:
@@ -401,15 +313,17 @@ def _meet(zaak: Zaak, kal: Werkdagkalender) -> None:
 
 def _versturen(session: Session, actor: Actor, zaak: Zaak, now: datetime, kal: Werkdagkalender,
                standaard_quotum: int) -> None:
+    dienst = session.get(Dienst, zaak.dienst_id)
+    if dienst.landelijk:
+        raise OngeldigeInvoer(LMW_NIET_EERST, veld="dienst_id")
     if zaak.is_knip:
-        dienst = session.get(Dienst, zaak.dienst_id)
         if not dienst.accepteert_knippen:
             raise DienstAccepteertGeenKnippen(f"{dienst.naam} neemt geen knippen aan; open een escalatie.")
         knipkaart.knip_inzetten(session, zaak, actor.label, now, standaard_quotum=standaard_quotum)
     zaak.nummer = _nummer(session, zaak, now)
     zaak.verstuurd_op = now
     route = _naar_dienst(session, zaak, now, kal)
-    _gebeurtenis(session, zaak, Actor.systeem(), "gerouteerd", None, None, route.reden, now)
+    _gebeurtenis(session, zaak, Actor.systeem(), Voorval.GEROUTEERD, None, None, route.reden, now)
 
 
 def _naar_dienst(session: Session, zaak: Zaak, now: datetime, kal: Werkdagkalender):
@@ -421,29 +335,19 @@ def _naar_dienst(session: Session, zaak: Zaak, now: datetime, kal: Werkdagkalend
     zaak.reactie_werkdagen = None
     zaak.oplos_werkdagen = None
     zaak.pauze_werkdagen = 0.0
-    reactie, oplos = termijnen(session, zaak)
-    zaak.reactie_deadline = kal.termijn_einde(now, reactie)
-    zaak.oplos_deadline = kal.termijn_einde(now, oplos)
+    start_termijnen(session, zaak, now, kal)
     route = routeer(session, zaak.wijkteam_id, zaak.dienst_id, amsterdam(now).date())
-    _pas_route_toe(zaak, route, route.reden)
+    pas_route_toe(zaak, route.contactpersoon, route.email, route.reden)
     return route
-
-
-def _pas_route_toe(zaak: Zaak, route, reden: str) -> None:
-    zaak.ontvanger_id = route.contactpersoon.id if route.contactpersoon else None
-    zaak.ontvanger_email = route.email
-    zaak.routering_reden = reden
 
 
 def _doorsturen_lmw(session: Session, zaak: Zaak, now: datetime, kal: Werkdagkalender, *,
                     door_maatwerkfunctionaris: bool) -> None:
     """Forward a bovenlokaal case to the Landelijk Maatwerkloket: by the maatwerkfunctionaris, or by the team
     once the local ladder is exhausted."""
-    from .bewaking import is_uitgeput
-
     if not zaak.bovenlokaal:
         raise OngeldigeOvergang("Alleen een bovenlokale zaak gaat naar het Landelijk Maatwerkloket.")
-    if not door_maatwerkfunctionaris and not is_uitgeput(session, zaak):
+    if not door_maatwerkfunctionaris and not bewaking.is_uitgeput(session, zaak):
         raise OngeldigeOvergang("Het Landelijk Maatwerkloket neemt een zaak pas als de lokale ladder is uitgeput.")
     lmw = session.execute(select(Dienst).where(Dienst.landelijk.is_(True), Dienst.actief.is_(True))).scalars().first()
     if lmw is None:
@@ -454,18 +358,7 @@ def _doorsturen_lmw(session: Session, zaak: Zaak, now: datetime, kal: Werkdagkal
     zaak.ontvangen_op = None
     route = _naar_dienst(session, zaak, now, kal)
     waarom = "door de maatwerkfunctionaris" if door_maatwerkfunctionaris else "nadat de lokale ladder was uitgeput"
-    _pas_route_toe(zaak, route, f"Doorgestuurd van {vorige} naar {lmw.naam} {waarom}. {route.reden}")
-
-
-def herrouteer(session: Session, zaak: Zaak, now: datetime, aanleiding: str) -> Gebeurtenis | None:
-    """Route an open case again (its recipient became unreachable); None when nothing changes."""
-    if zaak.status not in LOPEND:
-        return None
-    route = routeer(session, zaak.wijkteam_id, zaak.dienst_id, amsterdam(now).date())
-    if route.email == zaak.ontvanger_email:
-        return None
-    _pas_route_toe(zaak, route, route.reden)
-    return _gebeurtenis(session, zaak, Actor.systeem(), "herrouteerd", None, None, f"{aanleiding} {route.reden}", now)
+    zaak.routering_reden = f"Doorgestuurd van {vorige} naar {lmw.naam} {waarom}. {route.reden}"
 
 
 def _pauze_beeindigen(zaak: Zaak, now: datetime, kal: Werkdagkalender) -> None:
@@ -476,84 +369,29 @@ def _pauze_beeindigen(zaak: Zaak, now: datetime, kal: Werkdagkalender) -> None:
     zaak.pauze_sinds = None
 
 
-def bericht_plaatsen(session: Session, actor: Actor, zaak: Zaak, tekst: str, now: datetime,
-                     kanaal: str = "web") -> Bericht:
-    """Add a message to the thread, from the team or the dienst."""
-    if not (actor.hoort_bij_team(zaak) or actor.rol == DIENST):
-        raise GeenToegang("U mag bij deze zaak geen bericht plaatsen.")
-    if zaak.status == Status.CONCEPT:
-        raise OngeldigeOvergang("Een concept heeft nog geen gesprek met de dienst; verstuur het eerst.")
+def controleer_bericht(tekst: str | None) -> str:
+    """The text of a message as it will be stored; raises OngeldigeInvoer for an empty, long or BSN text."""
     tekst = (tekst or "").strip()
     if not tekst:
         raise OngeldigeInvoer("Een leeg bericht wordt niet verstuurd.", veld="tekst")
     if len(tekst) > 10000:
         raise OngeldigeInvoer("Een bericht is hooguit 10.000 tekens.", veld="tekst")
     controleer_tekst("tekst", tekst)
+    return tekst
+
+
+def bericht_plaatsen(session: Session, actor: Actor, zaak: Zaak, tekst: str, now: datetime,
+                     kanaal: str = "web") -> Bericht:
+    """Add a message to the thread, from the team or the dienst (no transition; see usecases.bericht_plaatsen)."""
+    if not (actor.hoort_bij_team(zaak) or actor.rol == DIENST):
+        raise GeenToegang("U mag bij deze zaak geen bericht plaatsen.")
+    if zaak.status == Status.CONCEPT:
+        raise OngeldigeOvergang("Een concept heeft nog geen gesprek met de dienst; verstuur het eerst.")
+    if zaak.status in EINDSTATUSSEN:
+        raise OngeldigeOvergang(f"De zaak is {zaak.status.label.lower()}; er kunnen geen berichten meer bij. "
+                                "Neem zo nodig contact op met het wijkteam.")
+    tekst = controleer_bericht(tekst)
     return _bericht(session, zaak, actor, tekst, now, van_wijkteam=actor.hoort_bij_team(zaak), kanaal=kanaal)
-
-
-def _bericht(session: Session, zaak: Zaak, actor: Actor, tekst: str, now: datetime, *, van_wijkteam: bool,
-             kanaal: str = "web") -> Bericht:
-    b = Bericht(zaak_id=zaak.id, op=now, van_wijkteam=van_wijkteam, afzender=actor.label, kanaal=kanaal, tekst=tekst)
-    session.add(b)
-    session.flush()
-    return b
-
-
-def _gebeurtenis(session: Session, zaak: Zaak, actor: Actor, actie: str, van: Status | None, naar: Status | None,
-                 toelichting: str, now: datetime, betreft: str | None = None) -> Gebeurtenis:
-    g = Gebeurtenis(zaak_id=zaak.id, op=now, actie=actie, van_status=van, naar_status=naar,
-                    actor_soort=actor.soort, actor_gebruiker_id=actor.gebruiker_id,
-                    actor_contactpersoon_id=actor.contactpersoon_id, actor_label=actor.label,
-                    toelichting=toelichting, betreft=betreft)
-    session.add(g)
-    session.flush()
-    return g
-
-
-# ---------------------------------------------------------------- reading
-
-
-@dataclass(frozen=True)
-class Termijnstand:
-    """A deadline as a person reads it: when, and whether it is met, open or overdue."""
-
-    naam: str
-    deadline: datetime | None
-    gehaald_op: datetime | None
-    gepauzeerd: bool = False
-
-    def te_laat(self, now: datetime) -> bool:
-        if self.deadline is None:
-            return False
-        if self.gehaald_op is not None:
-            return self.gehaald_op > self.deadline
-        return now > self.deadline and not self.gepauzeerd
-
-
-def termijnstanden(zaak: Zaak) -> list[Termijnstand]:
-    """Both clocks of a case."""
-    return [
-        Termijnstand("Reactietermijn", zaak.reactie_deadline, zaak.ontvangen_op),
-        Termijnstand("Oplostermijn", zaak.oplos_deadline, zaak.opgelost_op,
-                     gepauzeerd=zaak.status == Status.WACHT_OP_WIJKTEAM),
-    ]
-
-
-def eerstvolgende_deadline(zaak: Zaak) -> datetime | None:
-    """The deadline that runs now: reactie until received, then oplos; None when nothing runs."""
-    if zaak.status not in LOPEND:
-        return None
-    if zaak.ontvangen_op is None and zaak.reactie_deadline is not None:
-        return zaak.reactie_deadline
-    return zaak.oplos_deadline
-
-
-def eerstvolgende_deadline_sql():
-    """The same rule as `eerstvolgende_deadline`, as an SQL expression for ordering open cases (the status
-    condition is the caller's `WHERE`); migration 0008 indexes exactly this expression."""
-    return case((and_(Zaak.ontvangen_op.is_(None), Zaak.reactie_deadline.is_not(None)), Zaak.reactie_deadline),
-                else_=Zaak.oplos_deadline)
 
 
 def is_open(zaak: Zaak) -> bool:
@@ -561,7 +399,9 @@ def is_open(zaak: Zaak) -> bool:
 
 
 __all__ = [
-    "Actor", "Overgang", "OVERGANGEN", "ZaakInvoer", "mogelijke_acties", "mag_zien", "nieuwe_zaak",
-    "concept_bijwerken", "uitvoeren", "eerstvolgende_deadline", "herrouteer", "bericht_plaatsen", "termijnen", "kalender", "termijnstanden", "is_open",
-    "Termijnstand", "LOPEND", "OPEN_BIJ_DIENST", "EINDSTATUSSEN", "controleer_tekst",
+    "Actie", "Actor", "Overgang", "OVERGANGEN", "Voorval", "ZaakInvoer", "mogelijke_acties", "mag_zien",
+    "nieuwe_zaak", "concept_bijwerken", "uitvoeren", "eerstvolgende_deadline", "eerstvolgende_deadline_sql",
+    "herrouteer", "bericht_plaatsen", "termijnen", "kalender", "termijnstanden", "is_open", "Termijnstand",
+    "LOPEND", "OPEN_BIJ_DIENST", "EINDSTATUSSEN", "controleer_tekst", "STANDAARD_TERMIJNEN", "BEIDE", "TEAM",
+    "MANAGER", "DIENST", "SYSTEEM",
 ]

@@ -13,7 +13,7 @@ from typing import Any
 from flask import current_app, g, jsonify, request, url_for
 from sqlalchemy import func, select
 
-from workflows import knipkaart, zaken
+from workflows import knipkaart, usecases, zaken
 from workflows.fouten import (
     DienstAccepteertGeenKnippen,
     DomeinFout,
@@ -24,6 +24,7 @@ from workflows.fouten import (
 )
 from workflows.kalender import amsterdam
 from workflows.models import (
+    Bericht,
     Rol,
     Status,
     UitzonderingSoort,
@@ -339,11 +340,10 @@ def _nieuwe_zaak(soort: ZaakSoort):
     if sleutel and claim is None:  # a concurrent request with this key finished first: answer as it did
         return _herhaling(idempotentie.api_eerder(g.api_gebruiker.id, sleutel), vingerafdruk)
     try:
-        zaak = zaken.nieuwe_zaak(db.session, _actor(), soort, _invoer(data, soort), now)
-        if versturen:
-            gebeurtenis = zaken.uitvoeren(db.session, _actor(), zaak, "versturen", now,
-                                          standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
-            mail.meld(gebeurtenis, now)
+        r = usecases.zaak_aanmaken(db.session, _actor(), soort, _invoer(data, soort), now, versturen=versturen,
+                                   standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
+        zaak = r.zaak
+        mail.meld(r, now)
     except DomeinFout as fout:
         raise _domeinfout(fout) from None
     locatie = url_for("api.zaak", zaak_id=zaak.id)
@@ -428,33 +428,37 @@ def zaak(zaak_id: int):
 @bp.route("/zaken/<int:zaak_id>/acties", methods=["POST"])
 @token_vereist(*TEAMROLLEN)
 def acties(zaak_id: int):
-    zaak_ = _zaak_van_team(zaak_id, vergrendel=True)  # another team's case: 404 before anything is read
+    zaak_ = _zaak_van_team(zaak_id)  # another team's case: 404 before anything is read
     data = _lees(_body(), [Veld("actie", str, True, 40), Veld("toelichting", str, False, 4000),
                            Veld("structureel", bool)])
     now = _nu()
     try:
-        gebeurtenis = zaken.uitvoeren(db.session, _actor(), zaak_, data["actie"], now,
-                                      toelichting=data.get("toelichting", ""), structureel=data.get("structureel"),
-                                      standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
-        mail.meld(gebeurtenis, now)
+        r = usecases.handelen(db.session, _actor(), zaak_.id, data["actie"], now,
+                              toelichting=data.get("toelichting", ""), structureel=data.get("structureel"),
+                              standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
+        mail.meld(r, now)
     except DomeinFout as fout:
         raise _domeinfout(fout) from None
     db.session.commit()
-    return _json(_zaak(zaak_, now))
+    return _json(_zaak(r.zaak, now))
 
 
 @bp.route("/zaken/<int:zaak_id>/berichten", methods=["POST"])
 @token_vereist(*TEAMROLLEN)
 def berichten(zaak_id: int):
     zaak_ = _zaak_van_team(zaak_id)
-    data = _lees(_body(), [Veld("tekst", str, True, 10000)])
+    data = _lees(_body(), [Veld("tekst", str, True, 10000), Veld("alleen_bericht", bool)])
     now = _nu()
     try:
-        b = zaken.bericht_plaatsen(db.session, _actor(), zaak_, data["tekst"], now, kanaal="api")
-        mail.meld_bericht(b, now)
+        # While the dienst waits on the team, a message is the answer unless "alleen_bericht" is true.
+        r = usecases.bericht_plaatsen(db.session, _actor(), zaak_.id, data["tekst"], now, kanaal="api",
+                                      als_antwoord=False if data.get("alleen_bericht") else None)
+        mail.meld(r, now)
     except DomeinFout as fout:
         raise _domeinfout(fout) from None
     db.session.commit()
+    b = r.berichten[-1] if r.berichten else db.session.scalars(
+        select(Bericht).where(Bericht.zaak_id == r.zaak.id).order_by(Bericht.id.desc()).limit(1)).one()
     return _json({"op": _tijd(b.op), "van_wijkteam": b.van_wijkteam, "afzender": b.afzender, "kanaal": b.kanaal,
                   "tekst": b.tekst}, 201)
 

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import func, select
 
-from workflows import zaken
+from workflows import usecases, zaken
 from workflows.fouten import DomeinFout, GeenToegang, OngeldigeInvoer
 from workflows.models import Contactpersoon, Zaak
 
@@ -80,31 +80,25 @@ def zaak(token: str):
 
 @bp.route("/link/<token>/actie", methods=["POST"])
 def actie(token: str):
-    t = _toegang(token, vergrendel=True)
+    t = _toegang(token)
     form = DienstActieFormulier()
     if idempotentie.eerder_verwerkt(form.formulier_sleutel.data) is not None:
         flash("Deze handeling was al verwerkt.", "info")
         return redirect(url_for(".zaak", token=token))
     if not form.validate():
         return _pagina(token, t, actie_form=form, status=422)
-    idempotentie.claim(form.formulier_sleutel.data, None)
+    if idempotentie.claim(form.formulier_sleutel.data, None) is None and form.formulier_sleutel.data:
+        db.session.rollback()
+        return redirect(url_for(".zaak", token=token))
     now = _nu()
     try:
-        g = zaken.uitvoeren(db.session, t.actor, t.zaak, form.actie.data, now, toelichting=form.toelichting.data or "")
-        mail.meld(g, now)
-    except GeenToegang:
-        db.session.rollback()
-        abort(403)
-    except OngeldigeInvoer as fout:
-        db.session.rollback()
-        form.toelichting.errors = list(form.toelichting.errors) + [fout.melding]
-        return _pagina(token, _toegang(token), actie_form=form, status=422)
+        r = usecases.handelen(db.session, t.actor, t.zaak.id, form.actie.data, now,
+                              toelichting=form.toelichting.data or "")
+        mail.meld(r, now)
     except DomeinFout as fout:
-        db.session.rollback()
-        flash(fout.melding, "fout")
-        return redirect(url_for(".zaak", token=token))
+        return _domeinfout(token, fout, form.toelichting, lambda t2: _pagina(token, t2, actie_form=form, status=422))
     db.session.commit()
-    flash(f"{zaken.OVERGANGEN[g.actie].label}: vastgelegd. Het wijkteam ziet dit direct.", "ok")
+    flash(f"{zaken.OVERGANGEN[r.overgang.actie].label}: vastgelegd. Het wijkteam ziet dit direct.", "ok")
     return redirect(url_for(".zaak", token=token))
 
 
@@ -116,19 +110,30 @@ def bericht(token: str):
         return redirect(url_for(".zaak", token=token))
     if not form.validate():
         return _pagina(token, t, bericht_form=form, status=422)
-    idempotentie.claim(form.formulier_sleutel.data, None)
+    if idempotentie.claim(form.formulier_sleutel.data, None) is None and form.formulier_sleutel.data:
+        db.session.rollback()
+        return redirect(url_for(".zaak", token=token))
     now = _nu()
     try:
-        b = zaken.bericht_plaatsen(db.session, t.actor, t.zaak, form.tekst.data, now)
-        mail.meld_bericht(b, now)
-    except OngeldigeInvoer as fout:
-        db.session.rollback()
-        form.tekst.errors = list(form.tekst.errors) + [fout.melding]
-        return _pagina(token, _toegang(token), bericht_form=form, status=422)
+        r = usecases.bericht_plaatsen(db.session, t.actor, t.zaak.id, form.tekst.data, now)
+        mail.meld(r, now)
     except DomeinFout as fout:
-        db.session.rollback()
-        flash(fout.melding, "fout")
-        return redirect(url_for(".zaak", token=token))
+        return _domeinfout(token, fout, form.tekst, lambda t2: _pagina(token, t2, bericht_form=form, status=422))
     db.session.commit()
-    flash("Bericht verstuurd naar het wijkteam.", "ok")
+    if r.overgang is not None:
+        flash("Bericht verstuurd naar het wijkteam; daarmee is ook de ontvangst bevestigd.", "ok")
+    else:
+        flash("Bericht verstuurd naar het wijkteam.", "ok")
     return redirect(url_for(".zaak", token=token) + "#gesprek")
+
+
+def _domeinfout(token: str, fout: DomeinFout, veld, opnieuw):
+    """The one translation of a domain error on the contactpersoon's page: nothing is kept, the reason shown."""
+    db.session.rollback()
+    if isinstance(fout, GeenToegang):
+        abort(403)
+    if isinstance(fout, OngeldigeInvoer):
+        veld.errors = list(veld.errors) + [fout.melding]
+        return opnieuw(_toegang(token))
+    flash(fout.melding, "fout")
+    return redirect(url_for(".zaak", token=token))

@@ -8,6 +8,7 @@ from wtforms import (
     RadioField,
     SelectField,
     StringField,
+    SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -97,5 +98,7 @@ class ActieFormulier(Formulier):
 
 class BerichtFormulier(Formulier):
     formulier_sleutel = HiddenField()
+    # While the dienst waits on the team, the conversation box is the answer box; this sends a message only.
+    alleen_bericht = SubmitField("Alleen een bericht, nog geen antwoord")
     tekst = TextAreaField("Bericht", validators=[DataRequired("Een leeg bericht wordt niet verstuurd."),
                                                  Length(max=10000), geen_bsn])

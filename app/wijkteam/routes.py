@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from notifications.models import Bijlage, UitgaandeMail
-from workflows import knipkaart, zaken
-from workflows.fouten import DomeinFout, GeenToegang, KnipkaartVol, OngeldigeInvoer
+from workflows import bewaking, knipkaart, usecases, zaken
+from workflows.fouten import DomeinFout, GeenToegang, OngeldigeInvoer
 from workflows.models import (
     Dienst,
     KnipkaartMutatie,
@@ -64,15 +64,23 @@ def dashboard():
     concepten = db.session.scalars(select(Zaak).options(joinedload(Zaak.dienst), joinedload(Zaak.aangemaakt_door))
                                    .where(team, Zaak.status == Status.CONCEPT)
                                    .order_by(Zaak.id.desc()).limit(MAX_CONCEPTEN)).all()
+    wacht = db.session.scalars(select(Zaak).options(joinedload(Zaak.dienst)).where(
+        team, Zaak.status == Status.WACHT_OP_WIJKTEAM).order_by(Zaak.pauze_sinds, Zaak.id).limit(MAX_OPEN)).all()
+    uitgeput = db.session.scalars(select(Zaak).options(joinedload(Zaak.dienst)).where(
+        team, Zaak.status.in_(zaken.OPEN_BIJ_DIENST), bewaking.uitgeput_sql()).order_by(Zaak.id).limit(MAX_OPEN)).all()
+    te_sluiten = db.session.scalars(select(Zaak).options(joinedload(Zaak.dienst)).where(
+        team, Zaak.status == Status.OPGELOST).order_by(Zaak.opgelost_op, Zaak.id).limit(MAX_OPEN)).all()
     afgerond = db.session.scalars(select(Zaak).options(joinedload(Zaak.dienst)).where(
-        team, Zaak.status.not_in([*zaken.LOPEND, Status.CONCEPT])).order_by(Zaak.id.desc()).limit(20)).all()
+        team, Zaak.status.in_(zaken.EINDSTATUSSEN)).order_by(Zaak.id.desc()).limit(20)).all()
     return render_template("wijkteam/dashboard.html", stand=stand, mutaties=mutaties, open_zaken=open_,
                            aantal_open=aantal_open, concepten=concepten, afgerond=afgerond, now=now,
+                           wacht=wacht, uitgeput=uitgeput, te_sluiten=te_sluiten,
                            termijnstanden=zaken.termijnstanden)
 
 
 def _keuzes(form, soort: ZaakSoort) -> None:
-    stmt = select(Dienst).where(Dienst.actief.is_(True)).order_by(Dienst.naam)
+    # The Landelijk Maatwerkloket is never a first stop (DOMAIN.md "Deadlines"); the form explains why.
+    stmt = select(Dienst).where(Dienst.actief.is_(True), Dienst.landelijk.is_(False)).order_by(Dienst.naam)
     if soort == ZaakSoort.KNIP:
         stmt = stmt.where(Dienst.accepteert_knippen.is_(True))
     form.dienst_id.choices = [(0, "Kies een dienst")] + [(d.id, d.naam) for d in db.session.scalars(stmt)]
@@ -150,21 +158,18 @@ def _zaakformulier(soort: ZaakSoort, zaak: Zaak | None = None):
                 return redirect(url_for(".dashboard"))
             try:
                 if zaak is None:
-                    zaak = zaken.nieuwe_zaak(db.session, actor, soort, _invoer(form, soort), now)
+                    r = usecases.zaak_aanmaken(db.session, actor, soort, _invoer(form, soort), now,
+                                               versturen=versturen, standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
                 else:
-                    zaken.concept_bijwerken(db.session, actor, zaak, _invoer(form, soort), now)
-                if versturen:
-                    g = zaken.uitvoeren(db.session, actor, zaak, "versturen", now,
-                                        standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
-                    mail.meld(g, now)
+                    r = usecases.concept_bijwerken(db.session, actor, zaak.id, _invoer(form, soort), now,
+                                                   versturen=versturen,
+                                                   standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
+                zaak = r.zaak
+                mail.meld(r, now)
             except OngeldigeInvoer as fout:
                 db.session.rollback()
                 _veld_fout(form, fout)
                 status = 422
-            except KnipkaartVol as fout:
-                db.session.rollback()
-                flash(fout.melding, "fout")
-                status = 409
             except DomeinFout as fout:
                 db.session.rollback()
                 flash(fout.melding, "fout")
@@ -182,6 +187,9 @@ def _zaakformulier(soort: ZaakSoort, zaak: Zaak | None = None):
                 return redirect(resultaat)
         else:
             status = 422
+            landelijk = db.session.scalars(select(Dienst.id).where(Dienst.landelijk.is_(True))).all()
+            if form.dienst_id.data in landelijk:
+                form.dienst_id.errors = [zaken.LMW_NIET_EERST]
     stand = knipkaart.stand(db.session, knipkaart.kaart(
         db.session, current_user.wijkteam_id, knipkaart.jaar_van(_nu()),
         standaard_quotum=current_app.config["STANDAARD_QUOTUM"])) if soort == ZaakSoort.KNIP else None
@@ -232,7 +240,13 @@ def _zaakpagina(zaak_: Zaak, actie_form=None, bericht_form=None, status: int = 2
     ).scalars().all()
     bijlagen = db.session.execute(select(Bijlage).where(Bijlage.zaak_id == zaak_.id).order_by(Bijlage.id)
                                   ).scalars().all()
+    uitgeput = zaak_.status in zaken.OPEN_BIJ_DIENST and bewaking.is_uitgeput(db.session, zaak_)
+    top = bewaking.bovenste_trede(db.session, zaak_) if uitgeput else None
+    ladder = bewaking.ladder(db.session, zaak_) if zaak_.status != Status.CONCEPT else []
+    # While the dienst waits on the team, the conversation box is the answer box (no separate button).
+    acties = [o for o in acties if o.actie != zaken.Actie.BEANTWOORDEN]
     return render_template("wijkteam/zaak.html", zaak=zaak_, acties=acties, actie_form=actie_form,
+                           uitgeput=uitgeput, maatwerkfunctionaris=top.contactpersoon if top else None, ladder=ladder,
                            bericht_form=bericht_form, termijnen=zaken.termijnstanden(zaak_), now=_nu(),
                            link=link, mails=mails, bijlagen=bijlagen, inzage=audit.voor_zaak(zaak_.id)), status
 
@@ -251,7 +265,7 @@ def bijlage(zaak_id: int, bijlage_id: int):
 @bp.route("/zaken/<int:zaak_id>/actie", methods=["POST"])
 @rol_vereist(*TEAMROLLEN)
 def actie(zaak_id: int):
-    zaak_ = zaak_van_team(zaak_id, vergrendel=True)
+    zaak_ = zaak_van_team(zaak_id)
     form = ActieFormulier()
     eerder = idempotentie.eerder_verwerkt(form.formulier_sleutel.data)
     if eerder is not None:
@@ -262,28 +276,19 @@ def actie(zaak_id: int):
     structureel = {"ja": True, "nee": False}.get(form.structureel.data)
     if idempotentie.claim(form.formulier_sleutel.data, current_user.id) is None and form.formulier_sleutel.data:
         db.session.rollback()
+        flash("Deze handeling was al verwerkt.", "info")
         return redirect(url_for(".zaak", zaak_id=zaak_.id))
     now = _nu()
     try:
-        g = zaken.uitvoeren(db.session, huidige_actor(), zaak_, form.actie.data, now,
-                            toelichting=form.toelichting.data or "", structureel=structureel,
-                            standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
-        mail.meld(g, now)
-    except GeenToegang:
-        db.session.rollback()
-        abort(403)
-    except OngeldigeInvoer as fout:
-        db.session.rollback()
-        zaak_ = zaak_van_team(zaak_id)
-        form.toelichting.errors = list(form.toelichting.errors) + [fout.melding]
-        return _zaakpagina(zaak_, actie_form=form, status=422)
+        r = usecases.handelen(db.session, huidige_actor(), zaak_.id, form.actie.data, now,
+                              toelichting=form.toelichting.data or "", structureel=structureel,
+                              standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
+        mail.meld(r, now)
     except DomeinFout as fout:
-        db.session.rollback()
-        flash(fout.melding, "fout")
-        return redirect(url_for(".zaak", zaak_id=zaak_id))
+        return _domeinfout(zaak_id, fout, form.toelichting, lambda z: _zaakpagina(z, actie_form=form, status=422))
     db.session.commit()
-    flash(f"{zaken.OVERGANGEN[g.actie].label}: gedaan. De zaak is nu '{zaak_.status.label}'.", "ok")
-    return redirect(url_for(".zaak", zaak_id=zaak_.id))
+    flash(f"{zaken.OVERGANGEN[r.overgang.actie].label}: gedaan. De zaak is nu '{r.zaak.status.label}'.", "ok")
+    return redirect(url_for(".zaak", zaak_id=zaak_id))
 
 
 @bp.route("/zaken/<int:zaak_id>/bericht", methods=["POST"])
@@ -295,19 +300,32 @@ def bericht(zaak_id: int):
         return redirect(url_for(".zaak", zaak_id=zaak_.id))
     if not form.validate():
         return _zaakpagina(zaak_, bericht_form=form, status=422)
-    idempotentie.claim(form.formulier_sleutel.data, current_user.id)
+    if idempotentie.claim(form.formulier_sleutel.data, current_user.id) is None and form.formulier_sleutel.data:
+        db.session.rollback()
+        return redirect(url_for(".zaak", zaak_id=zaak_.id))
     now = _nu()
+    alleen_bericht = bool(form.alleen_bericht.data)
     try:
-        b = zaken.bericht_plaatsen(db.session, huidige_actor(), zaak_, form.tekst.data, now)
-        mail.meld_bericht(b, now)
-    except OngeldigeInvoer as fout:
-        db.session.rollback()
-        form.tekst.errors = list(form.tekst.errors) + [fout.melding]
-        return _zaakpagina(zaak_van_team(zaak_id), bericht_form=form, status=422)
+        r = usecases.bericht_plaatsen(db.session, huidige_actor(), zaak_.id, form.tekst.data, now,
+                                      als_antwoord=False if alleen_bericht else None)
+        mail.meld(r, now)
     except DomeinFout as fout:
-        db.session.rollback()
-        flash(fout.melding, "fout")
-        return redirect(url_for(".zaak", zaak_id=zaak_id))
+        return _domeinfout(zaak_id, fout, form.tekst, lambda z: _zaakpagina(z, bericht_form=form, status=422))
     db.session.commit()
-    flash("Bericht geplaatst.", "ok")
-    return redirect(url_for(".zaak", zaak_id=zaak_.id) + "#gesprek")
+    if r.overgang is not None and r.overgang.actie == zaken.Actie.BEANTWOORDEN:
+        flash(f"Antwoord verstuurd naar {r.zaak.dienst.naam}. De oplostermijn loopt weer.", "ok")
+    else:
+        flash("Bericht geplaatst.", "ok")
+    return redirect(url_for(".zaak", zaak_id=zaak_id) + "#gesprek")
+
+
+def _domeinfout(zaak_id: int, fout: DomeinFout, veld, opnieuw):
+    """The one translation of a domain error on the team's case page: nothing is kept, the reason is shown."""
+    db.session.rollback()
+    if isinstance(fout, GeenToegang):
+        abort(403)
+    if isinstance(fout, OngeldigeInvoer):
+        veld.errors = list(veld.errors) + [fout.melding]
+        return opnieuw(zaak_van_team(zaak_id))
+    flash(fout.melding, "fout")
+    return redirect(url_for(".zaak", zaak_id=zaak_id))

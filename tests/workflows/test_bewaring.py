@@ -14,7 +14,9 @@ def _gesloten_zaak(db_session, wereld, gesloten: datetime) -> Zaak:
 
     manager = Actor.gebruiker(wereld.manager)
     zaak = nieuwe_zaak(db_session, manager, ZaakSoort.ESCALATIE, wereld.invoer(dienst=wereld.wmo), gesloten)
-    meld(uitvoeren(db_session, manager, zaak, "versturen", gesloten), gesloten)
+    from workflows import usecases
+
+    meld(usecases.handelen(db_session, manager, zaak.id, "versturen", gesloten), gesloten)
     bericht_plaatsen(db_session, manager, zaak, "Inwoner belt morgen zelf", gesloten)
     uitvoeren(db_session, Actor.dienst("Ineke de Wit (Wmo)"), zaak, "afgewezen", gesloten, toelichting="Geen grond")
     uitvoeren(db_session, manager, zaak, "sluiten", gesloten, structureel=True)

@@ -1,0 +1,199 @@
+"""One door for every change to a case: send, act, post a message, apply a reply, re-route, take a deadline step.
+
+Each use case locks the case row (SELECT ... FOR UPDATE on PostgreSQL; on
+SQLite every transaction is BEGIN IMMEDIATE, see app/extensions.py), checks,
+acts through `workflows.zaken` / `workflows.bewaking`, records the events and
+returns what happened as a `Resultaat`. The card is locked too where a knip is
+involved (`workflows.knipkaart`). The caller owns the one transaction: it
+turns the result into mail (`notifications.uitgaand.na_resultaat`) and
+commits once, or rolls back on a domain error, so nothing is half-applied.
+
+Views, the API, inbound mail, quarantine, bounces and the scheduler call these
+functions and nothing below them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from . import bewaking, knipkaart, vastleggen, zaken
+from .fouten import DomeinFout, GeenToegang
+from .kalender import Werkdagkalender, amsterdam
+from .models import Bericht, Gebeurtenis, Status, Zaak, ZaakSoort
+from .overgangen import DIENST, Actie, Actor, Voorval, lees_trefwoord
+from .routering import pas_route_toe, vervanger_van
+
+
+class ZaakOnbekend(DomeinFout):
+    """The case does not exist (or is not the caller's to see)."""
+
+
+@dataclass
+class Resultaat:
+    """What a use case did: the case, and the events and messages that the mail follows from."""
+
+    zaak: Zaak
+    gebeurtenissen: list[Gebeurtenis] = field(default_factory=list)
+    berichten: list[Bericht] = field(default_factory=list)
+
+    @property
+    def overgang(self) -> Gebeurtenis | None:
+        """The last transition made (an action, not a system event), if any."""
+        for g in reversed(self.gebeurtenissen):
+            if g.actie in Actie._value2member_map_:
+                return g
+        return None
+
+
+def vergrendel(session: Session, zaak_id: int) -> Zaak:
+    """Load the case and lock its row for this transaction, reading its current state."""
+    zaak = session.execute(
+        select(Zaak).where(Zaak.id == zaak_id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if zaak is None:
+        raise ZaakOnbekend("Deze zaak bestaat niet.")
+    return zaak
+
+
+# ---------------------------------------------------------------- the team's cases
+
+
+def zaak_aanmaken(session: Session, actor: Actor, soort: ZaakSoort, invoer: zaken.ZaakInvoer, now: datetime, *,
+                  versturen: bool = False, standaard_quotum: int = knipkaart.STANDAARD_QUOTUM) -> Resultaat:
+    """A new concept, sent at once when `versturen` (the manager only)."""
+    zaak = zaken.nieuwe_zaak(session, actor, soort, invoer, now)
+    r = Resultaat(zaak)
+    if versturen:
+        vergrendel(session, zaak.id)
+        r.gebeurtenissen.append(zaken.uitvoeren(session, actor, zaak, Actie.VERSTUREN, now,
+                                                standaard_quotum=standaard_quotum))
+    return r
+
+
+def concept_bijwerken(session: Session, actor: Actor, zaak_id: int, invoer: zaken.ZaakInvoer, now: datetime, *,
+                      versturen: bool = False, standaard_quotum: int = knipkaart.STANDAARD_QUOTUM) -> Resultaat:
+    """Edit a concept, and send it when `versturen`. Two sends of one concept spend one knip."""
+    zaak = vergrendel(session, zaak_id)
+    zaken.concept_bijwerken(session, actor, zaak, invoer, now)
+    r = Resultaat(zaak)
+    if versturen:
+        r.gebeurtenissen.append(zaken.uitvoeren(session, actor, zaak, Actie.VERSTUREN, now,
+                                                standaard_quotum=standaard_quotum))
+    return r
+
+
+# ---------------------------------------------------------------- acting and talking
+
+
+def handelen(session: Session, actor: Actor, zaak_id: int, actie: str | Actie, now: datetime, *,
+             toelichting: str = "", structureel: bool | None = None,
+             standaard_quotum: int = knipkaart.STANDAARD_QUOTUM) -> Resultaat:
+    """Make one transition (a button on a page, an API call)."""
+    zaak = vergrendel(session, zaak_id)
+    g = zaken.uitvoeren(session, actor, zaak, actie, now, toelichting=toelichting, structureel=structureel,
+                        standaard_quotum=standaard_quotum)
+    return Resultaat(zaak, [g])
+
+
+def _eerste_reactie(session: Session, actor: Actor, zaak: Zaak, now: datetime, hoe: str) -> list[Gebeurtenis]:
+    """Any message from the routed side on a case not yet acknowledged is its first reaction."""
+    if actor.rol != DIENST or zaak.status != Status.VERSTUURD or zaak.ontvangen_op is not None:
+        return []
+    return [zaken.uitvoeren(session, actor, zaak, Actie.ONTVANGEN, now, toelichting=f"Eerste reactie: {hoe}.")]
+
+
+def bericht_plaatsen(session: Session, actor: Actor, zaak_id: int, tekst: str, now: datetime, *,
+                     kanaal: str = "web", als_antwoord: bool | None = None) -> Resultaat:
+    """A message in the thread; it counts as what it is.
+
+    From the dienst on a case not yet acknowledged: the first reaction (ontvangen). From the team while
+    the dienst waits on it: the answer that restarts the clock, unless `als_antwoord` is False (the team
+    explicitly sends a message without answering yet).
+    """
+    zaak = vergrendel(session, zaak_id)
+    if actor.hoort_bij_team(zaak) and zaak.status == Status.WACHT_OP_WIJKTEAM and als_antwoord is not False:
+        g = zaken.uitvoeren(session, actor, zaak, Actie.BEANTWOORDEN, now, toelichting=zaken.controleer_bericht(tekst))
+        return Resultaat(zaak, [g])  # the answer's mail carries the message
+    tekst = zaken.controleer_bericht(tekst)
+    if not (actor.hoort_bij_team(zaak) or actor.rol == DIENST):
+        raise GeenToegang("U mag bij deze zaak geen bericht plaatsen.")
+    if zaak.status in zaken.EINDSTATUSSEN or zaak.status == Status.CONCEPT:
+        zaken.bericht_plaatsen(session, actor, zaak, tekst, now, kanaal=kanaal)  # raises the reason
+    eerst = _eerste_reactie(session, actor, zaak, now, "een bericht")
+    b = zaken.bericht_plaatsen(session, actor, zaak, tekst, now, kanaal=kanaal)
+    return Resultaat(zaak, eerst, [b])
+
+
+def antwoord_toepassen(session: Session, actor: Actor, zaak_id: int, tekst: str, now: datetime, *,
+                       kanaal: str = "e-mail") -> Resultaat:
+    """A reply by mail (or a quarantined mail the beheerder lets through), its new text already stripped.
+
+    From the dienst: a keyword on the first line makes that transition, the rest is the explanation; it
+    acknowledges the case too. Without a keyword the reply is a message, and a first reaction. From the
+    team: the answer when the dienst waits on it, a message otherwise.
+    """
+    if actor.rol == DIENST:
+        actie, rest = lees_trefwoord(tekst)
+        if actie is not None:
+            zaak = vergrendel(session, zaak_id)
+            if actie != Actie.ONTVANGEN or zaak.status == Status.VERSTUURD:
+                return Resultaat(zaak, [zaken.uitvoeren(session, actor, zaak, actie, now, toelichting=rest)])
+            # "ONTVANGEN" on a case already acknowledged: nothing to change; what follows is a message
+            tekst = rest or tekst
+    return bericht_plaatsen(session, actor, zaak_id, tekst, now, kanaal=kanaal)
+
+
+def automatisch_antwoord(session: Session, zaak_id: int, afzender: str, onderwerp: str, now: datetime) -> Resultaat:
+    """An out-of-office reply: never a reaction or a message. It is noted on the case, and where the routed
+    vaste contactpersoon has a reachable vervanger, the case goes to the vervanger."""
+    zaak = vergrendel(session, zaak_id)
+    uit = [vastleggen.gebeurtenis(session, zaak, Actor.systeem(), Voorval.AUTOMATISCH_ANTWOORD, None, None,
+                                  f"Automatisch antwoord van {afzender}: {onderwerp[:200]}".strip(), now)]
+    if (zaak.status in zaken.LOPEND and zaak.trede == 0 and zaak.ontvanger is not None
+            and (zaak.ontvanger_email or "").lower() == (afzender or "").lower()):
+        v = vervanger_van(session, zaak, zaak.ontvanger_id, amsterdam(now).date())
+        if v is not None:
+            vorige = zaak.ontvanger.naam
+            pas_route_toe(zaak, v, v.email, f"{vorige} is afwezig (automatisch antwoord); naar vervanger {v.naam}.")
+            uit.append(vastleggen.gebeurtenis(session, zaak, Actor.systeem(), Voorval.HERROUTEERD, None, None,
+                                              zaak.routering_reden, now, betreft=zaak.ontvanger_email))
+            bewaking.herbereken(session, zaak, zaken.kalender(session))
+    return Resultaat(zaak, uit)
+
+
+# ---------------------------------------------------------------- the system
+
+
+def herrouteren(session: Session, zaak_id: int, now: datetime, aanleiding: str) -> Resultaat:
+    """Route an open case again because its recipient became unreachable (a hard bounce)."""
+    zaak = vergrendel(session, zaak_id)
+    g = bewaking.herrouteer(session, zaak, now, aanleiding)
+    if g is not None:
+        bewaking.herbereken(session, zaak, zaken.kalender(session))
+    return Resultaat(zaak, [g] if g is not None else [])
+
+
+def termijnstappen_nemen(session: Session, zaak_id: int, now: datetime, kal: Werkdagkalender | None = None
+                         ) -> Resultaat:
+    """Take every deadline step of one case that is due at `now`, in order, each once."""
+    kal = kal or zaken.kalender(session)
+    try:
+        zaak = vergrendel(session, zaak_id)
+    except ZaakOnbekend:
+        return Resultaat(None)  # erased or never there: nothing to do
+    gebeurd: list[Gebeurtenis] = []
+    for _ in range(20):  # a case can owe several steps after downtime; each climb yields new ones
+        open_ = bewaking.open_stappen(session, zaak, kal)
+        if not open_ or open_[0].op > now:
+            break
+        try:
+            with session.begin_nested():
+                gebeurd += bewaking.neem_stap(session, zaak, open_[0], now, kal)
+        except IntegrityError:
+            session.expire(zaak)  # another scheduler took this step: its key exists now
+    bewaking.herbereken(session, zaak, kal)
+    return Resultaat(zaak, gebeurd)
