@@ -68,6 +68,8 @@ def load(instance_path: str, env: dict | None = None) -> dict:
     if mode not in {"development", "production"}:
         raise ConfigurationError("KNIPKAART_ENV moet 'development' of 'production' zijn")
     production = mode == "production"
+    ratelimit_storage = env.get("RATELIMIT_STORAGE_URI", "memory://")
+    web_workers = _int(env, "WEB_WORKERS", 2)
 
     database_url = env.get("DATABASE_URL", "")
     # Hosting platforms hand out postgres:// URLs; we talk to PostgreSQL through psycopg 3.
@@ -85,6 +87,12 @@ def load(instance_path: str, env: dict | None = None) -> dict:
             raise ConfigurationError("Productie draait op PostgreSQL: DATABASE_URL=postgresql+psycopg://...")
         if len(secret_key) < 32:
             raise ConfigurationError("SECRET_KEY moet minstens 32 tekens lang zijn")
+        # memory:// counts per process: with N gunicorn workers the login limit would be N times as high.
+        if ratelimit_storage.startswith("memory://") and web_workers > 1:
+            raise ConfigurationError(
+                f"RATELIMIT_STORAGE_URI=memory:// telt per proces; met WEB_WORKERS={web_workers} geldt de "
+                "inloglimiet dan per worker. Zet RATELIMIT_STORAGE_URI op een gedeelde opslag "
+                "(redis://host:6379/0) of draai met WEB_WORKERS=1 (zie README, Configuration).")
     else:
         database_url = database_url or f"sqlite:///{instance / 'knipkaart.sqlite'}"
         secret_key = secret_key or _secret_key(instance)
@@ -132,7 +140,7 @@ def load(instance_path: str, env: dict | None = None) -> dict:
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),
         "REMEMBER_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),
         "WTF_CSRF_TIME_LIMIT": None,
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": ratelimit_storage,
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "20 per minute"),
         "LOGIN_MAX_POGINGEN": _int(env, "LOGIN_MAX_POGINGEN", 5),

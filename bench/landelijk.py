@@ -168,7 +168,8 @@ def _start_gunicorn(url: str, poort: int) -> subprocess.Popen:
     env = dict(os.environ, KNIPKAART_ENV="production", SECRET_KEY=secrets.token_urlsafe(36)[:48], DATABASE_URL=url,
                INBOUND_PASSWORD=INBOUND_WACHTWOORD, INBOUND_DOMAIN=INBOUND_DOMEIN,
                LOGIN_RATE_LIMIT="100000 per minute", BASE_URL=f"http://127.0.0.1:{poort}", MAIL_BACKEND="outbox",
-               OUTBOX_DIR="/tmp/knipkaart-bench-outbox")
+               OUTBOX_DIR="/tmp/knipkaart-bench-outbox",
+               WEB_WORKERS="1")  # production refuses memory:// with more workers; the bench's login limit is moot
     log = LOG.open("w")
     proces = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{poort}",
                                "--timeout", "300", "app:create_app()"],

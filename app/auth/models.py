@@ -1,6 +1,9 @@
 """Flask-Login glue: load the Gebruiker of a session."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from workflows.models import Gebruiker
@@ -30,11 +33,50 @@ _NEP_HASH = generate_password_hash("niet-bestaand-account")
 
 
 def zoek_gebruiker(email: str) -> Gebruiker | None:
-    from sqlalchemy import func, select
-
     return db.session.execute(
         select(Gebruiker).where(func.lower(Gebruiker.email) == (email or "").strip().lower())
     ).scalar_one_or_none()
+
+
+def tel_poging(gebruiker_id: int, now: datetime, maximum: int) -> bool:
+    """Count one login attempt before the password is checked; False when the account is locked.
+
+    One UPDATE ... RETURNING, committed at once: parallel attempts each add one (a read-then-write lost
+    counts, so eight parallel guesses left the counter at two), and an attempt beyond `maximum` is refused
+    without looking at the password, so no more than `maximum` guesses are ever checked between locks.
+    """
+    teller = db.session.execute(
+        update(Gebruiker)
+        .where(Gebruiker.id == gebruiker_id,
+               or_(Gebruiker.geblokkeerd_tot.is_(None), Gebruiker.geblokkeerd_tot <= now))
+        .values(mislukte_pogingen=Gebruiker.mislukte_pogingen + 1)
+        .returning(Gebruiker.mislukte_pogingen)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    db.session.commit()
+    return teller is not None and teller <= maximum
+
+
+def poging_gelukt(gebruiker_id: int) -> None:
+    """A right password: the count starts again."""
+    db.session.execute(update(Gebruiker).where(Gebruiker.id == gebruiker_id)
+                       .values(mislukte_pogingen=0, geblokkeerd_tot=None)
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+def poging_mislukt(gebruiker_id: int, now: datetime, maximum: int, blokkade: timedelta) -> bool:
+    """A wrong password; when it was the `maximum`-th in a row, lock the account. True when it locked."""
+    geblokkeerd = db.session.execute(
+        update(Gebruiker)
+        .where(Gebruiker.id == gebruiker_id, Gebruiker.mislukte_pogingen >= maximum,
+               or_(Gebruiker.geblokkeerd_tot.is_(None), Gebruiker.geblokkeerd_tot <= now))
+        .values(mislukte_pogingen=0, geblokkeerd_tot=now + blokkade)
+        .returning(Gebruiker.id)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    db.session.commit()
+    return geblokkeerd is not None
 
 
 def controleer_wachtwoord(gebruiker: Gebruiker | None, wachtwoord: str) -> bool:

@@ -21,7 +21,7 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path):
         load(str(tmp_path), env={"KNIPKAART_ENV": "production", "SECRET_KEY": "x" * 40,
                                  "DATABASE_URL": "sqlite:///prod.sqlite"})
     config = load(str(tmp_path), env={"KNIPKAART_ENV": "production", "SECRET_KEY": "x" * 40,
-                                      "DATABASE_URL": "postgres://u:p@db/knipkaart"})
+                                      "DATABASE_URL": "postgres://u:p@db/knipkaart", "WEB_WORKERS": "1"})
     assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db/knipkaart"
     assert config["SESSION_COOKIE_SECURE"] is True
 

@@ -4,6 +4,7 @@ Each test names the defect it guards against; each failed on the code before its
 """
 from __future__ import annotations
 
+import re
 import threading
 from datetime import datetime, timezone
 
@@ -11,7 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from app.api.tokens import maak_token
-from workflows.models import Zaak
+from app.config import ConfigurationError, load
+from workflows.models import Auditregel, Gebruiker, Zaak
 
 @pytest.fixture
 def tokens(db_session, wereld):
@@ -120,3 +122,98 @@ def test_concurrent_retries_with_one_key_create_one_case(app, wereld, tokens, db
     assert len(zaken_) == 1, antwoorden
     assert sorted(s for s, _ in antwoorden) == [200] * (aantal - 1) + [201], antwoorden
     assert {i for _, i in antwoorden} == {zaken_[0].id}
+
+
+# ---------------------------------------------------------------- 6. login lockout and rate limit
+
+
+def _parallel_fout(app, email: str, aantal: int) -> list[int]:
+    start = threading.Barrier(aantal)
+    codes: list[int] = []
+    slot = threading.Lock()
+
+    def poging() -> None:
+        client = app.test_client()
+        start.wait(timeout=30)
+        r = client.post("/login", data={"email": email, "wachtwoord": "fout-wachtwoord-123"})
+        with slot:
+            codes.append(r.status_code)
+
+    threads = [threading.Thread(target=poging) for _ in range(aantal)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return codes
+
+
+@pytest.fixture
+def max_pogingen(app):
+    oud = app.config["LOGIN_MAX_POGINGEN"]
+
+    def zet(n: int) -> None:
+        app.config["LOGIN_MAX_POGINGEN"] = n
+
+    yield zet
+    app.config["LOGIN_MAX_POGINGEN"] = oud
+
+
+def _gebruiker(db_session, email: str) -> Gebruiker:
+    db_session.expire_all()
+    return db_session.scalars(select(Gebruiker).where(Gebruiker.email == email)).one()
+
+
+def test_every_one_of_parallel_wrong_passwords_is_counted(app, wereld, db_session, max_pogingen):
+    """Guards against: read-modify-write of the counter (8 concurrent attempts left it at 2 on PostgreSQL)."""
+    max_pogingen(100)
+    codes = _parallel_fout(app, "manager@test.local", 8)
+    assert codes == [422] * 8
+    assert _gebruiker(db_session, "manager@test.local").mislukte_pogingen == 8
+
+
+def test_parallel_wrong_passwords_lock_the_account(app, client, wereld, db_session, max_pogingen):
+    """Guards against: parallel attempts bypassing the lockout; at most the allowed number of guesses is checked."""
+    max_pogingen(5)
+    codes = _parallel_fout(app, "manager@test.local", 8)
+    assert len(codes) == 8
+    gebruiker = _gebruiker(db_session, "manager@test.local")
+    assert gebruiker.geblokkeerd_tot is not None and gebruiker.geblokkeerd_tot > datetime.now(timezone.utc)
+    # No more than five passwords were tried; the rest were refused without looking at the password.
+    gecontroleerd = db_session.scalars(select(Auditregel).where(Auditregel.wie == "manager@test.local",
+                                                                Auditregel.wat == "inloggen: mislukt")).all()
+    assert len(gecontroleerd) == 5
+    r = client.post("/login", data={"email": "manager@test.local", "wachtwoord": "geheim-wachtwoord"})
+    assert r.status_code != 302  # even the right password waits for the lockout to end
+
+
+def _melding(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_lockout_does_not_tell_whether_an_account_exists(client, wereld, db_session):
+    """Guards against: 'Dit account is tijdelijk geblokkeerd' (and a 429) only for addresses that have an account."""
+    for _ in range(5):
+        client.post("/login", data={"email": "manager@test.local", "wachtwoord": "fout-wachtwoord-123"})
+    assert _gebruiker(db_session, "manager@test.local").geblokkeerd_tot is not None
+    bestaand = client.post("/login", data={"email": "manager@test.local", "wachtwoord": "fout-wachtwoord-123"})
+    onbekend = client.post("/login", data={"email": "niemand@test.local", "wachtwoord": "fout-wachtwoord-123"})
+    assert bestaand.status_code == onbekend.status_code == 422
+    assert (_melding(bestaand.get_data(as_text=True)).replace("manager@test.local", "X")
+            == _melding(onbekend.get_data(as_text=True)).replace("niemand@test.local", "X"))
+    assert "geblokkeerd" in _melding(bestaand.get_data(as_text=True))  # the message names the possibility
+
+
+def _productie(**extra) -> dict:
+    return {"KNIPKAART_ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": "postgresql://u:p@db/k", **extra}
+
+
+def test_production_refuses_a_per_process_rate_limit_with_several_workers(tmp_path):
+    """Guards against: the login limit counted per worker (memory://), so N workers allow N times the limit."""
+    with pytest.raises(ConfigurationError, match="RATELIMIT_STORAGE_URI"):
+        load(str(tmp_path), env=_productie())  # WEB_WORKERS defaults to 2
+    with pytest.raises(ConfigurationError, match="RATELIMIT_STORAGE_URI"):
+        load(str(tmp_path), env=_productie(WEB_WORKERS="4", RATELIMIT_STORAGE_URI="memory://"))
+    assert load(str(tmp_path), env=_productie(WEB_WORKERS="1"))["RATELIMIT_STORAGE_URI"] == "memory://"
+    gedeeld = load(str(tmp_path), env=_productie(WEB_WORKERS="4", RATELIMIT_STORAGE_URI="redis://cache:6379/0"))
+    assert gedeeld["RATELIMIT_STORAGE_URI"] == "redis://cache:6379/0"
+    assert load(str(tmp_path), env={"WEB_WORKERS": "4"})["RATELIMIT_STORAGE_URI"] == "memory://"  # development
