@@ -2,9 +2,21 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
-# Nine digits, optionally grouped with dots or spaces as people type them (123.456.782).
-_KANDIDAAT = re.compile(r"(?<![\d])(\d{3}[. ]?\d{3}[. ]?\d{3}|\d{4}[. ]\d{2}[. ]\d{3})(?![\d])")
+# What people type or paste between groups of digits: spaces of every width (a non-breaking one from a
+# word processor), dots, commas, hyphens and dashes, slashes, underscores; up to three of them (" - ").
+_TEKEN = r"[\s.,\-/_\\\u00b7\u2010-\u2015\u2043\u2212\ufe58\ufe63]"
+_MAG, _MOET = _TEKEN + "{0,3}", _TEKEN + "{1,3}"
+# Nine digits, grouped as a BSN is written: 123.456.782 or 1234.56.782 (with any of the separators above).
+_KANDIDAAT = re.compile(rf"(?<!\d)(\d{{3}}{_MAG}\d{{3}}{_MAG}\d{{3}}|\d{{4}}{_MOET}\d{{2}}{_MOET}\d{{3}})(?!\d)")
+
+
+def _normaliseer(tekst: str) -> str:
+    """Text as the eleven-test should see it: compatibility forms folded (full-width digits, odd spaces),
+    invisible format characters (zero-width space, soft hyphen, word joiner, BOM) dropped wherever they are."""
+    tekst = unicodedata.normalize("NFKC", tekst)
+    return "".join(c for c in tekst if unicodedata.category(c) != "Cf")
 
 
 def is_bsn(cijfers: str) -> bool:
@@ -20,8 +32,8 @@ def vind_bsn(tekst: str | None) -> str | None:
     """The first thing in `tekst` that looks like a valid BSN, or None."""
     if not tekst:
         return None
-    for match in _KANDIDAAT.finditer(tekst):
-        cijfers = re.sub(r"[. ]", "", match.group(0))
+    for match in _KANDIDAAT.finditer(_normaliseer(tekst)):
+        cijfers = re.sub(r"\D", "", match.group(0))
         if is_bsn(cijfers):
             return match.group(0)
     return None

@@ -13,7 +13,11 @@ from sqlalchemy import select
 
 from app.api.tokens import maak_token
 from app.config import ConfigurationError, load
-from workflows.models import Auditregel, Gebruiker, Zaak
+from workflows.models import Auditregel, Bericht, Gebruiker, Zaak
+from workflows.privacy import BSN_MELDING
+
+BSN_MET_STREEPJES = "111-222-333"  # 111222333 passes the eleven-test
+
 
 @pytest.fixture
 def tokens(db_session, wereld):
@@ -217,3 +221,35 @@ def test_production_refuses_a_per_process_rate_limit_with_several_workers(tmp_pa
     gedeeld = load(str(tmp_path), env=_productie(WEB_WORKERS="4", RATELIMIT_STORAGE_URI="redis://cache:6379/0"))
     assert gedeeld["RATELIMIT_STORAGE_URI"] == "redis://cache:6379/0"
     assert load(str(tmp_path), env={"WEB_WORKERS": "4"})["RATELIMIT_STORAGE_URI"] == "memory://"  # development
+
+
+# ---------------------------------------------------------------- 7. BSN with other separators
+
+
+@pytest.mark.parametrize("bsn", ["111-222-333", "111/222/333", "111_222_333", "111\u00a0222\u00a0333",
+                                 "111\u200b222\u200b333"])
+def test_the_api_refuses_a_bsn_with_any_separator(client, wereld, tokens, db_session, bsn):
+    r = client.post("/api/v1/escalaties", json=_escalatie(wereld, gevraagd=f"Voor inwoner {bsn}"),
+                    headers=_h(tokens["manager"]))
+    assert r.status_code == 422 and r.json["errors"][0]["name"] == "gevraagd", r.json
+    assert _zaken(db_session) == []
+
+
+def test_a_message_through_the_api_with_a_bsn_between_slashes_is_refused(client, wereld, tokens, db_session):
+    zaak = client.post("/api/v1/escalaties", json=_escalatie(wereld), headers=_h(tokens["manager"])).json
+    r = client.post(f"/api/v1/zaken/{zaak['id']}/berichten", json={"tekst": "Inwoner 111/222/333 belt"},
+                    headers=_h(tokens["manager"]))
+    assert r.status_code == 422
+    db_session.expire_all()
+    assert db_session.scalars(select(Bericht)).all() == []
+
+
+def test_a_form_refuses_a_bsn_with_dashes(client, inlog, wereld, db_session):
+    inlog.als("manager@test.local")
+    r = client.post("/escalaties/nieuw", data={
+        "dienst_id": str(wereld.wmo.id), "clientreferentie": "FEY-2026-032", "urgentie": "hoog",
+        "gevraagd": f"Een e-bike voor {BSN_MET_STREEPJES}", "blokkerende_regel": "Wmo en bijzondere bijstand",
+        "oorzaak_id": str(wereld.oorzaak.id), "knop": "versturen"})
+    assert r.status_code == 422
+    assert BSN_MELDING.split(" (")[0] in r.get_data(as_text=True)
+    assert _zaken(db_session) == []

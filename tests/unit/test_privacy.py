@@ -23,3 +23,34 @@ def test_longer_digit_runs_and_other_numbers_are_not_taken_for_a_bsn():
     assert vind_bsn("FEY-2026-014, huur 123456789 cent") is None
     assert vind_bsn("") is None
     assert vind_bsn(None) is None
+
+
+# Issue 12.7: a BSN typed with other separators passed every free-text field, the API and messages.
+BSN = "111222333"
+
+
+def test_a_bsn_is_found_with_any_separator_people_type_or_paste():
+    for scheiding in ("-", "/", "_", "\u00a0", "\u202f", "\u2009", "\u2007", "\u2013", "\u2010", "\u2212",
+                      ",", "\\", " - ", " / ", "  ", "\t"):
+        tekst = f"inwoner {scheiding.join(('111', '222', '333'))} belt"
+        assert vind_bsn(tekst), repr(scheiding)
+    assert vind_bsn("BSN 1112-22-333") and vind_bsn("BSN 1112/22/333")
+
+
+def test_invisible_characters_do_not_hide_a_bsn():
+    for onzichtbaar in ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"):
+        assert vind_bsn(f"nummer 111{onzichtbaar}222{onzichtbaar}333"), repr(onzichtbaar)
+        assert vind_bsn(f"nummer 1{onzichtbaar}11222333"), repr(onzichtbaar)  # anywhere, not only between groups
+    assert vind_bsn("nummer 111\u00a0222\u200b333")
+
+
+def test_digits_from_other_scripts_are_read_as_digits():
+    assert vind_bsn("nummer \uff11\uff11\uff11\uff12\uff12\uff12\uff13\uff13\uff13")  # full-width, as phones type
+
+
+def test_other_separators_do_not_make_a_bsn_of_other_numbers():
+    assert vind_bsn("dossier FEY-2026-00014") is None  # 4 and 5 digits: not a BSN's grouping
+    assert vind_bsn("bel 06-1112-22333") is None
+    assert vind_bsn("datum 10-03-2026, zaak FEY-2026-014") is None
+    assert vind_bsn("111-222-334") is None  # fails the eleven-test
+    assert vind_bsn("1111-222-333") is None  # ten digits
