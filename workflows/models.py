@@ -463,9 +463,14 @@ class Knipkaart(Base):
 
 
 class KnipkaartMutatie(Base):
-    """Append-only ledger entry: a knip spent or returned."""
+    """Append-only ledger entry: a knip spent or returned.
+
+    A case spends at most one knip and gets at most one back, whatever the application does: the
+    database holds that (uq_knipkaart_mutatie_zaak_soort, migration 0009).
+    """
 
     __tablename__ = "knipkaart_mutatie"
+    __table_args__ = (UniqueConstraint("zaak_id", "soort", name="uq_knipkaart_mutatie_zaak_soort"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     knipkaart_id: Mapped[int] = mapped_column(ForeignKey("knipkaart.id"), index=True)
     zaak_id: Mapped[int] = mapped_column(ForeignKey("zaak.id"), index=True)

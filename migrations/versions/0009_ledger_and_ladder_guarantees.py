@@ -1,4 +1,4 @@
-"""one knip spent and returned at most once per case; one expired step per rung
+"""one knip spent and returned at most once per case, in the database
 
 Revision ID: 0009
 Revises: 0008
@@ -16,8 +16,11 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    # A case spends at most one knip and gets at most one back (issue 11: "whatever the application does").
+    with op.batch_alter_table('knipkaart_mutatie', schema=None) as batch_op:
+        batch_op.create_unique_constraint('uq_knipkaart_mutatie_zaak_soort', ['zaak_id', 'soort'])
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('knipkaart_mutatie', schema=None) as batch_op:
+        batch_op.drop_constraint('uq_knipkaart_mutatie_zaak_soort', type_='unique')
