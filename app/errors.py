@@ -33,13 +33,13 @@ def _wil_json() -> bool:
     return request.path.startswith("/api/") or best in ("application/json", "application/problem+json")
 
 
-def _antwoord(status: int, detail: str | None = None):
+def _antwoord(status: int, detail: str | None = None, headers: list[tuple[str, str]] | None = None):
     titel = TITELS.get(status, "Fout")
     detail = detail or UITLEG.get(status, "")
     if _wil_json():
         body = {"type": "about:blank", "title": titel, "status": status, "detail": detail}
-        return body, status, {"Content-Type": "application/problem+json"}
-    return render_template("errors/fout.html", status=status, titel=titel, detail=detail), status
+        return body, status, [*(headers or []), ("Content-Type", "application/problem+json")]
+    return render_template("errors/fout.html", status=status, titel=titel, detail=detail), status, headers or []
 
 
 def init_app(app: Flask) -> None:
@@ -53,7 +53,9 @@ def init_app(app: Flask) -> None:
         if e.code and e.code >= 500:
             db.session.rollback()
         eigen_tekst = e.description != type(e).description  # abort(400, "...") with our own Dutch text
-        return _antwoord(e.code or 500, e.description if eigen_tekst else None)
+        # The exception's own headers say what the client needs: Allow on a 405 (RFC 9110), WWW-Authenticate, ...
+        koppen = [(k, v) for k, v in e.get_headers() if k.lower() != "content-type"]
+        return _antwoord(e.code or 500, e.description if eigen_tekst else None, koppen)
 
     @app.errorhandler(Exception)
     def onverwacht(e: Exception):

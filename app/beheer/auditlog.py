@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from flask import render_template, request
+from flask import abort, render_template, request
 from sqlalchemy import func, select
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
@@ -17,6 +17,7 @@ from ..forms import Formulier
 from . import bp
 
 PER_PAGINA = 100
+MAX_PAGINA = 100_000  # as the API's zaken list: ten million rows deep is far enough
 SOORTEN = [("", "Alle soorten"), ("lezen", "Lezen"), ("wijzigen", "Wijzigen"), ("inloggen", "Inloggen"),
            ("geweigerd", "Geweigerd"), ("afgewezen", "Afgewezen (foute invoer)")]
 
@@ -36,14 +37,22 @@ class AuditFilter(Formulier):
             raise ValidationError("De einddatum ligt vóór de begindatum.")
 
 
+def _pagina(waarde: str) -> int:
+    """The page asked for, 1 to MAX_PAGINA; anything else is a 400 (a huge number overflowed the OFFSET: a 500)."""
+    try:
+        pagina = int(waarde)
+    except ValueError:
+        pagina = 0
+    if not 1 <= pagina <= MAX_PAGINA:
+        abort(400, f"Deze pagina bestaat niet: kies een paginanummer van 1 tot en met {MAX_PAGINA}.")
+    return pagina
+
+
 @bp.route("/audit")
 @rol_vereist(Rol.BEHEERDER)
 def audit():
     form = AuditFilter(request.args)
-    try:
-        pagina = max(1, int(request.args.get("pagina", "1")))
-    except ValueError:
-        pagina = 1
+    pagina = _pagina(request.args.get("pagina", "1"))
     stmt = select(Auditregel, Zaak.nummer).outerjoin(Zaak, Zaak.id == Auditregel.zaak_id)
     regels, meer, status = [], False, 200
     if form.validate():

@@ -253,3 +253,76 @@ def test_a_form_refuses_a_bsn_with_dashes(client, inlog, wereld, db_session):
     assert r.status_code == 422
     assert BSN_MELDING.split(" (")[0] in r.get_data(as_text=True)
     assert _zaken(db_session) == []
+
+
+# ---------------------------------------------------------------- 10. bounds, caching, the API's document
+
+
+@pytest.mark.parametrize("pagina", ["99999999999999999999999", "-99999999999999999999999", "100001"])
+def test_a_huge_page_number_is_refused_not_a_500(client, inlog, wereld, pagina):
+    inlog.als("beheer@test.local")
+    r = client.get(f"/beheer/audit?pagina={pagina}")
+    assert r.status_code == 400
+    assert "pagina" in r.get_data(as_text=True).lower()
+
+
+def test_ordinary_page_numbers_still_work(client, inlog, wereld):
+    inlog.als("beheer@test.local")
+    assert client.get("/beheer/audit?pagina=2").status_code == 200
+    assert client.get("/beheer/audit?pagina=100000").status_code == 200
+    assert client.get("/beheer/audit").status_code == 200
+
+
+def test_the_api_refuses_a_huge_page_number(client, wereld, tokens):
+    r = client.get("/api/v1/zaken?pagina=99999999999999999999999", headers=_h(tokens["manager"]))
+    assert r.status_code == 400 and r.json["errors"][0]["name"] == "pagina"
+
+
+def test_the_teams_pages_are_not_cached(client, inlog, wereld, tokens, db_session):
+    """Guards against: the case page (a resident's situation) kept in the browser's or a proxy's cache."""
+    zaak = client.post("/api/v1/escalaties", json=_escalatie(wereld), headers=_h(tokens["manager"])).json
+    inlog.als("manager@test.local")
+    for pad in (f"/zaken/{zaak['id']}", "/wijkteam", "/escalaties/nieuw"):
+        r = client.get(pad)
+        assert r.status_code == 200 and r.headers.get("Cache-Control") == "no-store", pad
+
+
+@pytest.mark.parametrize("pad,methode,toegestaan", [
+    ("/api/v1/knippen", "delete", {"POST"}),
+    ("/api/v1/zaken", "put", {"GET"}),
+    ("/logout", "get", {"POST"}),
+])
+def test_a_405_names_the_allowed_methods(client, pad, methode, toegestaan):
+    """RFC 9110: a 405 carries Allow (it was dropped by our error pages)."""
+    r = getattr(client, methode)(pad)
+    assert r.status_code == 405
+    assert toegestaan <= {m.strip() for m in r.headers.get("Allow", "").split(",")}
+
+
+def _verplichte_tekstvelden(schema: dict) -> list[str]:
+    return [naam for naam in schema.get("required", [])
+            if schema["properties"][naam].get("type") == "string"]
+
+
+def test_required_strings_the_api_refuses_empty_are_documented_with_min_length(client, wereld, tokens, db_session):
+    """Guards against: the document accepting "" where the API answers 422 (OpenAPI conformance)."""
+    from app.api.openapi import document
+
+    doc = document()
+    schemas = doc["components"]["schemas"]
+    for naam in ("KnipInvoer", "EscalatieInvoer"):
+        velden = _verplichte_tekstvelden(schemas[naam])
+        assert velden, naam
+        for veld in velden:
+            assert schemas[naam]["properties"][veld].get("minLength", 0) >= 1, (naam, veld)
+    for veld in _verplichte_tekstvelden(schemas["EscalatieInvoer"]):
+        r = client.post("/api/v1/escalaties", json=_escalatie(wereld, **{veld: ""}), headers=_h(tokens["manager"]))
+        assert r.status_code == 422, (veld, r.json)
+    for pad in ("/zaken/{zaak_id}/acties", "/zaken/{zaak_id}/berichten"):
+        schema = doc["paths"][pad]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        for veld in _verplichte_tekstvelden(schema):
+            assert schema["properties"][veld].get("minLength", 0) >= 1, (pad, veld)
+    zaak = client.post("/api/v1/escalaties", json=_escalatie(wereld), headers=_h(tokens["manager"])).json
+    for pad, body in ((f"/api/v1/zaken/{zaak['id']}/acties", {"actie": ""}),
+                      (f"/api/v1/zaken/{zaak['id']}/berichten", {"tekst": ""})):
+        assert client.post(pad, json=body, headers=_h(tokens["manager"])).status_code in (409, 422), pad
