@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from notifications.models import Bijlage, UitgaandeMail
-from workflows import bewaking, knipkaart, usecases, zaken
+from workflows import bewaking, knipkaart, usecases, zaken, zoeken
 from workflows.fouten import DomeinFout, GeenToegang, OngeldigeInvoer
 from workflows.models import (
     Dienst,
@@ -26,6 +26,7 @@ from workflows.models import (
 )
 
 from .. import audit, idempotentie, mail
+from ..zoekparameters import lees_zoekvraag
 from ..auth.guards import TEAMROLLEN, huidige_actor, rol_vereist, zaak_van_team
 from ..extensions import db
 from ..links import link_url
@@ -329,3 +330,68 @@ def _domeinfout(zaak_id: int, fout: DomeinFout, veld, opnieuw):
         return opnieuw(zaak_van_team(zaak_id))
     flash(fout.melding, "fout")
     return redirect(url_for(".zaak", zaak_id=zaak_id))
+
+
+# ---------------------------------------------------------------- the team's case list
+
+CSV_MAX = 10_000
+
+
+@bp.route("/zaken")
+@rol_vereist(*TEAMROLLEN)
+def zaken_lijst():
+    """Every case of the team: search, filters and order in the URL (bookmarkable), paged, as CSV too."""
+    now = _nu()
+    vraag, fouten = lees_zoekvraag(request.args)
+    diensten = db.session.scalars(select(Dienst).order_by(Dienst.naam)).all()
+    formaat = request.args.get("formaat", "")
+    if fouten:
+        resultaat, eerder = None, []
+        status = 400
+    else:
+        status = 200
+        if formaat == "csv":
+            return _zaken_csv(vraag, now)
+        resultaat = zoeken.zoek_zaken(db.session, current_user.wijkteam_id, vraag, now)
+        eerder = zoeken.eerdere_zaken(db.session, current_user.wijkteam_id, vraag.tekst, now,
+                                      bewaartermijn_maanden=current_app.config["RETENTION_MONTHS"])
+    audit.zet_zaak(None, f"zaken gezocht: {', '.join(z.nummer or str(z.id) for z in resultaat.zaken)}"[:400]
+                   if resultaat else "zaken gezocht")
+    args = {k: v for k, v in request.args.items() if k not in ("pagina", "formaat") and v}
+    return render_template("wijkteam/zaken.html", vraag=vraag, fouten=fouten, resultaat=resultaat, eerder=eerder,
+                           status_opties=[("", "Alle")] + [(s.value, s.label) for s in Status],
+                           dienst_opties=[("", "Alle")] + [(d.id, d.naam) for d in diensten],
+                           urgentie_opties=[("", "Alle")] + [(u.value, u.label) for u in Urgentie],
+                           sorteringen=zoeken.SORTERINGEN, args=args, now=now,
+                           eerstvolgende=zaken.eerstvolgende_deadline), status
+
+
+def _csv_veilig(waarde) -> str:
+    tekst = "" if waarde is None else str(waarde)
+    # A cell that starts like a formula is shown as text in Excel, never run.
+    return "'" + tekst if tekst[:1] in ("=", "+", "-", "@", "\t", "\r") else tekst
+
+
+def _zaken_csv(vraag, now):
+    import csv
+
+    stmt = zoeken.zoek_stmt(current_user.wijkteam_id, vraag, now).options(joinedload(Zaak.dienst)).limit(CSV_MAX)
+    uit = io.StringIO()
+    w = csv.writer(uit, delimiter=";", lineterminator="\r\n")
+    w.writerow(["Zaak", "Soort", "Status", "Dienst", "Urgentie", "Cliëntreferentie", "Trede",
+                "Eerstvolgende deadline", "Aangemaakt", "Verstuurd", "Opgelost", "Gesloten"])
+    for z in db.session.scalars(stmt):
+        d = zaken.eerstvolgende_deadline(z)
+        w.writerow([_csv_veilig(v) for v in (
+            z.nummer or "concept", z.soort.value, z.status.label, z.dienst.naam, z.urgentie.label,
+            z.clientreferentie, z.trede, _tijd_nl(d), _tijd_nl(z.aangemaakt_op), _tijd_nl(z.verstuurd_op),
+            _tijd_nl(z.opgelost_op), _tijd_nl(z.gesloten_op))])
+    data = ("\ufeff" + uit.getvalue()).encode("utf-8")
+    naam = f"zaken-{current_user.wijkteam.naam.lower().replace(' ', '-').replace('/', '-')}-{now:%Y%m%d}.csv"
+    return send_file(io.BytesIO(data), mimetype="text/csv; charset=utf-8", as_attachment=True, download_name=naam)
+
+
+def _tijd_nl(dt) -> str:
+    from workflows.kalender import amsterdam
+
+    return "" if dt is None else f"{amsterdam(dt):%d-%m-%Y %H:%M}"
