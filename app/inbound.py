@@ -3,7 +3,11 @@
 Both webhooks are exempt from CSRF but authenticated: a shared secret (basic
 auth) for Inbound Parse and, when a public key is configured, SendGrid's ECDSA
 signature over timestamp + raw body. A 2xx is answered only once the mail is
-stored, applied or quarantined, so SendGrid retries when we fail.
+stored, applied or quarantined, so SendGrid retries when we fail; a 4xx only
+for what we refuse to store (no authentication, too large, not a form or JSON
+at all). Whatever the content of a mail (NUL characters, thousands of nested
+parts, a charset werkzeug does not decode), it is stored and, when it cannot be
+applied, quarantined with the reason: never a 500.
 """
 from __future__ import annotations
 
@@ -11,14 +15,14 @@ import base64
 import hmac
 import json
 from datetime import datetime, timezone
-from email.parser import HeaderParser
-from email.utils import getaddresses, parseaddr
+from urllib.parse import parse_qsl
 
 import click
 from flask import Blueprint, current_app, request
+from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
 from notifications import gebeurtenissen
-from notifications.inkomend import BinnenkomendBericht, html_naar_tekst, lees_ruw, verwerk
+from notifications.inkomend import bewaar_onleesbaar, lees_ruw, lees_sendgrid, verwerk
 
 from . import audit
 from .extensions import csrf, db
@@ -68,38 +72,46 @@ def handtekening_klopt(publieke_sleutel: str, ruw: bytes) -> bool:
     return True
 
 
-def _uit_parsed(form, files) -> BinnenkomendBericht:
-    """SendGrid's parsed mode: fields for headers, text, html, envelope, attachments."""
-    koppen = HeaderParser().parsestr(form.get("headers", ""))
-    afzender = parseaddr(form.get("from", "") or str(koppen.get("From", "")))[1].lower()
-    aan = [a.lower() for _, a in getaddresses([form.get("to", ""), form.get("cc", "")]) if a]
-    try:
-        envelop = json.loads(form.get("envelope") or "{}")
-        aan += [a.lower() for a in envelop.get("to", []) if isinstance(a, str)]
-    except (ValueError, AttributeError):
-        pass
-    from notifications.inkomend import _message_ids, _vervang_id
+def _velden() -> tuple[dict[str, bytes], list[tuple[str, str, bytes]]]:
+    """The posted fields as the bytes SendGrid sent, and the attached files (parsed mode).
 
-    tekst = form.get("text") or ""
-    if not tekst.strip() and form.get("html"):
-        tekst = html_naar_tekst(form.get("html"))
-    ruw = form.get("headers", "") + "\n\n" + tekst
-    bijlagen = [(f.filename or "bijlage", f.mimetype or "application/octet-stream", f.read())
-                for f in files.values()]
-    return BinnenkomendBericht(
-        message_id=(_message_ids(str(koppen.get("Message-ID", ""))) or [_vervang_id(ruw)])[0],
-        afzender=afzender, aan=aan, onderwerp=form.get("subject", "") or str(koppen.get("Subject", "")),
-        tekst=tekst,
-        in_reply_to=_message_ids(str(koppen.get("In-Reply-To", ""))) + _message_ids(str(koppen.get("References", ""))),
-        bijlagen=bijlagen, ruw=ruw.encode("utf-8", "replace"))
+    Werkzeug decodes form fields as UTF-8 and replaces what is not: a raw mail in latin-1, or a parsed
+    field in the charset SendGrid names in `charsets`, would be garbled before it is read. So the body is
+    read here with werkzeug's own multipart decoder, keeping every field's bytes.
+    """
+    data = request.get_data(cache=True)
+    if request.mimetype == "application/x-www-form-urlencoded":
+        return {naam.decode("utf-8", "replace"): waarde for naam, waarde in parse_qsl(data, keep_blank_values=True)}, []
+    if request.mimetype != "multipart/form-data":
+        return {}, []
+    decoder = MultipartDecoder(request.mimetype_params.get("boundary", "").encode("latin-1", "replace"),
+                               max_parts=1000)
+    decoder.receive_data(data)
+    decoder.receive_data(None)
+    velden: dict[str, bytes] = {}
+    bestanden: list[tuple[str, str, bytes]] = []
+    deel, stukken = None, []
+    gebeurtenis = decoder.next_event()
+    while not isinstance(gebeurtenis, (Epilogue, NeedData)):
+        if isinstance(gebeurtenis, (Field, File)):
+            deel, stukken = gebeurtenis, []
+        elif isinstance(gebeurtenis, Data) and deel is not None:
+            stukken.append(gebeurtenis.data)
+            if not gebeurtenis.more_data:
+                if isinstance(deel, File):
+                    bestanden.append((deel.filename or "bijlage",
+                                      deel.headers.get("content-type", "application/octet-stream"), b"".join(stukken)))
+                else:
+                    velden.setdefault(deel.name, b"".join(stukken))
+        gebeurtenis = decoder.next_event()
+    return velden, bestanden
 
 
 @bp.route("/mail/inbound/sendgrid", methods=["POST"])
 @csrf.exempt
 def sendgrid_inbound():
-    # Mails up to 30 MB for this view only; the rest of the app keeps its small limit.
+    """SendGrid's Inbound Parse: every readable post is stored (applied or quarantined) and answered 200."""
     request.max_content_length = MAX_INBOUND + 1024 * 1024
-    request.max_form_memory_size = MAX_INBOUND + 1024 * 1024
     if not _basic_auth_klopt():
         return _probleem(401, "Niet geautoriseerd", "Basic auth met INBOUND_USERNAME/INBOUND_PASSWORD ontbreekt "
                                                      "of klopt niet.", {"WWW-Authenticate": 'Basic realm="inbound"'})
@@ -109,26 +121,32 @@ def sendgrid_inbound():
     sleutel = current_app.config["SENDGRID_INBOUND_PUBLIC_KEY"]
     if sleutel and not handtekening_klopt(sleutel, ruw_verzoek):
         return _probleem(403, "Ongeldige handtekening", "De ECDSA-handtekening van SendGrid klopt niet.")
-    form, files = request.form, request.files
-    if "email" in form:
-        envelop = []
-        try:
-            envelop = [a.lower() for a in json.loads(form.get("envelope") or "{}").get("to", [])]
-        except (ValueError, AttributeError):
-            pass
-        bericht = lees_ruw(form["email"].encode("utf-8", "surrogateescape"), envelop)
+    try:
+        velden, bestanden = _velden()
+    except ValueError:
+        return _probleem(400, "Onleesbaar formulier", "De multipart/form-data van dit verzoek is niet te lezen.")
+    if "email" in velden:
         kanaal = "sendgrid-raw"
-    elif "from" in form and ("text" in form or "html" in form or "headers" in form):
-        bericht = _uit_parsed(form, files)
+    elif "from" in velden and ("text" in velden or "html" in velden or "headers" in velden):
         kanaal = "sendgrid-parsed"
     else:
         return _probleem(400, "Onvolledig", "Verwacht het veld 'email' (raw) of 'from' met 'text'/'html' (parsed).")
-    uitkomst = verwerk(db.session, bericht, kanaal, _nu(), link_url, instellingen())
-    if not uitkomst.dubbel and uitkomst.mail.status.value == "toegepast":
-        # a change made by mail: in the audit log with its sender, in the same transaction as the change
-        audit.leg_vast("wijzigen", bericht.afzender, "contactpersoon", wat=f"antwoord per e-mail: {uitkomst.mail.actie}",
-                       zaak_id=uitkomst.mail.zaak_id, status=200, kanaal="mail", commit=False)
-    db.session.commit()
+    try:
+        uitkomst = verwerk(db.session, lees_sendgrid(velden, bestanden), kanaal, _nu(), link_url, instellingen())
+        if not uitkomst.dubbel and uitkomst.mail.status.value == "toegepast":
+            # a change made by mail: in the audit log with its sender, in the same transaction as the change
+            audit.leg_vast("wijzigen", uitkomst.mail.afzender, "contactpersoon",
+                           wat=f"antwoord per e-mail: {uitkomst.mail.actie}", zaak_id=uitkomst.mail.zaak_id,
+                           status=200, kanaal="mail", commit=False)
+        db.session.commit()
+    except Exception as fout:  # a mail we cannot process is kept for the beheerder, never lost to a 500
+        db.session.rollback()
+        current_app.logger.exception("Inkomende mail niet te verwerken; ruw bewaard in quarantaine")
+        ruw = velden.get("email") or velden.get("headers", b"") + b"\n\n" + velden.get("text", b"")
+        uitkomst = bewaar_onleesbaar(db.session, ruw, kanaal, _nu(),
+                                     f"De mail kon niet worden verwerkt ({type(fout).__name__}); de ruwe mail is "
+                                     f"bewaard. Bekijk hem en pas hem zo nodig handmatig toe.")
+        db.session.commit()
     if uitkomst.dubbel:
         return {"status": "al-verwerkt"}, 200
     return {"status": uitkomst.mail.status.value, "id": uitkomst.mail.id}, 200
@@ -148,6 +166,9 @@ def sendgrid_events():
                          {"WWW-Authenticate": 'Basic realm="events"'})
     try:
         events = json.loads(ruw)
+    except RecursionError:
+        return _probleem(400, "Te diep genest", "Deze JSON is te diep genest om te lezen; SendGrid stuurt een "
+                                                "platte lijst van events.")
     except ValueError:
         return _probleem(400, "Geen JSON", "Het Event Webhook stuurt een JSON-lijst.")
     if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
@@ -159,9 +180,15 @@ def sendgrid_events():
 
 @mail_cli.command("inbound")
 @click.argument("bestand", type=click.File("rb"))
-def inbound_cmd(bestand) -> None:
+@click.option("--geverifieerd", is_flag=True,
+              help="U staat in voor de afzender (de mail komt van de eigen mailserver van de gemeente); zonder "
+                   "deze vlag tellen alleen SPF/DKIM-uitslagen die de ontvangende server bovenaan de mail zette.")
+def inbound_cmd(bestand, geverifieerd: bool) -> None:
     """Voer een mail (.eml) in via hetzelfde pad als SendGrid."""
-    uitkomst = verwerk(db.session, lees_ruw(bestand.read()), "cli", _nu(), link_url, instellingen())
+    bericht = lees_ruw(bestand.read())
+    if geverifieerd:
+        bericht.geverifieerd_door = "beheerder via flask mail inbound --geverifieerd"
+    uitkomst = verwerk(db.session, bericht, "cli", _nu(), link_url, instellingen())
     db.session.commit()
     if uitkomst.dubbel:
         click.echo("Deze mail (Message-ID) was al verwerkt; niets gewijzigd.")

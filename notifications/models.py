@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflows.models import Base, UTCDateTime, Zaak, _enum, utcnow
@@ -89,12 +89,21 @@ class InkomendStatus(str, enum.Enum):
 
 
 class InkomendeMail(Base):
-    """A mail that came in: applied once per Message-ID, or held in quarantine with the reason."""
+    """A mail that came in: applied once, or held in quarantine with the reason.
+
+    The same mail delivered twice (same Message-ID, same raw content) is stored once; a different mail that
+    reuses a Message-ID already seen is stored too, and held in quarantine.
+    """
 
     __tablename__ = "inkomende_mail"
     __table_args__ = (Index("ix_inkomende_mail_status", "status", "ontvangen_op"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    message_id: Mapped[str] = mapped_column(String(400), unique=True)
+    message_id: Mapped[str] = mapped_column(String(400), index=True)  # hashed when longer than the column
+    # SHA-256 of Message-ID and raw content: what makes a delivery "the same mail again".
+    identiteit: Mapped[str] = mapped_column(String(64), unique=True)
+    # The Message-ID again, only on the first mail that carried it: a later, different mail with that
+    # Message-ID cannot claim it (also not concurrently) and is held in quarantine.
+    message_id_eerste: Mapped[str | None] = mapped_column(String(400), unique=True)
     ontvangen_op: Mapped[datetime] = mapped_column(UTCDateTime)
     kanaal: Mapped[str] = mapped_column(String(40))  # sendgrid-raw, sendgrid-parsed, cli
     afzender: Mapped[str] = mapped_column(String(254), default="")
@@ -109,6 +118,13 @@ class InkomendeMail(Base):
     actie: Mapped[str | None] = mapped_column(String(40))
     afgehandeld_door: Mapped[str | None] = mapped_column(String(200))
     afgehandeld_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The inbound provider's verdicts on the sender (SendGrid's SPF and dkim fields, or trusted trace headers).
+    spf: Mapped[str] = mapped_column(String(20), default="", server_default="")  # about envelop_van
+    envelop_van: Mapped[str] = mapped_column(String(254), default="", server_default="")  # SMTP MAIL FROM
+    dkim: Mapped[str] = mapped_column(String(1000), default="", server_default="")  # "domein=uitslag; ..."
+    # The From domain is aligned with a passing DKIM signature or SPF result (or the beheerder vouched via CLI).
+    geauthenticeerd: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    automatisch: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # out of office
     zaak: Mapped[Zaak | None] = relationship()
     bijlagen: Mapped[list["Bijlage"]] = relationship(back_populates="mail", order_by="Bijlage.id")
 

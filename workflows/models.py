@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -223,6 +224,9 @@ class Dienst(Base):
     accepteert_knippen: Mapped[bool] = mapped_column(Boolean, default=False)
     landelijk: Mapped[bool] = mapped_column(Boolean, default=False)  # Landelijk Maatwerkloket
     actief: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set by the beheerder for an internal mail domain that signs nothing: replies from the domains of this
+    # dienst's mailbox and contact persons are applied without a passing SPF/DKIM verdict.
+    intern_zonder_authenticatie: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Contactpersoon(Base):

@@ -41,6 +41,7 @@ class DienstFormulier(Formulier):
                                                          _maximaal(254), emailadres])
     accepteert_knippen = BooleanField("Neemt knippen aan")
     landelijk = BooleanField("Landelijk Maatwerkloket (neemt zaken pas na de lokale ladder)")
+    intern_zonder_authenticatie = BooleanField("Intern mailverkeer zonder SPF/DKIM")
     actief = BooleanField("Actief", default=True)
 
 
