@@ -13,7 +13,20 @@ from sqlalchemy import func, select
 
 from app.links import maak_token
 from tests.conftest import NU
-from workflows.models import Bericht, Gebeurtenis, Gebruiker, Oorzaak, Prijspost, Vervolgactie, Zaak, ZaakSoort
+from notifications.models import UitgaandeMail
+from workflows.models import (
+    Auditregel,
+    Bericht,
+    Gebeurtenis,
+    Gebruiker,
+    KnipkaartMutatie,
+    Oorzaak,
+    Prijspost,
+    Termijnstap,
+    Vervolgactie,
+    Zaak,
+    ZaakSoort,
+)
 from workflows.zaken import Actor, nieuwe_zaak, uitvoeren
 
 WAARDE = st.one_of(
@@ -25,13 +38,20 @@ WAARDE = st.one_of(
     st.integers(min_value=-(2**40), max_value=2**40).map(str),
 )
 
-TABELLEN = [Zaak, Gebeurtenis, Bericht, Vervolgactie, Prijspost, Oorzaak, Gebruiker]
+# What a request could change: the case and its history, the ledger, the outbox, the deadline steps, the
+# organisation's lists. The audit log is counted apart: a refused request is logged (as refused), never as a change.
+TABELLEN = [Zaak, Gebeurtenis, Bericht, KnipkaartMutatie, UitgaandeMail, Termijnstap, Vervolgactie, Prijspost, Oorzaak,
+            Gebruiker]
 INSTELLINGEN = settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 
 
 def _tellingen(db_session):
     db_session.rollback()
-    return {t.__tablename__: db_session.execute(select(func.count()).select_from(t)).scalar_one() for t in TABELLEN}
+    tellingen = {t.__tablename__: db_session.execute(select(func.count()).select_from(t)).scalar_one()
+                 for t in TABELLEN}
+    tellingen["auditregel wijzigen"] = db_session.execute(
+        select(func.count()).select_from(Auditregel).where(Auditregel.soort == "wijzigen")).scalar_one()
+    return tellingen
 
 
 def _formulier(velden):

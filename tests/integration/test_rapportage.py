@@ -105,8 +105,10 @@ def test_csv_xlsx_and_pdf_hold_the_same_figures_as_the_screen(client, inlog, dat
     assert r.status_code == 200 and r.mimetype == "application/pdf"
     tekst = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(r.data)).pages)
     tekst = re.sub(r"\s+", " ", tekst)
-    for rij in scherm["diensten"] + scherm["kosten"] + scherm["knipkaarten"]:
-        assert " ".join(c for c in rij if c) in tekst, rij
+    for sleutel in titels:  # all six tables, every row
+        assert scherm[sleutel], sleutel
+        for rij in scherm[sleutel]:
+            assert " ".join(c for c in rij if c) in tekst, (sleutel, rij)
 
 
 def _zoals_scherm(waarde, scherm: str) -> str:
