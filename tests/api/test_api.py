@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.api.tokens import maak_token
+from workflows.knipkaart import jaar_van
 from workflows.models import Auditregel, Zaak
 from workflows.prijslijst import zorg_voor_standaardlijst
 
@@ -98,7 +99,9 @@ def test_spend_a_knip_open_an_escalation_read_the_case_refused_another_teams(cli
     assert r.status_code == 201 and r.headers["Location"] == f"/api/v1/zaken/{r.json['id']}"
     knip = r.json
     assert knip["nummer"].startswith("KN-") and knip["status"] == "verstuurd"
-    kaart = client.get(f"/api/v1/knipkaarten/{wereld.team.id}/{datetime.now().year}", headers=h).json
+    # The card of the year the knip was spent, in Amsterdam (not the test machine's local year).
+    jaar = jaar_van(datetime.fromisoformat(knip["verstuurd_op"]))
+    kaart = client.get(f"/api/v1/knipkaarten/{wereld.team.id}/{jaar}", headers=h).json
     assert (kaart["quotum"], kaart["ingezet"], kaart["teruggegeven"], kaart["resterend"]) == (5, 1, 0, 4)
     assert [k["nummer"] for k in kaart["knippen"]] == [knip["nummer"]]
     r = client.post("/api/v1/escalaties", json=_escalatie(wereld, urgentie="hoog"), headers=h)
@@ -108,8 +111,9 @@ def test_spend_a_knip_open_an_escalation_read_the_case_refused_another_teams(cli
     assert (reactie["naam"], oplos["naam"]) == ("Reactietermijn", "Oplostermijn")
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT17:00:00\+0[12]:00", reactie["deadline"])  # ISO 8601 with its offset
     assert zaak["routering"]["ontvanger"] == "wmo@test.local" and zaak["routering"]["reden"]
-    assert [e["actie"] for e in zaak["gebeurtenissen"]][:2] == ["aangemaakt", "gerouteerd"] or "versturen" in [
-        e["actie"] for e in zaak["gebeurtenissen"]]
+    # Every change is an event, oldest first (a reversed or incomplete history fails here).
+    assert [(e["actie"], e["naar_status"]) for e in zaak["gebeurtenissen"]] == [
+        ("aangemaakt", "concept"), ("gerouteerd", None), ("versturen", "verstuurd")]
     r = client.get(f"/api/v1/zaken/{zaak['id']}", headers=_h(tokens["andere_manager"]))
     assert r.status_code == 404 and r.mimetype == "application/problem+json" and r.json["status"] == 404
     # The beheerder sees these reads in the audit log.

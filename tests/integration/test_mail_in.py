@@ -14,7 +14,7 @@ from notifications.backends import OutboxBackend
 from notifications.models import InkomendeMail, InkomendStatus, MailEvent, MailStatus, UitgaandeMail
 from notifications.verzender import verstuur_wachtrij
 from tests.conftest import NU
-from tests.integration.test_mail_uit import T0, _klok
+from tests.integration.test_mail_uit import _klok, t0  # noqa: F401 (t0 is a fixture)
 from workflows.models import Bericht, Contactpersoon, Status, Uitkomst, Zaak, ZaakSoort
 from workflows.zaken import Actor, nieuwe_zaak, uitvoeren
 
@@ -22,14 +22,14 @@ AUTH = {"Authorization": "Basic " + base64.b64encode(b"inbound:ontwikkeling").de
 
 
 @pytest.fixture
-def verstuurde_knip(client, inlog, wereld, db_session, tmp_path):
+def verstuurde_knip(client, inlog, wereld, db_session, tmp_path, t0):
     """A knip sent through the app; its mail delivered to the outbox as an .eml file."""
     from tests.integration.test_wijkteam import _knip_formulier
 
     inlog.als("manager@test.local")
     client.post("/knippen/nieuw", data=_knip_formulier(wereld))
     client.post("/logout")
-    verstuur_wachtrij(db_session, OutboxBackend(str(tmp_path), "Knipkaart <knipkaart@test.local>"), _klok())
+    verstuur_wachtrij(db_session, OutboxBackend(str(tmp_path), "Knipkaart <knipkaart@test.local>"), _klok(t0))
     eml = next(tmp_path.glob("*.eml"))
     origineel = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
     zaak = db_session.execute(select(Zaak)).scalar_one()
@@ -121,7 +121,7 @@ def test_a_reply_without_a_keyword_is_a_message_in_the_thread(client, db_session
 
 
 def test_a_question_by_mail_pauses_the_case_and_the_teams_reply_answers_it(client, db_session, verstuurde_knip,
-                                                                           tmp_path):
+                                                                           tmp_path, t0):
     zaak, origineel = verstuurde_knip
     post_raw(client, antwoord(origineel, "vraag: Sinds wanneer is er geen inkomen?"))
     db_session.expire_all()
@@ -129,7 +129,7 @@ def test_a_question_by_mail_pauses_the_case_and_the_teams_reply_answers_it(clien
     vraagmail = db_session.execute(select(UitgaandeMail).where(UitgaandeMail.soort == "vraag")).scalar_one()
     assert vraagmail.aan == "manager@test.local"
     map_ = tmp_path / "tweede"
-    verstuur_wachtrij(db_session, OutboxBackend(str(map_), "knipkaart@test.local"), _klok())
+    verstuur_wachtrij(db_session, OutboxBackend(str(map_), "knipkaart@test.local"), _klok(t0))
     vraag = email.message_from_bytes(next(map_.glob("*vraag.eml")).read_bytes(), policy=policy.default)
     r = post_raw(client, antwoord(vraag, "Sinds 1 maart.", van="manager@test.local"))
     assert r.get_json()["status"] == "toegepast"
@@ -358,11 +358,11 @@ def test_only_the_beheerder_sees_quarantined_mail(client, inlog, wereld):
         assert client.get("/beheer/mail").status_code == 403
 
 
-def test_a_reply_address_older_than_half_a_year_is_quarantined(client, db_session, verstuurde_knip):
+def test_a_reply_address_older_than_half_a_year_is_quarantined(client, db_session, verstuurde_knip, t0):
     import time_machine
 
     zaak, origineel = verstuurde_knip
-    with time_machine.travel(T0 + timedelta(days=181)):
+    with time_machine.travel(t0 + timedelta(days=181)):
         r = post_raw(client, antwoord(origineel, "UITGEVOERD"))
     assert r.get_json()["status"] == "quarantaine"
     assert "verlopen" in db_session.execute(select(InkomendeMail.reden)).scalar_one()

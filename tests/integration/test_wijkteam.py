@@ -1,4 +1,6 @@
 """The wijkteam's screens through HTTP: card, knip and escalatie forms, case page, scope."""
+from datetime import datetime, timezone
+
 from sqlalchemy import select
 
 from tests.conftest import sleutel_uit
@@ -90,8 +92,10 @@ def test_a_bsn_in_a_free_text_field_is_refused_with_an_explanation(client, inlog
 def test_a_knip_on_an_empty_card_says_so_and_changes_nothing(client, inlog, wereld, db_session):
     from workflows import knipkaart
 
-    knipkaart.quotum_instellen(db_session, wereld.team.id, 2026, 0)
-    knipkaart.quotum_instellen(db_session, wereld.team.id, 2027, 0)
+    # This year's card in Amsterdam, and next year's in case the year turns during the test.
+    jaar = knipkaart.jaar_van(datetime.now(timezone.utc))
+    knipkaart.quotum_instellen(db_session, wereld.team.id, jaar, 0)
+    knipkaart.quotum_instellen(db_session, wereld.team.id, jaar + 1, 0)
     db_session.commit()
     inlog.als("manager@test.local")
     r = client.post("/knippen/nieuw", data=_knip_formulier(wereld))
