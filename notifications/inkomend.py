@@ -499,8 +499,10 @@ def zoek_zaak(session: Session, bericht: BinnenkomendBericht, inst: MailInstelli
                                            f"{adres.aangemaakt_op:%d-%m-%Y}); controleer of dit antwoord nog geldt.")
         return Match(adres.zaak, adres.ontvanger, adres.van_wijkteam)
     if bericht.in_reply_to:
+        # In-Reply-To first, then References newest first; a bounded number (a query has a parameter limit).
+        verwijzingen = list(dict.fromkeys([bericht.in_reply_to[0], *reversed(bericht.in_reply_to[1:])]))[:100]
         rijen = session.execute(
-            select(UitgaandeMail).where(UitgaandeMail.message_id.in_(bericht.in_reply_to))
+            select(UitgaandeMail).where(UitgaandeMail.message_id.in_(verwijzingen))
         ).scalars().all()
         zaken_ = {m.zaak_id for m in rijen if m.zaak_id}
         if len(zaken_) == 1:

@@ -410,6 +410,7 @@ def test_raw_8bit_latin1_mail_keeps_its_accents(client, db_session, verstuurde_k
     assert sendgrid(client, ruw).get_json()["status"] == "toegepast"
     mail = _mail(db_session)
     assert "café om ½ 3" in mail.volledige_tekst and mail.ruw == ruw
+    assert mail.onderwerp == "Re: café"  # an 8-bit header in the charset of the text
     assert db_session.execute(select(Bericht.tekst)).scalar_one() == "Wij spreken af in het café om ½ 3."
 
 
