@@ -82,6 +82,9 @@ def mag_zien(actor: Actor, zaak: Zaak) -> bool:
 class Actie(str, enum.Enum):
     """A transition someone makes; the value is what the event log and the forms carry."""
 
+    def __str__(self) -> str:  # templates and forms print the value, not "Actie.X" (Python 3.11's str())
+        return self.value
+
     VERSTUREN = "versturen"
     INTREKKEN = "intrekken"
     ONTVANGEN = "ontvangen"
@@ -101,6 +104,9 @@ class Actie(str, enum.Enum):
 
 class Voorval(str, enum.Enum):
     """What happens to a case without being a transition: recorded as an event like the actions."""
+
+    def __str__(self) -> str:
+        return self.value
 
     AANGEMAAKT = "aangemaakt"
     GEWIJZIGD = "gewijzigd"

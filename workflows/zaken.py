@@ -128,6 +128,11 @@ LMW_NIET_EERST = ("Het Landelijk Maatwerkloket neemt een zaak pas als lokale esc
                   "maatwerkfunctionaris of door het team zodra de lokale ladder is uitgeput.")
 
 
+def controleer_invoer(session: Session, soort: ZaakSoort, invoer: ZaakInvoer) -> None:
+    """Check a team's input without saving anything (a confirmation page shows it first)."""
+    _controleer_invoer(session, soort, invoer)
+
+
 def _controleer_invoer(session: Session, soort: ZaakSoort, invoer: ZaakInvoer) -> None:
     for naam in VRIJE_TEKST:
         controleer_tekst(naam, getattr(invoer, naam))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from notifications.models import Bijlage, UitgaandeMail
 from workflows import bewaking, knipkaart, usecases, zaken, zoeken
 from workflows.fouten import DomeinFout, GeenToegang, OngeldigeInvoer
+from workflows.kalender import amsterdam
 from workflows.models import (
     Dienst,
     KnipkaartMutatie,
@@ -149,6 +150,10 @@ def _zaakformulier(soort: ZaakSoort, zaak: Zaak | None = None):
             return redirect(eerder.resultaat_url or url_for(".dashboard"))
         if versturen and not is_manager:
             abort(403)
+        if request.form.get("knop") == "terug":  # back from the confirmation: the form as it was, nothing saved
+            return _formulier_pagina(form, soort, zaak, is_manager, 200)
+        if form.validate() and versturen and soort == ZaakSoort.KNIP and request.form.get("bevestigd") != "ja":
+            return _bevestigen(form, soort, zaak)
         if form.validate():
             actor = huidige_actor()
             now = _nu()
@@ -173,7 +178,8 @@ def _zaakformulier(soort: ZaakSoort, zaak: Zaak | None = None):
                 status = 422
             except DomeinFout as fout:
                 db.session.rollback()
-                flash(fout.melding, "fout")
+                flash(fout.melding + (" Er is niets opgeslagen." if zaak is None else " Het concept is niet gewijzigd."),
+                      "fout")
                 status = 409
             else:
                 resultaat = url_for(".zaak", zaak_id=zaak.id)
@@ -191,12 +197,46 @@ def _zaakformulier(soort: ZaakSoort, zaak: Zaak | None = None):
             landelijk = db.session.scalars(select(Dienst.id).where(Dienst.landelijk.is_(True))).all()
             if form.dienst_id.data in landelijk:
                 form.dienst_id.errors = [zaken.LMW_NIET_EERST]
-    stand = knipkaart.stand(db.session, knipkaart.kaart(
-        db.session, current_user.wijkteam_id, knipkaart.jaar_van(_nu()),
-        standaard_quotum=current_app.config["STANDAARD_QUOTUM"])) if soort == ZaakSoort.KNIP else None
-    db.session.commit()
+    return _formulier_pagina(form, soort, zaak, is_manager, status)
+
+
+def _kaartstand():
+    return knipkaart.lees_kaart(db.session, current_user.wijkteam_id, knipkaart.jaar_van(_nu()),
+                                standaard_quotum=current_app.config["STANDAARD_QUOTUM"])[0]
+
+
+def _formulier_pagina(form, soort: ZaakSoort, zaak: Zaak | None, is_manager: bool, status: int):
+    stand = _kaartstand() if soort == ZaakSoort.KNIP else None
     return render_template("wijkteam/zaakformulier.html", form=form, soort=soort, zaak=zaak,
                            is_manager=is_manager, stand=stand), status
+
+
+def _bevestigen(form, soort: ZaakSoort, zaak: Zaak | None):
+    """Spending a knip is confirmed on a summary page first; nothing is saved or spent until then."""
+    invoer = _invoer(form, soort)
+    try:
+        zaken.controleer_invoer(db.session, soort, invoer)
+    except OngeldigeInvoer as fout:
+        db.session.rollback()
+        _veld_fout(form, fout)
+        return _formulier_pagina(form, soort, zaak, True, 422)
+    except DomeinFout as fout:
+        db.session.rollback()
+        flash(fout.melding + " Er is niets verstuurd of opgeslagen.", "fout")
+        return _formulier_pagina(form, soort, zaak, True, 409)
+    stand = _kaartstand()
+    if stand.resterend <= 0:
+        flash(f"De knipkaart {stand.jaar} is vol: alle {stand.quotum} knippen zijn ingezet. Er is niets verstuurd "
+              "of opgeslagen. Open een escalatie, of vraag de beheerder om een hoger quotum.", "fout")
+        return _formulier_pagina(form, soort, zaak, True, 409)
+    from workflows.routering import routeer
+
+    dienst = db.session.get(Dienst, invoer.dienst_id)
+    route = routeer(db.session, current_user.wijkteam_id, invoer.dienst_id, amsterdam(_nu()).date())
+    velden = [(k, v) for k, v in request.form.items(multi=True) if k not in ("knop", "bevestigd", "csrf_token")]
+    return render_template("wijkteam/knip_bevestigen.html", invoer=invoer, dienst=dienst, route=route, stand=stand,
+                           velden=velden, zaak=zaak, form=form,
+                           oorzaak=db.session.get(Oorzaak, invoer.oorzaak_id)), 200
 
 
 @bp.route("/knippen/nieuw", methods=["GET", "POST"])
@@ -248,6 +288,7 @@ def _zaakpagina(zaak_: Zaak, actie_form=None, bericht_form=None, status: int = 2
     acties = [o for o in acties if o.actie != zaken.Actie.BEANTWOORDEN]
     return render_template("wijkteam/zaak.html", zaak=zaak_, acties=acties, actie_form=actie_form,
                            uitgeput=uitgeput, maatwerkfunctionaris=top.contactpersoon if top else None, ladder=ladder,
+                           stand=_kaartstand() if zaak_.is_knip and zaak_.status == Status.CONCEPT else None,
                            bericht_form=bericht_form, termijnen=zaken.termijnstanden(zaak_), now=_nu(),
                            link=link, mails=mails, bijlagen=bijlagen, inzage=audit.voor_zaak(zaak_.id)), status
 

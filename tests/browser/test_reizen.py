@@ -26,6 +26,9 @@ def test_a_manager_spends_a_knip_and_the_contactpersoon_executes_it(server, pagi
     pagina.get_by_label("Acuut").check()
     pagina.locator("#oorzaak_id").select_option(label="Wettelijke wachtperiode / zoektermijn")
     pagina.get_by_role("button", name="Knip inzetten en versturen").click()
+    assert "nog 4 van de 5 knippen" in pagina.get_by_role("note").first.inner_text()
+    assert _axe_overtredingen(pagina) == [], "confirmation page"
+    pagina.get_by_role("button", name="Ja, knip inzetten en versturen").click()
     melding = pagina.get_by_role("status").first.inner_text()
     assert re.search(r"KN-\d{4}-0001", melding) and "wi@test.local" in melding
 
@@ -63,6 +66,8 @@ def test_the_knip_form_can_be_completed_with_the_keyboard_alone(server, pagina, 
     pagina.keyboard.press("Tab")
     pagina.keyboard.press("ArrowDown")  # the first cause
     pagina.locator("button[value=versturen]").focus()
+    pagina.keyboard.press("Enter")
+    pagina.get_by_role("button", name="Ja, knip inzetten en versturen").focus()  # the confirmation, by keyboard
     pagina.keyboard.press("Enter")
     pagina.wait_for_url(re.compile(r"/zaken/\d+$"))
     db_session.expire_all()
@@ -203,6 +208,8 @@ def test_the_beheerder_puts_a_contactpersoon_on_holiday_and_new_cases_go_to_the_
     pagina.locator("#voorgestelde_oplossing").fill("Uitkering per direct")
     pagina.locator("#oorzaak_id").select_option(index=1)
     pagina.locator("button[value=versturen]").click()
+    assert pagina.get_by_text("Ahmed Bakker").first.is_visible()  # the confirmation says where it goes
+    pagina.get_by_role("button", name="Ja, knip inzetten en versturen").click()
     pagina.wait_for_url(re.compile(r"/zaken/\d+$"))
     assert pagina.get_by_text("wi.vervanger@test.local").first.is_visible()
 

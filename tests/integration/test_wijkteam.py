@@ -12,7 +12,7 @@ def _knip_formulier(wereld, **over):
         "dienst_id": str(wereld.wi.id), "clientreferentie": "FEY-2026-031", "uitzondering": "wachttermijn",
         "gevraagd": "Bijstand zonder de zoektermijn van vier weken", "blokkerende_regel": "Zoektermijn jongeren",
         "voorgestelde_oplossing": "Uitkering per direct toekennen", "urgentie": "acuut",
-        "oorzaak_id": str(wereld.oorzaak.id), "geen_inkomen": "y", "knop": "versturen",
+        "oorzaak_id": str(wereld.oorzaak.id), "geen_inkomen": "y", "knop": "versturen", "bevestigd": "ja",
     }
     data.update(over)
     return data
@@ -195,3 +195,40 @@ def test_a_knip_records_the_scenario_it_avoided_and_bad_lines_get_a_dutch_answer
     zaak = db_session.scalars(select(Zaak)).one()
     assert sorted((s.prijspost_id, s.aantal) for s in zaak.scenario) == sorted([(opvang, 30), (uitzetting, 1)])
     assert "30 × maatschappelijke opvang" in client.get(f"/zaken/{zaak.id}").get_data(as_text=True)
+
+
+def test_spending_a_knip_is_confirmed_on_a_summary_page_before_anything_is_spent(client, inlog, wereld, db_session):
+    from workflows.models import KnipkaartMutatie
+
+    inlog.als("manager@test.local")
+    data = _knip_formulier(wereld)
+    del data["bevestigd"]
+    r = client.post("/knippen/nieuw", data=data)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "Na deze knip heeft Feyenoord nog 4 van de 5 knippen voor" in html
+    assert "Sanne Vos" in html and "Ja, knip inzetten en versturen" in html
+    assert db_session.execute(select(Zaak)).first() is None and db_session.query(KnipkaartMutatie).count() == 0
+    terug = client.post("/knippen/nieuw", data={**data, "knop": "terug"})
+    assert terug.status_code == 200 and "FEY-2026-031" in terug.get_data(as_text=True)
+    assert db_session.execute(select(Zaak)).first() is None
+    r = client.post("/knippen/nieuw", data={**data, "bevestigd": "ja"})
+    assert r.status_code == 302 and db_session.query(KnipkaartMutatie).count() == 1
+
+
+def test_a_refused_spend_does_not_look_like_a_saved_concept(client, inlog, wereld, db_session):
+    from workflows import knipkaart
+
+    knipkaart.quotum_instellen(db_session, wereld.team.id, 2026, 0)
+    db_session.commit()
+    inlog.als("manager@test.local")
+    data = _knip_formulier(wereld)
+    del data["bevestigd"]
+    import time_machine
+
+    from tests.conftest import NU
+
+    with time_machine.travel(NU, tick=False):
+        r = client.post("/knippen/nieuw", data=data)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 409 and "is vol" in html and "niets verstuurd of opgeslagen" in html
+    assert "Opgeslagen als concept" not in html and db_session.execute(select(Zaak)).first() is None

@@ -137,3 +137,9 @@ def test_a_link_stops_working_once_the_case_climbed_to_someone_else(app, client,
     assert r.status_code == 403 and "ingetrokken" in r.get_data(as_text=True)
     assert client.post(oud + "/actie", data={"actie": "toegekend"}).status_code == 403
     assert client.get(_link(app, db_session.get(Zaak, zaak.id))).status_code == 200
+
+
+def test_the_link_page_posts_the_action_names_it_shows(app, client, wereld, db_session):
+    zaak = _verstuurd(db_session, wereld, soort=ZaakSoort.KNIP, dienst=wereld.wi)
+    html = client.get(_link(app, zaak)).get_data(as_text=True)
+    assert 'value="uitgevoerd"' in html and "Actie." not in html

@@ -156,3 +156,11 @@ def test_a_knip_spends_one_and_regulier_returns_it_once(session, gemeente):
     assert sorted(m.soort.value for m in session.scalars(select(KnipkaartMutatie))) == ["ingezet", "teruggegeven"]
     with pytest.raises(OngeldigeOvergang):
         usecases.handelen(session, gemeente.team_actor, zaak.id, Actie.INTREKKEN, t("2026-03-11"), toelichting="x")
+
+
+def test_an_action_prints_as_its_value_in_forms_and_templates():
+    """Guards against Python 3.11's str() of a str-enum ("Actie.UITGEVOERD") reaching a form's hidden field."""
+    from workflows.overgangen import Voorval
+
+    assert str(Actie.UITGEVOERD) == "uitgevoerd" and f"{Actie.DOORSTUREN_LMW}" == "doorsturen_lmw"
+    assert str(Voorval.OPGESCHAALD) == "opgeschaald"
