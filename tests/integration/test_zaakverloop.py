@@ -4,6 +4,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from notifications.models import UitgaandeMail
+from tests.integration.test_mail_uit import t0  # noqa: F401 (a fixture)
 from tests.conftest import NU
 from workflows import usecases
 from workflows.models import Dienst, LadderFunctie, Status, Zaak, ZaakSoort
@@ -143,3 +144,65 @@ def test_the_link_page_posts_the_action_names_it_shows(app, client, wereld, db_s
     zaak = _verstuurd(db_session, wereld, soort=ZaakSoort.KNIP, dienst=wereld.wi)
     html = client.get(_link(app, zaak)).get_data(as_text=True)
     assert 'value="uitgevoerd"' in html and "Actie." not in html
+
+
+# ---------------------------------------------------------------- replies by mail (issue 11, point 4)
+
+
+def test_a_plain_reply_by_mail_acknowledges_the_case_and_no_climb_follows(client, inlog, wereld, db_session, tmp_path,
+                                                                       t0):
+    from tests.integration.test_mail_in import antwoord, post_raw
+
+    zaak, origineel = _knip_verstuurd_per_mail(client, inlog, wereld, db_session, tmp_path, t0)
+    r = post_raw(client, antwoord(origineel, "Ik pak dit morgen op."))
+    assert r.status_code == 200 and r.get_json()["status"] == "toegepast", r.get_json()
+    db_session.expire_all()
+    zaak = db_session.get(Zaak, zaak.id)
+    assert zaak.status == Status.ONTVANGEN and zaak.ontvangen_op is not None
+    assert zaak.berichten[-1].tekst == "Ik pak dit morgen op."
+    from app.bewaking import sweep
+
+    rapport = sweep(zaak.reactie_deadline + timedelta(minutes=5))  # the reactietermijn was met: nothing climbs
+    assert not [s for s in rapport.stappen if "opgeschaald" in s or "verlopen" in s]
+    db_session.expire_all()
+    assert db_session.get(Zaak, zaak.id).trede == 0
+
+
+def test_an_out_of_office_reply_does_not_acknowledge_and_goes_to_the_vervanger(client, inlog, wereld, db_session,
+                                                                              tmp_path, t0):
+    from tests.integration.test_mail_in import antwoord, post_raw
+
+    zaak, origineel = _knip_verstuurd_per_mail(client, inlog, wereld, db_session, tmp_path, t0)
+    import email as email_
+    from email import policy
+
+    m = email_.message_from_bytes(antwoord(origineel, "Ik ben afwezig tot en met 20 maart."), policy=policy.default)
+    m.replace_header("Subject", "Automatisch antwoord: " + str(m["Subject"]))
+    m["Auto-Submitted"] = "auto-replied"
+    r = post_raw(client, bytes(m))
+    assert r.status_code == 200, r.get_json()
+    db_session.expire_all()
+    zaak = db_session.get(Zaak, zaak.id)
+    assert zaak.status == Status.VERSTUURD and zaak.ontvangen_op is None and not zaak.berichten
+    assert zaak.ontvanger_email == "wi.vervanger@test.local"
+    assert [g.actie for g in zaak.gebeurtenissen][-2:] == ["automatisch_antwoord", "herrouteerd"]
+    nieuw = db_session.scalars(select(UitgaandeMail).where(UitgaandeMail.aan == "wi.vervanger@test.local")).all()
+    assert [m.soort for m in nieuw] == ["zaak_nieuw"]
+
+
+def _knip_verstuurd_per_mail(client, inlog, wereld, db_session, tmp_path, t0):
+    import email as email_
+    from email import policy
+
+    from notifications.backends import OutboxBackend
+    from notifications.verzender import verstuur_wachtrij
+    from tests.integration.test_mail_uit import _klok
+    from tests.integration.test_wijkteam import _knip_formulier
+
+    inlog.als("manager@test.local")
+    client.post("/knippen/nieuw", data=_knip_formulier(wereld))
+    client.post("/logout")
+    verstuur_wachtrij(db_session, OutboxBackend(str(tmp_path), "Knipkaart <knipkaart@test.local>"), _klok(t0))
+    eml = next(tmp_path.glob("*.eml"))
+    return (db_session.execute(select(Zaak)).scalar_one(),
+            email_.message_from_bytes(eml.read_bytes(), policy=policy.default))
