@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import click
+from dateutil.relativedelta import relativedelta
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from notifications.bewaring import wis_mail
+from notifications.bewaring import tel_losse_mail, wis_losse_mail, wis_mail
 from workflows.bewaring import te_wissen, wis_zaken
 
 from .extensions import db
@@ -15,32 +16,47 @@ from .extensions import db
 retention_cli = AppGroup("retention", help="Bewaartermijn: vrije tekst van lang gesloten zaken wissen.")
 
 
-def voer_uit(now: datetime, *, dry_run: bool = False) -> list[int]:
+class Gewist(list):
+    """The erased case ids, and how many inbound mails without a case went too."""
+
+    losse_mail: int = 0
+
+
+def voer_uit(now: datetime, *, dry_run: bool = False) -> Gewist:
     """Erase what is past the retention period, in batches, one transaction each; returns the case ids."""
     maanden = current_app.config["RETENTION_MONTHS"]
-    alles: list[int] = []
+    alles = Gewist()
     while True:
         ids = te_wissen(db.session, now, maanden)
         if not ids or dry_run:
             alles += ids
-            db.session.rollback()
-            return alles
+            break
         wis_zaken(db.session, ids, now)
         wis_mail(db.session, ids)
         db.session.commit()
         alles += ids
+    # Quarantined mail that matches no case has no case to wait for: it goes on its own clock.
+    grens = now - relativedelta(months=maanden)
+    alles.losse_mail = tel_losse_mail(db.session, grens) if dry_run else wis_losse_mail(db.session, grens)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    return alles
 
 
 @retention_cli.command("run")
 @click.option("--dry-run", is_flag=True, help="Alleen tellen wat gewist zou worden.")
 def run_cmd(dry_run: bool) -> None:
     """Wis vrije tekst, berichten, mailteksten en bijlagen van zaken die langer dan RETENTION_MONTHS gesloten zijn."""
-    ids = voer_uit(datetime.now(timezone.utc), dry_run=dry_run)
+    gewist = voer_uit(datetime.now(timezone.utc), dry_run=dry_run)
     maanden = current_app.config["RETENTION_MONTHS"]
     if dry_run:
-        click.echo(f"{len(ids)} zaken zijn langer dan {maanden} maanden gesloten en zouden worden gewist.")
+        click.echo(f"{len(gewist)} zaken zijn langer dan {maanden} maanden gesloten en zouden worden gewist; "
+                   f"{gewist.losse_mail} mail zonder zaak (of bij een gewiste zaak) zou worden gewist.")
     else:
-        click.echo(f"{len(ids)} zaken gewist (gesloten langer dan {maanden} maanden).")
+        click.echo(f"{len(gewist)} zaken gewist (gesloten langer dan {maanden} maanden); "
+                   f"{gewist.losse_mail} mail zonder zaak (of bij een gewiste zaak) gewist.")
 
 
 def init_app(app: Flask) -> None:

@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session
 from .models import Bericht, Gebeurtenis, Status, Zaak
 from .privacy import anonimiseer
 from .rapportage import namen_van_personen
+from .zaken import VRIJE_TEKST
 
 GEWIST = "[gewist na bewaartermijn]"
-VRIJE_TEKST_LEEG = ("gevraagd", "voorgestelde_oplossing", "oorzaak_toelichting", "rendement",
-                    "legitimiteit", "betrokkenheid")
+# Every free-text field the case takes (workflows.zaken.VRIJE_TEKST), so a new one is erased too; the
+# cliëntreferentie is overwritten with GEWIST and the blocking rule anonymised (see above).
+VRIJE_TEKST_LEEG = tuple(veld for veld in VRIJE_TEKST if veld not in ("clientreferentie", "blokkerende_regel"))
 
 
 def te_wissen(session: Session, now: datetime, maanden: int, limiet: int = 1000) -> list[int]:
