@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from notifications.models import InkomendeMail, InkomendStatus, MailEvent, UitgaandeMail
 from tests.integration.test_mail_in import AUTH, antwoord, verstuurde_knip  # noqa: F401 (fixture)
+from tests.integration.test_mail_uit import _klok, t0  # noqa: F401 (t0 is a fixture)
 from workflows.models import Bericht, Dienst, Status, Zaak
 
 GRENS = b"xYzZY"
@@ -204,16 +205,15 @@ def test_in_raw_mode_only_trace_headers_added_on_our_side_are_believed(client, d
     assert _status(db_session, zaak) == Status.ONTVANGEN
 
 
-def test_a_reply_to_the_team_needs_the_same_authentication(client, db_session, verstuurde_knip, tmp_path):
+def test_a_reply_to_the_team_needs_the_same_authentication(client, db_session, verstuurde_knip, tmp_path, t0):
     from notifications.backends import OutboxBackend
     from notifications.verzender import verstuur_wachtrij
-    from tests.integration.test_mail_uit import _klok
 
     zaak, origineel = verstuurde_knip
     sendgrid(client, antwoord(origineel, "vraag: Sinds wanneer is er geen inkomen?"))
     assert _status(db_session, zaak) == Status.WACHT_OP_WIJKTEAM
     map_ = tmp_path / "vraag"
-    verstuur_wachtrij(db_session, OutboxBackend(str(map_), "knipkaart@test.local"), _klok())
+    verstuur_wachtrij(db_session, OutboxBackend(str(map_), "knipkaart@test.local"), _klok(t0))
     vraag = email.message_from_bytes(next(map_.glob("*vraag.eml")).read_bytes(), policy=policy.default)
     r = sendgrid(client, antwoord(vraag, "Sinds 1 maart.", van="manager@test.local"), spf="fail",
                  dkim="{@attacker.test : pass}", envelop_van="x@attacker.test")
@@ -379,6 +379,42 @@ def test_a_different_mail_reusing_a_message_id_is_stored_and_quarantined(client,
     assert sendgrid(client, tweede).get_json()["status"] == "al-verwerkt"
     assert db_session.execute(select(func.count(InkomendeMail.id))).scalar_one() == 2
     assert db_session.execute(select(func.count(Bericht.id))).scalar_one() == 1
+
+
+def test_concurrent_deliveries_store_each_mail_once_and_apply_one(app, client, db_session, verstuurde_knip):
+    """Guards against: two workers that both miss the other's row and both apply (PostgreSQL, SQLite)."""
+    import threading
+
+    zaak, origineel = verstuurde_knip
+    reply_to = origineel["Reply-To"]
+    db_session.rollback()  # on SQLite even a read holds the lock the threads need
+    a = _ruw("Sanne Vos <wi@test.local>", reply_to, "UITGEVOERD\nGedaan.", message_id="<tegelijk@client.test>")
+    b = _ruw("Sanne Vos <wi@test.local>", reply_to, "REGULIER\nToch niet.", message_id="<tegelijk@client.test>")
+    posts = [a, a, a, b]
+    start = threading.Barrier(len(posts))
+    antwoorden: list[str] = []
+    slot = threading.Lock()
+
+    def bezorg(ruw: bytes) -> None:
+        eigen = app.test_client()
+        start.wait(timeout=30)
+        r = sendgrid(eigen, ruw)
+        with slot:
+            antwoorden.append(r.get_json()["status"] if r.status_code == 200 else str(r.status_code))
+
+    threads = [threading.Thread(target=bezorg, args=(ruw,)) for ruw in posts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert sorted(antwoorden) == ["al-verwerkt", "al-verwerkt", "quarantaine", "toegepast"], antwoorden
+    db_session.expire_all()
+    mails = db_session.execute(select(InkomendeMail).order_by(InkomendeMail.id)).scalars().all()
+    assert len(mails) == 2
+    vastgehouden = next(m for m in mails if m.status == InkomendStatus.QUARANTAINE)
+    assert "Message-ID" in vastgehouden.reden and vastgehouden.message_id_eerste is None
+    acties = [g.actie for g in db_session.get(Zaak, zaak.id).gebeurtenissen]
+    assert acties.count("uitgevoerd") + acties.count("regulier") == 1, acties
 
 
 def test_the_same_parsed_mail_delivered_twice_is_applied_once(client, db_session, verstuurde_knip):
