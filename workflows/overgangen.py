@@ -137,6 +137,11 @@ class Overgang:
     toelichting_verplicht: bool = False
     uitkomst: Uitkomst | None = None
 
+    @property
+    def uitleg(self) -> str:
+        """What the action does, in a few words, for the person choosing it (link page, mail)."""
+        return UITLEG.get(self.actie, "")
+
 
 def _besluit(u: Uitkomst, soort: ZaakSoort, van: frozenset[Status]) -> Overgang:
     return Overgang(Actie(u.value), u.label if soort == ZaakSoort.ESCALATIE else u.label.split(" (")[0],
@@ -166,6 +171,25 @@ OVERGANGEN: dict[Actie, Overgang] = {o.actie: o for o in [
              soorten=frozenset({ZaakSoort.ESCALATIE}), toelichting_verplicht=True),
 ]}
 assert set(OVERGANGEN) == set(Actie), "every action has exactly one transition"
+
+UITLEG: dict[Actie, str] = {
+    Actie.VERSTUREN: "De zaak gaat naar de dienst; een knip gaat van de kaart.",
+    Actie.INTREKKEN: "De zaak stopt; een knip die nog niet is uitgevoerd gaat terug op de kaart.",
+    Actie.ONTVANGEN: "U bevestigt dat u de zaak hebt: de reactietermijn is gehaald.",
+    Actie.IN_BEHANDELING: "U gaat ermee aan de slag.",
+    Actie.VRAAG: "U hebt iets van het wijkteam nodig; de oplostermijn staat stil tot het team antwoordt.",
+    Actie.BEANTWOORDEN: "Het team antwoordt; de oplostermijn loopt weer.",
+    Actie.TOEGEKEND: "U kent toe wat het team vraagt.",
+    Actie.AFGEWEZEN: "U wijst af; zeg waarom.",
+    Actie.ANDERS_OPGELOST: "Het is op een andere manier opgelost; zeg hoe.",
+    Actie.UITGEVOERD: "U voert de knip uit zoals het team vraagt.",
+    Actie.REGULIER: "Het kan binnen de gewone regels; de knip gaat terug op de kaart van het team.",
+    Actie.BEZWAAR: "U maakt bezwaar; uw manager krijgt de zaak en de knip blijft ingezet.",
+    Actie.DOORSTUREN_LMW: "De zaak gaat met de hele geschiedenis naar het Landelijk Maatwerkloket.",
+    Actie.SLUITEN: "Het team sluit de zaak af.",
+    Actie.HEROPENEN: "De zaak gaat opnieuw naar de dienst.",
+}
+assert set(UITLEG) == set(Actie), "every action is explained"
 
 
 def overgang(actie: str | Actie) -> Overgang | None:

@@ -7,8 +7,8 @@ from ..validators import geen_bsn
 
 class DienstActieFormulier(FlaskForm):
     formulier_sleutel = HiddenField()
-    actie = HiddenField(validators=[DataRequired()])
-    toelichting = TextAreaField("Toelichting", validators=[Optional(), Length(max=4000), geen_bsn])
+    actie = HiddenField(validators=[DataRequired("Kies wat u doet.")])
+    toelichting = TextAreaField("Toelichting of bericht", validators=[Optional(), Length(max=10000), geen_bsn])
 
 
 class DienstBerichtFormulier(FlaskForm):

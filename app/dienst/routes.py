@@ -17,6 +17,9 @@ from . import bp
 from .forms import DienstActieFormulier, DienstBerichtFormulier
 
 
+ALLEEN_BERICHT = "bericht"  # the choice on the link page that sends a message without an action
+
+
 def _nu() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -92,13 +95,20 @@ def actie(token: str):
         return redirect(url_for(".zaak", token=token))
     now = _nu()
     try:
-        r = usecases.handelen(db.session, t.actor, t.zaak.id, form.actie.data, now,
-                              toelichting=form.toelichting.data or "")
+        if form.actie.data == ALLEEN_BERICHT:  # one form: a message is one of the choices
+            r = usecases.bericht_plaatsen(db.session, t.actor, t.zaak.id, form.toelichting.data or "", now)
+        else:
+            r = usecases.handelen(db.session, t.actor, t.zaak.id, form.actie.data, now,
+                                  toelichting=form.toelichting.data or "")
         mail.meld(r, now)
     except DomeinFout as fout:
         return _domeinfout(token, fout, form.toelichting, lambda t2: _pagina(token, t2, actie_form=form, status=422))
     db.session.commit()
-    flash(f"{zaken.OVERGANGEN[r.overgang.actie].label}: vastgelegd. Het wijkteam ziet dit direct.", "ok")
+    if form.actie.data == ALLEEN_BERICHT:
+        flash("Bericht verstuurd naar het wijkteam" + ("; daarmee is ook de ontvangst bevestigd." if r.overgang
+                                                       else "."), "ok")
+    else:
+        flash(f"{zaken.OVERGANGEN[r.overgang.actie].label}: vastgelegd. Het wijkteam ziet dit direct.", "ok")
     return redirect(url_for(".zaak", token=token))
 
 

@@ -206,3 +206,20 @@ def _knip_verstuurd_per_mail(client, inlog, wereld, db_session, tmp_path, t0):
     eml = next(tmp_path.glob("*.eml"))
     return (db_session.execute(select(Zaak)).scalar_one(),
             email_.message_from_bytes(eml.read_bytes(), policy=policy.default))
+
+
+def test_the_link_page_is_one_choice_one_text_box_and_one_button(app, client, wereld, db_session):
+    zaak = _verstuurd(db_session, wereld, soort=ZaakSoort.KNIP, dienst=wereld.wi)
+    link = _link(app, zaak)
+    html = client.get(link).get_data(as_text=True)
+    assert html.count("<form") == 1 + html.count('action="/logout"') and html.count('name="toelichting"') == 1
+    assert "de knip gaat terug op de kaart van het team" in html  # each choice says what it does
+    r = client.post(link + "/actie", data={"toelichting": "Zonder keuze"})
+    assert r.status_code == 422 and "Kies wat u doet." in r.get_data(as_text=True)
+    r = client.post(link + "/actie", data={"actie": "bericht", "toelichting": "Ik bel het team morgen."})
+    assert r.status_code == 302
+    db_session.expire_all()
+    zaak = db_session.get(Zaak, zaak.id)
+    assert zaak.status == Status.ONTVANGEN and zaak.berichten[-1].tekst == "Ik bel het team morgen."
+    r = client.post(link + "/actie", data={"actie": "bezwaar", "toelichting": ""})
+    assert r.status_code == 422 and "Geef bij" in r.get_data(as_text=True)
