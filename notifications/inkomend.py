@@ -151,8 +151,11 @@ def _kop(msg: EmailMessage, naam: str, charset: str | None) -> str:
     if "\ufffd" not in waarde:
         return waarde
     for kopnaam, ruw in msg.raw_items():
-        if kopnaam.lower() == naam.lower() and isinstance(ruw, str):
-            data = ruw.encode("ascii", "surrogateescape")
+        if kopnaam.lower() == naam.lower() and isinstance(ruw, str) and not ruw.isascii():
+            try:
+                data = ruw.encode("ascii", "surrogateescape")  # the parser kept 8-bit bytes as surrogates
+            except UnicodeEncodeError:
+                return waarde
             for cs in ("utf-8", charset or "latin-1"):
                 try:
                     return " ".join(data.decode(cs).split())
