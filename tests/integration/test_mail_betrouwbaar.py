@@ -17,7 +17,7 @@ from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.config import ConfigurationError, load
 from notifications.backends import SendgridBackend, uit_config
@@ -215,6 +215,12 @@ def test_a_provider_that_holds_the_request_holds_no_database_lock(app, db_sessio
         begin = time.monotonic()
         _mail(db_session, 2)  # a web request queuing a mail meanwhile
         assert time.monotonic() - begin < 2
+        if db_session.get_bind().dialect.name == "postgresql":
+            open_transacties = db_session.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()")).scalar_one()
+            db_session.rollback()
+            assert open_transacties == 0
     finally:
         los.set()
         dispatcher.join(15)
