@@ -29,5 +29,8 @@ class OngeldigeInvoer(DomeinFout):
         self.veld = veld
 
 
-class DienstAccepteertGeenKnippen(DomeinFout):
-    """A knip can only go to a dienst that accepts knips."""
+class DienstAccepteertGeenKnippen(OngeldigeInvoer):
+    """A knip can only go to a dienst that accepts knips (a wrong choice of dienst)."""
+
+    def __init__(self, melding: str, veld: str | None = "dienst_id"):
+        super().__init__(melding, veld)

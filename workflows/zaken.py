@@ -134,29 +134,45 @@ def controleer_invoer(session: Session, soort: ZaakSoort, invoer: ZaakInvoer) ->
 
 
 def _controleer_invoer(session: Session, soort: ZaakSoort, invoer: ZaakInvoer) -> None:
+    for fout in invoerfouten(session, soort, invoer):
+        raise fout
+
+
+def invoerfouten(session: Session, soort: ZaakSoort, invoer: ZaakInvoer) -> list[OngeldigeInvoer]:
+    """Every problem with a team's input at once, per field (the API lists them all in one answer)."""
+    fouten: list[OngeldigeInvoer] = []
+
+    def fout(melding: str, veld: str) -> None:
+        if veld not in {f.veld for f in fouten}:
+            fouten.append(OngeldigeInvoer(melding, veld=veld))
+
     for naam in VRIJE_TEKST:
-        controleer_tekst(naam, getattr(invoer, naam))
+        if vind_bsn(getattr(invoer, naam)):
+            fout(BSN_MELDING, naam)
     for naam in ("clientreferentie", "gevraagd", "blokkerende_regel"):
         if not (getattr(invoer, naam) or "").strip():
-            raise OngeldigeInvoer("Dit veld is verplicht.", veld=naam)
+            fout("Dit veld is verplicht.", naam)
     dienst = session.get(Dienst, invoer.dienst_id)
     if dienst is None or not dienst.actief:
-        raise OngeldigeInvoer("Kies een bestaande, actieve dienst.", veld="dienst_id")
-    if dienst.landelijk:
-        raise OngeldigeInvoer(LMW_NIET_EERST, veld="dienst_id")
-    if soort == ZaakSoort.KNIP:
-        if not dienst.accepteert_knippen:
-            raise DienstAccepteertGeenKnippen(f"{dienst.naam} neemt geen knippen aan; open een escalatie.")
-        if invoer.uitzondering is None:
-            raise OngeldigeInvoer("Kies welke uitzondering de knip vraagt.", veld="uitzondering")
+        fout("Kies een bestaande, actieve dienst.", "dienst_id")
+    elif dienst.landelijk:
+        fout(LMW_NIET_EERST, "dienst_id")
+    elif soort == ZaakSoort.KNIP and not dienst.accepteert_knippen:
+        fouten.append(DienstAccepteertGeenKnippen(f"{dienst.naam} neemt geen knippen aan; open een escalatie."))
+    if soort == ZaakSoort.KNIP and invoer.uitzondering is None:
+        fout("Kies welke uitzondering de knip vraagt.", "uitzondering")
     if invoer.urgentie == Urgentie.KNIP:
-        raise OngeldigeInvoer("Kies acuut, hoog of normaal.", veld="urgentie")
+        fout("Kies acuut, hoog of normaal.", "urgentie")
     oorzaak = session.get(Oorzaak, invoer.oorzaak_id)
     if oorzaak is None or not oorzaak.actief:
-        raise OngeldigeInvoer("Kies een oorzaak uit de lijst.", veld="oorzaak_id")
-    if oorzaak.vrije_tekst and not invoer.oorzaak_toelichting.strip():
-        raise OngeldigeInvoer("Licht de oorzaak 'Anders' in één zin toe.", veld="oorzaak_toelichting")
-    _controleer_scenario(session, invoer.scenario)
+        fout("Kies een oorzaak uit de lijst.", "oorzaak_id")
+    elif oorzaak.vrije_tekst and not invoer.oorzaak_toelichting.strip():
+        fout("Licht de oorzaak 'Anders' in één zin toe.", "oorzaak_toelichting")
+    try:
+        _controleer_scenario(session, invoer.scenario)
+    except OngeldigeInvoer as e:
+        fout(e.melding, e.veld or "scenario")
+    return fouten
 
 
 def _controleer_scenario(session: Session, scenario: list[tuple[int, int]]) -> None:

@@ -5,7 +5,7 @@ match this document and none may be a 5xx, so document and code cannot drift.
 """
 from __future__ import annotations
 
-from workflows.models import Status, UitzonderingSoort, Uitkomst, ZaakSoort
+from workflows.models import Status, UitzonderingSoort, Uitkomst, Urgentie, ZaakSoort
 
 TIJD = {"type": ["string", "null"], "format": "date-time",
         "description": "ISO 8601 met verschuiving (Europe/Amsterdam), of null."}
@@ -77,6 +77,8 @@ ZAAK_KORT = {
 }
 
 
+JA_NEE = {"enum": ["ja", "nee", "true", "false", "1", "0"]}
+
 IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key", "in": "header", "required": False,
     "schema": {"type": "string", "minLength": 1, "maxLength": 64},
@@ -115,11 +117,11 @@ def document() -> dict:
     beveiligd = [{"token": []}]
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Knipkaart API", "version": "1.0.0",
+        "info": {"title": "Knipkaart API", "version": "1.1.0",
                  "description": "Knippen, escalaties en de knelpuntenrapportage. Authenticatie: een persoonlijk "
                                 "token (`flask --app app create-token EMAIL`) als `Authorization: Bearer kk_...`. "
                                 "Dezelfde rechten als de schermen. Fouten zijn RFC 9457 problem details. Tijden "
-                                "zijn ISO 8601 met verschuiving."},
+                                "zijn ISO 8601 met verschuiving. Elk antwoord draagt de kop API-Version."},
         "servers": [{"url": "/api/v1"}],
         "security": beveiligd,
         "components": {
@@ -175,11 +177,21 @@ def document() -> dict:
                               "200": herhaald,
                               **_problemen(400, 401, 403, 409, 422)}}},
             "/zaken": {"get": {
-                "operationId": "zaken", "summary": "De zaken van uw wijkteam, nieuwste eerst.",
+                "operationId": "zaken",
+                "summary": "De zaken van uw wijkteam: zoeken en filteren zoals op het scherm /zaken; nieuwste eerst "
+                           "tenzij 'sorteer' anders zegt. Elke foute parameter staat in errors.",
                 "parameters": [
+                    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200},
+                     "description": "Zoek op (een deel van) zaaknummer, cliëntreferentie of tekst."},
                     {"name": "status", "in": "query", "schema": {"enum": [s.value for s in Status]}},
                     {"name": "soort", "in": "query", "schema": {"enum": [s.value for s in ZaakSoort]}},
+                    {"name": "urgentie", "in": "query", "schema": {"enum": [u.value for u in Urgentie]}},
                     {"name": "dienst_id", "in": "query", "schema": ID},
+                    {"name": "trede", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 10}},
+                    {"name": "te_laat", "in": "query", "schema": JA_NEE},
+                    {"name": "wacht_op_ons", "in": "query", "schema": JA_NEE},
+                    {"name": "uitgeput", "in": "query", "schema": JA_NEE},
+                    {"name": "sorteer", "in": "query", "schema": {"enum": ["deadline", "nieuw", "oud"]}},
                     {"name": "pagina", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100000}},
                     {"name": "per_pagina", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}],
                 "responses": {"200": _json(_object({"totaal": {"type": "integer"}, "pagina": {"type": "integer"},
@@ -187,6 +199,35 @@ def document() -> dict:
                                                     "zaken": {"type": "array", "items": _ref("ZaakKort")}},
                                                    ["totaal", "pagina", "per_pagina", "zaken"]), "Een pagina zaken."),
                               **_problemen(400, 401, 403)}}},
+            "/diensten": {"get": {
+                "operationId": "diensten", "summary": "De actieve diensten; eerste_stop false: het Landelijk "
+                                                      "Maatwerkloket, dat een zaak pas na lokale escalatie neemt.",
+                "responses": {"200": _json(_object({"diensten": {"type": "array", "items": _object(
+                    {"id": ID, "naam": TEKST, "accepteert_knippen": {"type": "boolean"},
+                     "landelijk": {"type": "boolean"}, "eerste_stop": {"type": "boolean"}},
+                    ["id", "naam", "accepteert_knippen", "landelijk", "eerste_stop"])}}, ["diensten"]),
+                    "De diensten."), **_problemen(401)}}},
+            "/oorzaken": {"get": {
+                "operationId": "oorzaken", "summary": "De systeemoorzaken om uit te kiezen (oorzaak_id).",
+                "responses": {"200": _json(_object({"oorzaken": {"type": "array", "items": _object(
+                    {"id": ID, "naam": TEKST, "voorbeeld": TEKST, "toelichting_verplicht": {"type": "boolean"}},
+                    ["id", "naam", "toelichting_verplicht"])}}, ["oorzaken"]), "De oorzaken."),
+                    **_problemen(401)}}},
+            "/prijsposten": {"get": {
+                "operationId": "prijsposten", "summary": "De maatschappelijke prijslijst (scenario.prijspost_id).",
+                "responses": {"200": _json(_object({"prijsposten": {"type": "array", "items": _object(
+                    {"id": ID, "naam": TEKST, "eenheid": TEKST, "prijs": {"type": "integer"}, "bandbreedte": TEKST,
+                     "bron": TEKST}, ["id", "naam", "eenheid", "prijs"])}}, ["prijsposten"]), "De prijslijst."),
+                    **_problemen(401)}}},
+            "/wijkteams/mij": {"get": {
+                "operationId": "mijnWijkteam", "summary": "Uw wijkteam en zijn knipkaart van dit jaar.",
+                "responses": {"200": _json(_object({
+                    "id": ID, "naam": TEKST, "soort": TEKST, "gebied": TEKST,
+                    "knipkaart": _object({"jaar": {"type": "integer"}, "quotum": {"type": "integer"},
+                                          "ingezet": {"type": "integer"}, "teruggegeven": {"type": "integer"},
+                                          "resterend": {"type": "integer"}, "url": TEKST},
+                                         ["jaar", "quotum", "ingezet", "teruggegeven", "resterend"])},
+                    ["id", "naam", "knipkaart"]), "Het team en de kaart."), **_problemen(401, 403)}}},
             "/zaken/{zaak_id}": {"get": {
                 "operationId": "zaak", "summary": "Een zaak: status, beide termijnen, routering, gebeurtenissen, "
                                                   "berichten.",

@@ -5,7 +5,7 @@ ZGW APIs use them); times are ISO 8601 with their offset (Europe/Amsterdam).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from functools import wraps
 from typing import Any
@@ -13,7 +13,7 @@ from typing import Any
 from flask import current_app, g, jsonify, request, url_for
 from sqlalchemy import func, select
 
-from workflows import knipkaart, usecases, zaken
+from workflows import knipkaart, usecases, zaken, zoeken
 from workflows.fouten import (
     DienstAccepteertGeenKnippen,
     DomeinFout,
@@ -25,6 +25,9 @@ from workflows.fouten import (
 from workflows.kalender import amsterdam
 from workflows.models import (
     Bericht,
+    Dienst,
+    Oorzaak,
+    Prijspost,
     Rol,
     Status,
     UitzonderingSoort,
@@ -38,6 +41,7 @@ from workflows.rapportage import Filters, maak_rapport, tabellen
 from .. import audit, idempotentie, mail
 from ..auth.guards import TEAMROLLEN
 from ..extensions import csrf, db
+from ..zoekparameters import lees_zoekvraag
 from . import bp
 from .openapi import document
 from .tokens import gebruiker_bij_verzoek
@@ -69,6 +73,15 @@ class Probleem(Exception):
         r.mimetype = PROBLEEM
         r.headers.update(self.headers)
         return r
+
+
+API_VERSIE = "1.1.0"  # the OpenAPI document's info.version (Dutch API Design Rules: API-Version on every answer)
+
+
+@bp.after_request
+def _api_versie(response):
+    response.headers["API-Version"] = API_VERSIE
+    return response
 
 
 @bp.errorhandler(Probleem)
@@ -164,8 +177,11 @@ class Veld:
     keuzes: tuple = ()
 
 
-def _lees(data: dict, velden: list[Veld]) -> dict:
-    """Check every field: type, length, choices; collect all problems at once."""
+def _lees(data: dict, velden: list[Veld], *, alle_fouten: list | None = None) -> dict:
+    """Check every field: type, length, choices; collect all problems at once.
+
+    With `alle_fouten` the problems are added to that list instead of raised, so the caller can add the
+    domain's own checks and answer with every wrong field in one go."""
     uit, fouten = {}, []
     bekend = {v.naam for v in velden}
     for naam in data:
@@ -203,10 +219,46 @@ def _lees(data: dict, velden: list[Veld]) -> dict:
                 fouten.append({"name": v.naam, "reason": "Verwacht een lijst."})
                 continue
         uit[v.naam] = waarde
-    if fouten:
+    if alle_fouten is not None:
+        alle_fouten.extend(fouten)
+    elif fouten:
         raise Probleem(422, "De invoer klopt niet", "Een of meer velden kloppen niet; zie errors.", "ongeldige-invoer",
                        fouten)
     return uit
+
+
+def _zaakinvoer_of_alle_fouten(body: dict, soort: ZaakSoort) -> tuple[dict, zaken.ZaakInvoer]:
+    """The body as a case's input, or a 422 that names every wrong field: types first, then the domain's rules
+    (an unknown dienst or cause, a BSN, the Landelijk Maatwerkloket as first stop) for the fields that had
+    the right type."""
+    fouten: list[dict] = []
+    data = _lees(body, KNIPVELDEN if soort == ZaakSoort.KNIP else ESCALATIEVELDEN, alle_fouten=fouten)
+    fout_velden = {f["name"] for f in fouten}
+    try:
+        scenario = _scenario(data.get("scenario", []))
+    except Probleem as p:
+        fouten.extend(p.fouten or [])
+        scenario = []
+    escalatie = soort == ZaakSoort.ESCALATIE
+    invoer = zaken.ZaakInvoer(
+        dienst_id=data.get("dienst_id", 0), clientreferentie=data.get("clientreferentie", ""),
+        gevraagd=data.get("gevraagd", ""), blokkerende_regel=data.get("blokkerende_regel", ""),
+        urgentie=Urgentie(data.get("urgentie", Urgentie.NORMAAL.value)), oorzaak_id=data.get("oorzaak_id", 0),
+        oorzaak_toelichting=data.get("oorzaak_toelichting", ""),
+        voorgestelde_oplossing=data.get("voorgestelde_oplossing", ""),
+        uitzondering=None if escalatie or "uitzondering" not in data else UitzonderingSoort(data["uitzondering"]),
+        geen_inkomen=data.get("geen_inkomen", False), bovenlokaal=data.get("bovenlokaal", False),
+        rendement=data.get("rendement", "") if escalatie else "",
+        legitimiteit=data.get("legitimiteit", "") if escalatie else "",
+        betrokkenheid=data.get("betrokkenheid", "") if escalatie else "", scenario=scenario)
+    for fout in zaken.invoerfouten(db.session, soort, invoer):
+        if fout.veld not in fout_velden and not (fout.veld == "scenario" and any(
+                f["name"].startswith("scenario") for f in fouten)):
+            fouten.append({"name": fout.veld or "", "reason": fout.melding})
+    if fouten:
+        detail = fouten[0]["reason"] if len(fouten) == 1 else "Een of meer velden kloppen niet; zie errors."
+        raise Probleem(422, "De invoer klopt niet", detail, "ongeldige-invoer", fouten)
+    return data, invoer
 
 
 URGENTIES = tuple(u.value for u in (Urgentie.ACUUT, Urgentie.HOOG, Urgentie.NORMAAL))
@@ -232,21 +284,6 @@ def _scenario(regels: list) -> list[tuple[int, int]]:
             raise _ongeldig(f"scenario[{i}]", "Kies een post uit de prijslijst.")
         uit.append((regel["prijspost_id"], regel["aantal"]))
     return uit
-
-
-def _invoer(data: dict, soort: ZaakSoort) -> zaken.ZaakInvoer:
-    escalatie = soort == ZaakSoort.ESCALATIE
-    return zaken.ZaakInvoer(
-        dienst_id=data["dienst_id"], clientreferentie=data["clientreferentie"], gevraagd=data["gevraagd"],
-        blokkerende_regel=data["blokkerende_regel"], urgentie=Urgentie(data["urgentie"]),
-        oorzaak_id=data["oorzaak_id"], oorzaak_toelichting=data.get("oorzaak_toelichting", ""),
-        voorgestelde_oplossing=data.get("voorgestelde_oplossing", ""),
-        uitzondering=None if escalatie else UitzonderingSoort(data["uitzondering"]),
-        geen_inkomen=data.get("geen_inkomen", False), bovenlokaal=data.get("bovenlokaal", False),
-        rendement=data.get("rendement", "") if escalatie else "",
-        legitimiteit=data.get("legitimiteit", "") if escalatie else "",
-        betrokkenheid=data.get("betrokkenheid", "") if escalatie else "",
-        scenario=_scenario(data.get("scenario", [])))
 
 
 # ---------------------------------------------------------------- representations
@@ -325,7 +362,7 @@ def knipkaart_(wijkteam: int, jaar: int):
 
 
 def _nieuwe_zaak(soort: ZaakSoort):
-    data = _lees(_body(), KNIPVELDEN if soort == ZaakSoort.KNIP else ESCALATIEVELDEN)
+    data, invoer = _zaakinvoer_of_alle_fouten(_body(), soort)
     versturen = data.get("versturen", True)  # only the manager may (the domain refuses others: 403, nothing kept)
     sleutel = request.headers.get("Idempotency-Key")
     vingerafdruk = idempotentie.verzoek_hash(request.path, data)
@@ -340,7 +377,7 @@ def _nieuwe_zaak(soort: ZaakSoort):
     if sleutel and claim is None:  # a concurrent request with this key finished first: answer as it did
         return _herhaling(idempotentie.api_eerder(g.api_gebruiker.id, sleutel), vingerafdruk)
     try:
-        r = usecases.zaak_aanmaken(db.session, _actor(), soort, _invoer(data, soort), now, versturen=versturen,
+        r = usecases.zaak_aanmaken(db.session, _actor(), soort, invoer, now, versturen=versturen,
                                    standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
         zaak = r.zaak
         mail.meld(r, now)
@@ -382,41 +419,62 @@ def escalaties():
 @bp.route("/zaken")
 @token_vereist(*TEAMROLLEN)
 def zaken_lijst():
-    args = request.args
-    stmt = select(Zaak).where(Zaak.wijkteam_id == g.api_gebruiker.wijkteam_id)
-    fouten = []
-    if "status" in args:
-        if args["status"] not in {s.value for s in Status}:
-            fouten.append({"name": "status", "reason": "Onbekende status."})
-        else:
-            stmt = stmt.where(Zaak.status == Status(args["status"]))
-    if "soort" in args:
-        if args["soort"] not in {s.value for s in ZaakSoort}:
-            fouten.append({"name": "soort", "reason": "Kies knip of escalatie."})
-        else:
-            stmt = stmt.where(Zaak.soort == ZaakSoort(args["soort"]))
-    getallen = {}
-    for naam, standaard, hoogste in (("dienst_id", None, MAX_ID), ("pagina", 1, 100000), ("per_pagina", 50, 200)):
-        if naam in args:
-            try:
-                getallen[naam] = int(args[naam])
-                if not 1 <= getallen[naam] <= hoogste:
-                    raise ValueError
-            except ValueError:
-                fouten.append({"name": naam, "reason": f"Verwacht een geheel getal van 1 tot {hoogste}."})
-        else:
-            getallen[naam] = standaard
+    """The team's cases with the same search, filters and order as the screen (/zaken); every wrong
+    parameter is named at once."""
+    now = _nu()
+    vraag, fouten = lees_zoekvraag(request.args)
     if fouten:
         raise Probleem(400, "Ongeldige parameters", "Een of meer parameters kloppen niet; zie errors.",
-                       "ongeldige-parameters", fouten)
-    if getallen["dienst_id"]:
-        stmt = stmt.where(Zaak.dienst_id == getallen["dienst_id"])
-    totaal = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
-    rijen = db.session.scalars(stmt.order_by(Zaak.id.desc()).offset((getallen["pagina"] - 1) * getallen["per_pagina"])
-                               .limit(getallen["per_pagina"])).all()
-    audit.zet_zaak(None, f"zaken gelezen: {', '.join(str(z.id) for z in rijen)}"[:400])
-    return _json({"totaal": totaal, "pagina": getallen["pagina"], "per_pagina": getallen["per_pagina"],
-                  "zaken": [_zaak_kort(z) for z in rijen]})
+                       "ongeldige-parameters", [{"name": k, "reason": v} for k, v in fouten.items()])
+    if "sorteer" not in request.args:  # the API's documented default: newest first
+        vraag = replace(vraag, sorteer="nieuw")
+    r = zoeken.zoek_zaken(db.session, g.api_gebruiker.wijkteam_id, vraag, now)
+    audit.zet_zaak(None, f"zaken gelezen: {', '.join(str(z.id) for z in r.zaken)}"[:400])
+    return _json({"totaal": r.totaal, "pagina": vraag.pagina, "per_pagina": vraag.per_pagina,
+                  "zaken": [_zaak_kort(z) for z in r.zaken]})
+
+
+# ---------------------------------------------------------------- what a client needs to fill in a case
+
+
+@bp.route("/diensten")
+@token_vereist()
+def diensten():
+    rijen = db.session.scalars(select(Dienst).where(Dienst.actief.is_(True)).order_by(Dienst.naam)).all()
+    return _json({"diensten": [{"id": d.id, "naam": d.naam, "accepteert_knippen": d.accepteert_knippen,
+                                "landelijk": d.landelijk, "eerste_stop": not d.landelijk} for d in rijen]})
+
+
+@bp.route("/oorzaken")
+@token_vereist()
+def oorzaken():
+    rijen = db.session.scalars(select(Oorzaak).where(Oorzaak.actief.is_(True))
+                               .order_by(Oorzaak.volgorde, Oorzaak.naam)).all()
+    return _json({"oorzaken": [{"id": o.id, "naam": o.naam, "voorbeeld": o.voorbeeld,
+                                "toelichting_verplicht": o.vrije_tekst} for o in rijen]})
+
+
+@bp.route("/prijsposten")
+@token_vereist()
+def prijsposten():
+    rijen = db.session.scalars(select(Prijspost).where(Prijspost.actief.is_(True))
+                               .order_by(Prijspost.volgorde, Prijspost.naam)).all()
+    return _json({"prijsposten": [{"id": p.id, "naam": p.naam, "eenheid": p.eenheid, "prijs": p.prijs,
+                                   "bandbreedte": p.bandbreedte, "bron": p.bron} for p in rijen]})
+
+
+@bp.route("/wijkteams/mij")
+@token_vereist(*TEAMROLLEN)
+def mijn_wijkteam():
+    gebruiker = g.api_gebruiker
+    jaar = knipkaart.jaar_van(_nu())
+    stand, _ = knipkaart.lees_kaart(db.session, gebruiker.wijkteam_id, jaar,
+                                    standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
+    team = gebruiker.wijkteam
+    return _json({"id": team.id, "naam": team.naam, "soort": team.soort, "gebied": team.gebied,
+                  "knipkaart": {"jaar": jaar, "quotum": stand.quotum, "ingezet": stand.ingezet,
+                                "teruggegeven": stand.teruggegeven, "resterend": stand.resterend,
+                                "url": url_for("api.knipkaart_", wijkteam=team.id, jaar=jaar)}})
 
 
 @bp.route("/zaken/<int:zaak_id>")

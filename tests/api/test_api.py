@@ -28,6 +28,10 @@ REGELS = {
     "/api/v1/zaken/<int:zaak_id>/acties": {"wijkteammanager", "medewerker"},
     "/api/v1/zaken/<int:zaak_id>/berichten": {"wijkteammanager", "medewerker"},
     "/api/v1/rapportage": {"beheerder", "management", "wijkteammanager", "andere_manager"},
+    "/api/v1/diensten": set(ROLLEN) - {"zonder_token"},
+    "/api/v1/oorzaken": set(ROLLEN) - {"zonder_token"},
+    "/api/v1/prijsposten": set(ROLLEN) - {"zonder_token"},
+    "/api/v1/wijkteams/mij": TEAM,
 }
 
 
@@ -75,7 +79,9 @@ def test_each_role_reaches_only_what_it_may(client, wereld, tokens, db_session):
         pad = (regel.replace("<int:wijkteam>", str(wereld.team.id)).replace("<int:jaar>", "2026")
                .replace("<int:zaak_id>", str(zaak_id)))
         methode = "GET" if regel in ("/api/v1/openapi.json", "/api/v1/zaken", "/api/v1/rapportage",
-                                     "/api/v1/zaken/<int:zaak_id>") or "knipkaarten" in regel else "POST"
+                                     "/api/v1/zaken/<int:zaak_id>", "/api/v1/diensten", "/api/v1/oorzaken",
+                                     "/api/v1/prijsposten", "/api/v1/wijkteams/mij") or "knipkaarten" in regel \
+            else "POST"
         if regel == "/api/v1/rapportage":
             pad += "?van=2026-01-01&tot=2026-12-31"
         for rol in ROLLEN:
@@ -204,3 +210,40 @@ def test_the_report_through_the_api_matches_the_screens_tables(client, wereld, t
     r = client.get("/api/v1/rapportage?van=2026-01-01&tot=2026-06-30", headers=_h(tokens["andere_manager"]))
     diensten = next(t for t in r.json["tabellen"] if t["sleutel"] == "diensten")
     assert [rij[0] for rij in diensten["rijen"]] == ["Wmo"]  # a wijkteammanager: their own team only
+
+
+
+def test_a_client_finds_the_ids_it_must_send(client, wereld, tokens, db_session):
+    from workflows.models import Dienst
+
+    db_session.add(Dienst(naam="Landelijk Maatwerkloket", mailbox="lmw@test.local", landelijk=True))
+    db_session.commit()
+    h = _h(tokens["wijkteammanager"])
+    diensten = client.get("/api/v1/diensten", headers=h).get_json()["diensten"]
+    assert {(d["naam"], d["accepteert_knippen"], d["eerste_stop"]) for d in diensten} >= {
+        ("Werk & Inkomen", True, True), ("Landelijk Maatwerkloket", False, False)}
+    assert any(o["id"] == wereld.oorzaak.id for o in client.get("/api/v1/oorzaken", headers=h).get_json()["oorzaken"])
+    assert client.get("/api/v1/prijsposten", headers=h).get_json()["prijsposten"]
+    mij = client.get("/api/v1/wijkteams/mij", headers=h)
+    assert mij.get_json()["naam"] == "Feyenoord" and mij.get_json()["knipkaart"]["resterend"] == 5
+    assert mij.headers["API-Version"] == "1.1.0"
+
+
+def test_a_bad_case_lists_every_wrong_field_in_one_answer(client, wereld, tokens):
+    body = _knip(wereld, dienst_id=999999, oorzaak_id=999999, gevraagd="", clientreferentie="BSN 111222333",
+                 urgentie="spoed")
+    r = client.post("/api/v1/knippen", json=body, headers=_h(tokens["wijkteammanager"]))
+    assert r.status_code == 422 and r.headers["API-Version"]
+    namen = {f["name"] for f in r.get_json()["errors"]}
+    assert namen == {"dienst_id", "oorzaak_id", "gevraagd", "clientreferentie", "urgentie"}, r.get_json()
+
+
+def test_the_case_list_searches_and_filters_like_the_screen(client, wereld, tokens, db_session):
+    h = _h(tokens["wijkteammanager"])
+    for ref, gevraagd in (("FEY-1", "Borg voor een kamer"), ("FEY-2", "Waterafsluiting")):
+        assert client.post("/api/v1/escalaties", json=_escalatie(wereld, clientreferentie=ref, gevraagd=gevraagd),
+                           headers=h).status_code == 201
+    r = client.get("/api/v1/zaken?q=borg", headers=h).get_json()
+    assert r["totaal"] == 1 and r["zaken"][0]["status"] == "verstuurd"
+    r = client.get("/api/v1/zaken?status=kwijt&trede=x&te_laat=misschien", headers=h)
+    assert r.status_code == 400 and {f["name"] for f in r.get_json()["errors"]} == {"status", "trede", "te_laat"}
