@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
