@@ -26,7 +26,7 @@ from email.parser import BytesHeaderParser, BytesParser
 from email.utils import getaddresses, parseaddr
 from html.parser import HTMLParser
 
-from mailparser_reply import EmailReplyParser
+from mailparser_reply import parser as mailparser_reply
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -72,33 +72,80 @@ class BinnenkomendBericht:
 
 
 class _Tekst(HTMLParser):
-    """HTML to plain text, dropping script and style (never rendered, never executed)."""
+    """HTML to plain text as a reader sees it, so that the reply parser finds the client's layout in it.
+
+    Whitespace in the source collapses as a browser collapses it (Outlook breaks its source lines anywhere),
+    blocks and <br> make lines, list items get "- ", and what sits in a <blockquote> (Gmail's and Apple's
+    quoted history) gets "> " as it would in a text part. Script, style and head are dropped, never run.
+    Written here rather than taken from html2text: that one writes Markdown and escapes the text ("1\\.",
+    "\\-"), which would change what the contact person wrote.
+    """
+
+    BLOKKEN = {"p", "div", "li", "tr", "ul", "ol", "table", "blockquote", "pre", "hr", "dl", "dt", "dd",
+               "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header", "footer", "address"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.delen: list[str] = []
+        self.regels: list[list] = [[0, ""]]  # [quote depth, text] per line
         self._overslaan = 0
+        self._citaat = 0
+        self._pre = 0
+
+    def _nieuwe_regel(self, altijd: bool = False) -> None:
+        if altijd or self.regels[-1][1].strip():
+            self.regels.append([self._citaat, ""])
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "head"):
+        if tag in ("script", "style", "head", "title"):
             self._overslaan += 1
-        elif tag in ("br", "p", "div", "li", "tr", "blockquote", "h1", "h2", "h3"):
-            self.delen.append("\n")
+        elif tag == "br":
+            self._nieuwe_regel(altijd=True)
+        elif tag in self.BLOKKEN:
+            self._nieuwe_regel()
+            if tag == "blockquote":
+                self._citaat += 1
+                self.regels[-1][0] = self._citaat
+            elif tag == "pre":
+                self._pre += 1
+            elif tag == "li":
+                self.regels[-1][1] = "- "
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "head") and self._overslaan:
-            self._overslaan -= 1
+        if tag in ("script", "style", "head", "title"):
+            self._overslaan = max(0, self._overslaan - 1)
+        elif tag in self.BLOKKEN:
+            if tag == "blockquote":
+                self._citaat = max(0, self._citaat - 1)
+            elif tag == "pre":
+                self._pre = max(0, self._pre - 1)
+            self._nieuwe_regel()
 
     def handle_data(self, data):
-        if not self._overslaan:
-            self.delen.append(data)
+        if self._overslaan:
+            return
+        data = data.replace("\xa0", " ")
+        if self._pre:
+            eerste, *rest = data.split("\n")
+            self.regels[-1][1] += eerste
+            for regel in rest:
+                self.regels.append([self._citaat, regel])
+            return
+        data = re.sub(r"\s+", " ", data)
+        regel = self.regels[-1]
+        if not regel[1].strip():
+            regel[0] = self._citaat
+        if regel[1].endswith(" ") or not regel[1]:
+            data = data.lstrip()
+        regel[1] += data
 
 
 def html_naar_tekst(html: str) -> str:
+    """The text of an HTML mail part, line by line as it reads, quoted history marked with "> "."""
     p = _Tekst()
     p.feed(html)
     p.close()
-    return re.sub(r"\n{3,}", "\n\n", "".join(p.delen)).strip()
+    regels = [("> " * diepte + tekst.strip()).rstrip() for diepte, tekst in p.regels]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(regels)).strip()
 
 
 def _message_ids(waarde: str | None) -> list[str]:
@@ -432,21 +479,74 @@ def is_automatisch(koppen: list[tuple[str, str]], onderwerp: str) -> bool:
 
 # ---------------------------------------------------------------- stripping
 
+class _Antwoord(mailparser_reply.EmailMessage):
+    """mail-parser-reply's reading of a reply, taught the mobile signatures it does not know (version 1.36).
+
+    It knows "Verzonden vanaf mijn ..." and "Sent from my ...", "Get Outlook for ..."; Apple's and Samsung's
+    Dutch "Verstuurd vanaf mijn ...", Outlook mobile's "Sent from Outlook for Android" and its Dutch
+    "Outlook voor Android downloaden", and "Verzonden vanuit Mail voor Windows" it leaves in the message.
+    These are added to its own `sent_from` vocabulary, so its signature rule (the line, and all below it)
+    does the stripping. `keep_hyphen_lists`: a list the contact person typed ("- de cliënt belt") is text,
+    not a "-Name" signature.
+    """
+
+    def __post_init__(self):
+        self.keep_hyphen_lists = True
+        super().__post_init__()
+
+    def _get_language_regex(self, language: str, regex_key: str) -> str:
+        patroon = super()._get_language_regex(language, regex_key)
+        extra = _MOBIELE_ONDERTEKENINGEN.get(language) if regex_key == "sent_from" else None
+        return "|".join(p for p in (patroon, extra) if p)
+
+
+# Each is followed, in the library's rule, by the rest of its one line (device name, link).
+_MOBIELE_ONDERTEKENINGEN = {
+    "nl": r"(?:Verstuurd|Verzonden) (?:vanaf|vanuit|met) [^\n]{0,60}?|Outlook voor (?:iOS|Android|Windows)",
+    "en": r"Sent from (?:Outlook|Mail|Yahoo Mail|Samsung)[^\n]{0,60}?",
+}
+
+# What mail-parser-reply does not cut, cut here first (each the start of the quoted history):
 _KNIPPEN = [
-    re.compile(r"^\s*-{2,}\s*(Oorspronkelijk bericht|Original Message|Doorgestuurd bericht|Forwarded message)\s*-{2,}",
-               re.I | re.M),
-    re.compile(r"^\s*Op .{4,200}?schreef[^\n]*:\s*$", re.I | re.M | re.S),
-    re.compile(r"^\s*On .{4,200}?wrote:\s*$", re.I | re.M | re.S),
-    re.compile(r"^\s*\**(Van|From)\s*:\**\s.+\n(.*\n){0,3}?\s*\**(Verzonden|Sent|Datum|Date)\s*:", re.I | re.M),
-    re.compile(r"^\s*_{10,}\s*$", re.M),  # Outlook's line above the quoted header
+    # Separators in Dutch, and with any number of dashes and spaces (Samsung: "-------- Oorspronkelijk
+    # bericht --------"); the library knows only "-----Original Message-----" exactly.
+    re.compile(r"^[ \t]*-{2,}[ \t]*(Oorspronkelijk bericht|Original Message|Doorgestuurd bericht|Forwarded message)"
+               r"[ \t]*-{2,}", re.I | re.M),
+    # Outlook's rule above its header block when no blank line precedes it (the library wants two newlines).
+    re.compile(r"^[ \t]*_{10,}[ \t]*$", re.M),
+    # A quoted line: quoted history whose attribution the library does not read, or that has none.
     re.compile(r"^>", re.M),
 ]
+_ATTRIBUTIE_BEGIN = re.compile(r"[ \t]*(?:Op|On)\s", re.I)
+_ATTRIBUTIE_WERKWOORD = re.compile(r"\b(?:schreef|wrote|geschreven)\b", re.I)
+
+
+def _attributie(regels: list[str]) -> int | None:
+    """The line where an attribution ("Op ... schreef ...:", "On ... wrote:") starts, over up to three lines.
+
+    By hand because the library reads "Op <datum> <naam> schreef:" on at most two lines, while Gmail writes
+    "Op <datum> schreef <naam> <adres>:" and wraps it near 80 characters, leaving ">:" or the address alone on
+    the next line, and Apple writes "Op <datum> heeft <naam> het volgende geschreven:".
+    """
+    for i, regel in enumerate(regels):
+        if not _ATTRIBUTIE_BEGIN.match(regel):
+            continue
+        samen = ""
+        for volgende in regels[i:i + 3]:
+            if not volgende.strip():
+                break
+            samen += " " + volgende.strip()
+            if samen.endswith(":") and _ATTRIBUTIE_WERKWOORD.search(samen):
+                return i
+    return None
 
 
 def nieuwe_tekst(tekst: str) -> str:
     """The new text of a reply: quoted history and signature stripped (Dutch and English clients)."""
-    tekst = tekst.replace("\r\n", "\n").replace("\r", "\n")
-    eind = len(tekst)
+    tekst = tekst.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
+    regels = tekst.split("\n")
+    regel = _attributie(regels)
+    eind = len("\n".join(regels[:regel])) if regel is not None else len(tekst)
     for patroon in _KNIPPEN:
         m = patroon.search(tekst)
         if m and m.start() < eind:
@@ -454,7 +554,7 @@ def nieuwe_tekst(tekst: str) -> str:
     tekst = tekst[:eind].strip()
     if not tekst:
         return ""
-    antwoorden = EmailReplyParser(languages=["nl", "en"]).read(text=tekst).replies
+    antwoorden = _Antwoord(text=tekst, languages=["nl", "en"]).read().replies
     body = antwoorden[0].body.strip() if antwoorden else tekst
     return body or tekst
 
