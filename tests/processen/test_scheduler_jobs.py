@@ -64,7 +64,7 @@ def test_every_job_is_wired_with_its_schedule(app):
     """Guards against deleting or mis-scheduling a job in app/scheduler.py: the outbox every few seconds, the
     deadline sweep every minute, retention at 02:15 and the weekly overview at 08:30 on werkdagen."""
     jobs = _jobs(app)
-    assert set(jobs) == {"outbox", "deadlines", "bewaartermijn", "weekoverzicht"}
+    assert {"outbox", "deadlines", "bewaartermijn", "weekoverzicht"} <= set(jobs)  # more jobs may come
     assert isinstance(jobs["outbox"].trigger, IntervalTrigger)
     assert jobs["outbox"].trigger.interval <= timedelta(seconds=10)
     assert isinstance(jobs["deadlines"].trigger, IntervalTrigger)
