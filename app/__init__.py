@@ -77,6 +77,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(wijkteam_bp)
+    from .wijkteam import grote_uploads_toestaan
+
+    # First of all before_request hooks: CSRF reads the form, so the limit must be raised before it does.
+    app.before_request_funcs.setdefault(None, []).insert(0, grote_uploads_toestaan)
     app.register_blueprint(dienst_bp)
     app.register_blueprint(rapportage_bp)
     from .api.routes import init_app as api

@@ -130,17 +130,20 @@ class InkomendeMail(Base):
 
 
 class Bijlage(Base):
-    """An attachment kept with an inbound mail, within the type and size limits."""
+    """An attachment of a case: kept with an inbound mail, or uploaded by the team (no mail), within the type
+    and size limits. The file never travels in a mail; the dienst downloads it through its signed link."""
 
     __tablename__ = "bijlage"
     id: Mapped[int] = mapped_column(primary_key=True)
-    inkomende_mail_id: Mapped[int] = mapped_column(ForeignKey("inkomende_mail.id"), index=True)
+    inkomende_mail_id: Mapped[int | None] = mapped_column(ForeignKey("inkomende_mail.id"), index=True)
     zaak_id: Mapped[int | None] = mapped_column(ForeignKey("zaak.id"), index=True)
     bestandsnaam: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(120))
     grootte: Mapped[int] = mapped_column(Integer)
     data: Mapped[bytes | None] = mapped_column(LargeBinary)
-    mail: Mapped[InkomendeMail] = relationship(back_populates="bijlagen")
+    geupload_door: Mapped[str | None] = mapped_column(String(200))  # a team member; None: from a mail
+    geupload_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mail: Mapped[InkomendeMail | None] = relationship(back_populates="bijlagen")
 
 
 class MailEvent(Base):

@@ -107,7 +107,7 @@ def _nieuwe_mail(session: Session, zaak: Zaak, soort: str, aan: str, context: di
 
 # Which actions and events mail whom. Keyed by the same enums as the state machine (workflows/overgangen.py).
 NAAR_DIENST = {Actie.VERSTUREN: "zaak_nieuw", Voorval.HERROUTEERD: "zaak_nieuw", Actie.DOORSTUREN_LMW: "zaak_nieuw",
-               Actie.BEANTWOORDEN: "antwoord", Actie.INTREKKEN: "ingetrokken"}
+               Actie.BEANTWOORDEN: "antwoord", Actie.INTREKKEN: "ingetrokken", Voorval.BIJLAGE_TOEGEVOEGD: "bijlage"}
 # Deadline steps: to the address the step concerned (Gebeurtenis.betreft), and the team where it matters.
 TERMIJNMAILS = {Voorval.HERINNERING: ("herinnering", False), Voorval.TERMIJN_VERLOPEN: ("verlopen", True),
                 Voorval.OPGESCHAALD: ("opgeschaald", False), Voorval.LADDER_UITGEPUT: ("uitgeput", True)}
@@ -118,7 +118,7 @@ NAAR_TEAM = {Actie.VRAAG: "vraag", Actie.TOEGEKEND: "besluit", Actie.AFGEWEZEN: 
 # A new recipient first of all needs the case itself.
 RANG = {"zaak_nieuw": 10, "uitgeput": 9, "team_uitgeput": 9, "opgeschaald": 8, "besluit": 7, "vraag": 7,
         "antwoord": 7, "ingetrokken": 7, "verlopen": 5, "team_verlopen": 5, "herinnering": 3, "team_wacht": 3,
-        "bericht": 1}
+        "bericht": 1, "bijlage": 1}
 
 
 @dataclass

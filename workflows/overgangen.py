@@ -118,6 +118,7 @@ class Voorval(str, enum.Enum):
     LADDER_UITGEPUT = "ladder_uitgeput"
     TEAM_HERINNERD = "team_herinnerd"
     AUTOMATISCH_ANTWOORD = "automatisch_antwoord"
+    BIJLAGE_TOEGEVOEGD = "bijlage_toegevoegd"
 
 
 OPEN_BIJ_DIENST = frozenset({Status.VERSTUURD, Status.ONTVANGEN, Status.IN_BEHANDELING, Status.HEROPEND})

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import bewaking, knipkaart, vastleggen, zaken
-from .fouten import DomeinFout, GeenToegang
+from .fouten import DomeinFout, GeenToegang, OngeldigeInvoer, OngeldigeOvergang
 from .kalender import Werkdagkalender, amsterdam
 from .models import Bericht, Gebeurtenis, Status, Zaak, ZaakSoort
 from .overgangen import DIENST, Actie, Actor, Voorval, lees_trefwoord
@@ -163,6 +163,54 @@ def automatisch_antwoord(session: Session, zaak_id: int, afzender: str, onderwer
                                               zaak.routering_reden, now, betreft=zaak.ontvanger_email))
             bewaking.herbereken(session, zaak, zaken.kalender(session))
     return Resultaat(zaak, uit)
+
+
+# ---------------------------------------------------------------- attachments from the team
+
+BIJLAGE_SOORTEN = {  # what a team may upload: the type is read from the file's content, not its name or header
+    "application/pdf": "PDF", "image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF", "image/webp": "WebP",
+    "image/heic": "HEIC", "application/msword": "Word", "application/vnd.ms-excel": "Excel",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel",
+    "application/vnd.oasis.opendocument.text": "OpenDocument-tekst",
+    "application/vnd.oasis.opendocument.spreadsheet": "OpenDocument-rekenblad",
+}
+MAX_BIJLAGE = 10 * 1024 * 1024
+
+
+def bijlage_toevoegen(session: Session, actor: Actor, zaak_id: int, bestandsnaam: str, data: bytes,
+                      now: datetime) -> Resultaat:
+    """The team adds a file to its case (PDF, image, Office document, at most 10 MB, type sniffed from the
+    content). The dienst is told and downloads it through its link; the file never goes in a mail."""
+    import filetype
+
+    # Attachments share one table with those of inbound mail (notifications.models.Bijlage).
+    from notifications.models import Bijlage
+
+    zaak = vergrendel(session, zaak_id)
+    if not actor.hoort_bij_team(zaak):
+        raise GeenToegang("Alleen het wijkteam van deze zaak voegt bijlagen toe.")
+    if zaak.status in zaken.EINDSTATUSSEN:
+        raise OngeldigeOvergang(f"De zaak is {zaak.status.label.lower()}; er kunnen geen bijlagen meer bij.")
+    naam = " ".join((bestandsnaam or "").replace("\x00", "").split())[-200:] or "bijlage"
+    zaken.controleer_tekst("bestand", naam)
+    if not data:
+        raise OngeldigeInvoer("Kies een bestand; dit bestand is leeg.", veld="bestand")
+    if len(data) > MAX_BIJLAGE:
+        raise OngeldigeInvoer(f"Een bijlage is hooguit 10 MB; dit bestand is {len(data) / 1024 / 1024:.1f} MB.",
+                              veld="bestand")
+    soort = filetype.guess_mime(data)
+    if soort not in BIJLAGE_SOORTEN:
+        raise OngeldigeInvoer("Dit soort bestand kan niet mee. Voeg een PDF, een foto (JPEG, PNG) of een Word- of "
+                              "Excel-bestand toe.", veld="bestand")
+    b = Bijlage(zaak_id=zaak.id, inkomende_mail_id=None, bestandsnaam=naam, content_type=soort,
+                grootte=len(data), data=data, geupload_door=actor.label, geupload_op=now)
+    session.add(b)
+    session.flush()
+    g = vastleggen.gebeurtenis(session, zaak, actor, Voorval.BIJLAGE_TOEGEVOEGD, None, None,
+                               f"Bijlage toegevoegd: {naam} ({BIJLAGE_SOORTEN[soort]}, {len(data) // 1024 + 1} kB).",
+                               now)
+    return Resultaat(zaak, [g])
 
 
 # ---------------------------------------------------------------- the system

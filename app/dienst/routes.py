@@ -1,11 +1,13 @@
 """The contactpersoon's case page, reached through a signed link: no account needed."""
 from __future__ import annotations
 
+import io
 from datetime import datetime, timezone
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from sqlalchemy import func, select
 
+from notifications.models import Bijlage
 from workflows import usecases, zaken
 from workflows.fouten import DomeinFout, GeenToegang, OngeldigeInvoer
 from workflows.models import Contactpersoon, Zaak
@@ -70,7 +72,9 @@ def _pagina(token: str, t: _Toegang, actie_form=None, bericht_form=None, status:
     bericht_form = bericht_form or DienstBerichtFormulier(formdata=None)
     actie_form.formulier_sleutel.data = idempotentie.nieuwe_sleutel()
     bericht_form.formulier_sleutel.data = idempotentie.nieuwe_sleutel()
-    return render_template("dienst/zaak.html", token=token, zaak=t.zaak, actor=t.actor,
+    bijlagen = db.session.scalars(select(Bijlage).where(Bijlage.zaak_id == t.zaak.id, Bijlage.data.is_not(None))
+                                  .order_by(Bijlage.id)).all()
+    return render_template("dienst/zaak.html", token=token, zaak=t.zaak, actor=t.actor, bijlagen=bijlagen,
                            acties=zaken.mogelijke_acties(t.actor, t.zaak, db.session), actie_form=actie_form,
                            bericht_form=bericht_form, termijnen=zaken.termijnstanden(t.zaak), now=_nu(),
                            inzage=audit.voor_zaak(t.zaak.id)), status
@@ -79,6 +83,17 @@ def _pagina(token: str, t: _Toegang, actie_form=None, bericht_form=None, status:
 @bp.route("/link/<token>")
 def zaak(token: str):
     return _pagina(token, _toegang(token))
+
+
+@bp.route("/link/<token>/bijlagen/<int:bijlage_id>")
+def bijlage(token: str, bijlage_id: int):
+    """A file of the case, for the contactpersoon through the signed link (never as a mail attachment)."""
+    t = _toegang(token)
+    b = db.session.execute(select(Bijlage).where(Bijlage.id == bijlage_id, Bijlage.zaak_id == t.zaak.id)
+                           ).scalar_one_or_none()
+    if b is None or b.data is None:
+        abort(404)
+    return send_file(io.BytesIO(b.data), mimetype=b.content_type, as_attachment=True, download_name=b.bestandsnaam)
 
 
 @bp.route("/link/<token>/actie", methods=["POST"])

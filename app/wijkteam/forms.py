@@ -13,6 +13,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from flask_wtf.file import FileField, FileRequired
+
 from workflows.models import UitzonderingSoort, Urgentie
 
 from ..forms import Formulier
@@ -102,3 +104,7 @@ class BerichtFormulier(Formulier):
     alleen_bericht = SubmitField("Alleen een bericht, nog geen antwoord")
     tekst = TextAreaField("Bericht", validators=[DataRequired("Een leeg bericht wordt niet verstuurd."),
                                                  Length(max=10000), geen_bsn])
+
+
+class BijlageFormulier(Formulier):
+    bestand = FileField("Bestand", validators=[FileRequired("Kies een bestand.")])

@@ -32,7 +32,7 @@ from ..auth.guards import TEAMROLLEN, huidige_actor, rol_vereist, zaak_van_team
 from ..extensions import db
 from ..links import link_url
 from . import bp
-from .forms import ActieFormulier, BerichtFormulier, EscalatieFormulier, KnipFormulier
+from .forms import ActieFormulier, BerichtFormulier, BijlageFormulier, EscalatieFormulier, KnipFormulier
 
 
 MAX_OPEN = 50  # the rest through the API; a page of 50 rows stays readable on a phone
@@ -268,13 +268,14 @@ def zaak(zaak_id: int):
     return _zaakpagina(zaak_)
 
 
-def _zaakpagina(zaak_: Zaak, actie_form=None, bericht_form=None, status: int = 200):
+def _zaakpagina(zaak_: Zaak, actie_form=None, bericht_form=None, status: int = 200, bijlage_form=None):
     actor = huidige_actor()
     acties = zaken.mogelijke_acties(actor, zaak_, db.session)
     actie_form = actie_form or ActieFormulier(formdata=None)
     bericht_form = bericht_form or BerichtFormulier(formdata=None)
     actie_form.formulier_sleutel.data = idempotentie.nieuwe_sleutel()
     bericht_form.formulier_sleutel.data = idempotentie.nieuwe_sleutel()
+    bijlage_form = bijlage_form or BijlageFormulier(formdata=None)
     link = link_url(zaak_, zaak_.ontvanger_email) if zaak_.ontvanger_email and zaak_.status in zaken.LOPEND else None
     mails = db.session.execute(
         select(UitgaandeMail).where(UitgaandeMail.zaak_id == zaak_.id).order_by(UitgaandeMail.id)
@@ -289,6 +290,7 @@ def _zaakpagina(zaak_: Zaak, actie_form=None, bericht_form=None, status: int = 2
     return render_template("wijkteam/zaak.html", zaak=zaak_, acties=acties, actie_form=actie_form,
                            uitgeput=uitgeput, maatwerkfunctionaris=top.contactpersoon if top else None, ladder=ladder,
                            stand=_kaartstand() if zaak_.is_knip and zaak_.status == Status.CONCEPT else None,
+                           bijlage_form=bijlage_form, max_bijlage_mb=usecases.MAX_BIJLAGE // (1024 * 1024),
                            bericht_form=bericht_form, termijnen=zaken.termijnstanden(zaak_), now=_nu(),
                            link=link, mails=mails, bijlagen=bijlagen, inzage=audit.voor_zaak(zaak_.id)), status
 
@@ -302,6 +304,29 @@ def bijlage(zaak_id: int, bijlage_id: int):
     if b is None or b.data is None:
         abort(404)
     return send_file(io.BytesIO(b.data), mimetype=b.content_type, as_attachment=True, download_name=b.bestandsnaam)
+
+
+@bp.route("/zaken/<int:zaak_id>/bijlagen", methods=["POST"])
+@rol_vereist(*TEAMROLLEN)
+def bijlage_toevoegen(zaak_id: int):
+    """Upload a file to the case: checked and sniffed in the use case; nothing kept on error."""
+    zaak_ = zaak_van_team(zaak_id)
+    form = BijlageFormulier()
+    if not form.validate():
+        return _zaakpagina(zaak_, bijlage_form=form, status=422)
+    bestand = form.bestand.data
+    now = _nu()
+    try:
+        with bestand.stream:  # a large upload is spooled to a temporary file: closed here, not left to the GC
+            data = bestand.stream.read(usecases.MAX_BIJLAGE + 1)
+        r = usecases.bijlage_toevoegen(db.session, huidige_actor(), zaak_.id, bestand.filename or "", data, now)
+        mail.meld(r, now)
+    except DomeinFout as fout:
+        return _domeinfout(zaak_id, fout, form.bestand, lambda z: _zaakpagina(z, bijlage_form=form, status=422))
+    db.session.commit()
+    flash("Bijlage toegevoegd." + (f" {r.zaak.dienst.naam} opent hem via de link in de mail."
+                                  if r.zaak.ontvanger_email else ""), "ok")
+    return redirect(url_for(".zaak", zaak_id=zaak_id) + "#bijlagen")
 
 
 @bp.route("/zaken/<int:zaak_id>/actie", methods=["POST"])
