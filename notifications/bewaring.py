@@ -52,6 +52,8 @@ def wis_mail(session: Session, zaak_ids: list[int]) -> None:
     # to another case than it first matched) carries that case: so its attachments are reached through it.
     # (wis_losse_mail would reach these too, later in the run; here they go in the case's own transaction.)
     _wis_inkomend(session, InkomendeMail.zaak_id.in_(zaak_ids))
+    # Files the team uploaded hang on the case alone (no inbound mail).
+    _wis_bijlagen(session, Bijlage.zaak_id.in_(zaak_ids))
 
 
 def _losse_mail(grens: datetime) -> ColumnElement[bool]:

@@ -87,3 +87,22 @@ def test_another_team_cannot_upload_to_or_read_the_case(client, inlog, wereld, d
     zaak = _zaak(db_session, wereld)
     inlog.als("oost@test.local")
     assert _upload(client, zaak, PDF, "x.pdf").status_code == 404
+
+
+def test_the_teams_files_are_erased_with_the_cases_free_text(app, client, inlog, wereld, db_session):
+    """Guards against retention reaching attachments only through an inbound mail."""
+    from datetime import timedelta
+
+    from app.retentie import voer_uit
+
+    zaak = _zaak(db_session, wereld)
+    inlog.als("manager@test.local")
+    assert _upload(client, zaak, PDF, "verklaring van de huisarts.pdf").status_code == 302
+    usecases.handelen(db_session, Actor.dienst("Ineke de Wit (Wmo)", wereld.cp_wmo.id), zaak.id, "toegekend", NU)
+    usecases.handelen(db_session, Actor.gebruiker(wereld.manager), zaak.id, "sluiten", NU, structureel=False)
+    db_session.commit()
+    assert db_session.execute(select(Bijlage.data)).scalar_one() == PDF
+    voer_uit(NU + timedelta(days=400))
+    db_session.expire_all()
+    b = db_session.execute(select(Bijlage)).scalar_one()
+    assert b.data is None and "huisarts" not in b.bestandsnaam
