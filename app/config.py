@@ -103,8 +103,10 @@ def load(instance_path: str, env: dict | None = None) -> dict:
         raise ConfigurationError("MAIL_LEASE_MINUTEN moet minstens tien keer MAIL_TIMEOUT_SECONDEN duren "
                                  f"(nu {mail_lease} minuten tegen {mail_timeout:g} seconden)")
 
+    accounts = _accounts(env, production)
 
     return {
+        **accounts,
         "KNIPKAART_ENV": mode,
         "ENV_PRODUCTION": production,
         "SECRET_KEY": secret_key,
@@ -147,4 +149,86 @@ def load(instance_path: str, env: dict | None = None) -> dict:
         "LOGIN_BLOKKADE_MINUTEN": _int(env, "LOGIN_BLOKKADE_MINUTEN", 15),
         "PROXY_FIX": _int(env, "PROXY_FIX", 0),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    }
+
+
+ROLLEN = ("beheerder", "management", "wijkteammanager", "medewerker")
+# The BIO asks two factors for access to the residents' data; for these roles it cannot be switched off.
+TWEE_FACTOREN_ALTIJD = ("beheerder", "management")
+
+
+def _rollen(env: dict, name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    rollen = tuple(r.strip().lower() for r in raw.replace(";", ",").split(",") if r.strip())
+    onbekend = [r for r in rollen if r not in ROLLEN]
+    if onbekend:
+        raise ConfigurationError(f"{name}: onbekende rol {', '.join(onbekend)} (kies uit {', '.join(ROLLEN)})")
+    return rollen
+
+
+def groepen_rollen(raw: str) -> dict[str, tuple[str, str | None]]:
+    """OIDC_GROEPEN_ROLLEN: 'groep=rol' or 'groep=rol:Wijkteam', separated by ';' or new lines."""
+    uit: dict[str, tuple[str, str | None]] = {}
+    for regel in raw.replace("\n", ";").split(";"):
+        if not regel.strip():
+            continue
+        groep, is_, doel = regel.partition("=")
+        rol, _, team = doel.partition(":")
+        groep, rol, team = groep.strip(), rol.strip().lower(), team.strip()
+        if not is_ or not groep or rol not in ROLLEN:
+            raise ConfigurationError(f"OIDC_GROEPEN_ROLLEN: '{regel.strip()}' is niet 'groep=rol' of 'groep=rol:Wijkteam' "
+                                     f"met een rol uit {', '.join(ROLLEN)}")
+        if (rol in ("wijkteammanager", "medewerker")) != bool(team):
+            raise ConfigurationError(f"OIDC_GROEPEN_ROLLEN: '{regel.strip()}': een wijkteammanager of medewerker "
+                                     "hoort bij een wijkteam (groep=rol:Wijkteam), een andere rol niet")
+        uit[groep] = (rol, team or None)
+    return uit
+
+
+def _accounts(env: dict, production: bool) -> dict:
+    """Single sign-on (OpenID Connect), the second factor, password login per role, one-time links."""
+    issuer = env.get("OIDC_ISSUER", "").strip().rstrip("/")
+    client_id = env.get("OIDC_CLIENT_ID", "").strip()
+    secret = env.get("OIDC_CLIENT_SECRET", "")
+    if issuer and not (client_id and secret):
+        raise ConfigurationError("OIDC_ISSUER vraagt ook OIDC_CLIENT_ID en OIDC_CLIENT_SECRET")
+    if issuer and production and not issuer.startswith("https://"):
+        raise ConfigurationError("OIDC_ISSUER moet in productie een https-adres zijn")
+    groepen_claim = env.get("OIDC_GROEPEN_CLAIM", "").strip()
+    mapping = groepen_rollen(env.get("OIDC_GROEPEN_ROLLEN", ""))
+    if groepen_claim and not mapping:
+        raise ConfigurationError("OIDC_GROEPEN_CLAIM vraagt OIDC_GROEPEN_ROLLEN (welke groep welke rol geeft)")
+    aanmaken = tuple(g.strip() for g in env.get("OIDC_AANMAKEN_GROEPEN", "").split(";") if g.strip())
+    niet_gekoppeld = [g for g in aanmaken if g not in mapping]
+    if niet_gekoppeld or (aanmaken and not groepen_claim):
+        raise ConfigurationError("OIDC_AANMAKEN_GROEPEN: alleen groepen uit OIDC_GROEPEN_ROLLEN, met "
+                                 f"OIDC_GROEPEN_CLAIM gezet ({', '.join(niet_gekoppeld) or 'geen groepenclaim'})")
+    wachtwoord_rollen = _rollen(env, "WACHTWOORD_LOGIN_ROLLEN", ROLLEN)
+    if not issuer and set(wachtwoord_rollen) != set(ROLLEN):
+        raise ConfigurationError("WACHTWOORD_LOGIN_ROLLEN laat rollen zonder wachtwoord, maar er is geen "
+                                 "OIDC_ISSUER: zij zouden niet kunnen inloggen")
+    tweede_factor = _rollen(env, "TWEEDE_FACTOR_ROLLEN", TWEE_FACTOREN_ALTIJD)
+    ontbreekt = [r for r in TWEE_FACTOREN_ALTIJD if r not in tweede_factor]
+    if ontbreekt:
+        raise ConfigurationError("TWEEDE_FACTOR_ROLLEN moet beheerder en management bevatten (BIO); "
+                                 f"nu ontbreekt {', '.join(ontbreekt)}")
+    return {
+        "OIDC_ISSUER": issuer,
+        "OIDC_CLIENT_ID": client_id,
+        "OIDC_CLIENT_SECRET": secret,
+        "OIDC_SCOPES": env.get("OIDC_SCOPES", "openid email profile").strip(),
+        "OIDC_EMAIL_CLAIM": env.get("OIDC_EMAIL_CLAIM", "email").strip(),
+        "OIDC_EMAIL_VERIFIED_CLAIM": env.get("OIDC_EMAIL_VERIFIED_CLAIM", "email_verified").strip(),
+        "OIDC_GROEPEN_CLAIM": groepen_claim,
+        "OIDC_GROEPEN_ROLLEN": mapping,
+        "OIDC_AANMAKEN_GROEPEN": aanmaken,
+        "OIDC_KNOPTEKST": env.get("OIDC_KNOPTEKST", "Inloggen met uw gemeenteaccount").strip(),
+        "OIDC_KLOKMARGE_SECONDEN": _int(env, "OIDC_KLOKMARGE_SECONDEN", 60),
+        "OIDC_UITLOGGEN_BIJ_PROVIDER": _bool(env.get("OIDC_UITLOGGEN_BIJ_PROVIDER"), True),
+        "WACHTWOORD_LOGIN_ROLLEN": wachtwoord_rollen,
+        "TWEEDE_FACTOR_ROLLEN": tweede_factor,
+        "UITNODIGING_GELDIG_DAGEN": _int(env, "UITNODIGING_GELDIG_DAGEN", 7),
+        "HERSTEL_GELDIG_MINUTEN": _int(env, "HERSTEL_GELDIG_MINUTEN", 60),
     }

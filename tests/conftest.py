@@ -99,6 +99,7 @@ def client(app, db_session):
 # ---------------------------------------------------------------- test data
 
 NU = datetime(2026, 3, 10, 10, 0, tzinfo=timezone.utc)  # a Tuesday
+TOTP_GEHEIM = "KNIPKAARTTESTGEHEIMTOTP2FACTOR23"  # the second factor of Wereld's beheerder and management
 
 
 class Wereld:
@@ -146,10 +147,13 @@ class Wereld:
                                     wijkteam_id=self.team.id, wachtwoord_hash=wachtwoord)
         self.andere_manager = Gebruiker(email="oost@test.local", naam="Olga Oost", rol=Rol.WIJKTEAMMANAGER,
                                         wijkteam_id=self.ander_team.id, wachtwoord_hash=wachtwoord)
+        # Beheer and management log in with a second factor (TOTP_GEHEIM); Inlog.als gives the code.
+        from app.auth.tweede_factor import versleuteld
+
         self.beheerder = Gebruiker(email="beheer@test.local", naam="Bea Beheer", rol=Rol.BEHEERDER,
-                                   wachtwoord_hash=wachtwoord)
+                                   wachtwoord_hash=wachtwoord, totp_geheim=versleuteld(TOTP_GEHEIM))
         self.management = Gebruiker(email="mt@test.local", naam="Max Management", rol=Rol.MANAGEMENT,
-                                    wachtwoord_hash=wachtwoord)
+                                    wachtwoord_hash=wachtwoord, totp_geheim=versleuteld(TOTP_GEHEIM))
         session.add_all([self.manager, self.medewerker, self.andere_manager, self.beheerder, self.management])
         session.flush()
 
@@ -184,14 +188,33 @@ def sleutel_uit(html: str) -> str | None:
     return m.group(1) if m else None
 
 
+def totp_code(stap_na: int | None = None, geheim: str = TOTP_GEHEIM) -> tuple[str, int]:
+    """A code of the app of Wereld's beheerder and management: of the current time step, or of the first step
+    after `stap_na` that the app still accepts (one step of drift), since no code counts twice."""
+    import time
+
+    import pyotp
+
+    totp = pyotp.TOTP(geheim)
+    nu = int(time.time()) // totp.interval
+    stap = nu - 1 if stap_na is None else max(nu - 1, stap_na + 1)
+    assert stap <= nu + 1, "more logins in one minute than codes: wait for the next one"
+    return totp.generate_otp(stap), stap
+
+
 class Inlog:
     def __init__(self, client):
         self.client = client
+        self.stappen: dict[str, int] = {}  # the last code's step per account
 
     def als(self, email: str, wachtwoord: str = "geheim-wachtwoord"):
         self.client.post("/logout")
         r = self.client.post("/login", data={"email": email, "wachtwoord": wachtwoord})
         assert r.status_code == 302, r.get_data(as_text=True)[:500]
+        if r.headers["Location"].endswith("/login/tweede-factor"):
+            code, self.stappen[email] = totp_code(self.stappen.get(email))
+            r = self.client.post("/login/tweede-factor", data={"code": code})
+            assert r.status_code == 302 and "/login" not in r.headers["Location"], r.get_data(as_text=True)[:500]
         return r
 
 

@@ -387,6 +387,15 @@ class Gebruiker(Base):
     # Failed logins in a row, and until when the account is locked after too many.
     mislukte_pogingen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     geblokkeerd_tot: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Single sign-on: the provider and its subject, linked at the first login through the provider.
+    oidc_issuer: Mapped[str | None] = mapped_column(String(300))
+    oidc_sub: Mapped[str | None] = mapped_column(String(255))
+    # The second factor: a TOTP secret (encrypted, see app/auth/tweede_factor.py) and the last time step
+    # accepted, so that no code counts twice.
+    totp_geheim: Mapped[str | None] = mapped_column(String(300))
+    totp_laatste_stap: Mapped[int | None] = mapped_column(Integer)
+    # Raised when the password changes or is reset: the sessions of an older version end.
+    sessie_versie: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     wijkteam: Mapped[Wijkteam | None] = relationship()
 
     # Flask-Login's user protocol, duck-typed so that the domain needs no Flask.
@@ -398,7 +407,8 @@ class Gebruiker(Base):
         return self.actief
 
     def get_id(self) -> str:
-        return str(self.id)
+        # The session keeps the version too: a session of before a password change no longer loads a user.
+        return f"{self.id}:{self.sessie_versie}"
 
     def heeft_rol(self, *rollen: Rol) -> bool:
         return self.rol in rollen
@@ -407,6 +417,7 @@ class Gebruiker(Base):
         CheckConstraint(
             "(rol IN ('wijkteammanager', 'medewerker')) = (wijkteam_id IS NOT NULL)", name="team_bij_rol"
         ),
+        UniqueConstraint("oidc_issuer", "oidc_sub", name="uq_gebruiker_oidc"),
     )
 
 

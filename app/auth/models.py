@@ -1,29 +1,67 @@
-"""Flask-Login glue: load the Gebruiker of a session."""
+"""Accounts: the Gebruiker of a session, passwords, failed attempts, one-time links and recovery codes."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ForeignKey, String, func, or_, select, update
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from workflows.models import Gebruiker
+from workflows.models import Base, Gebruiker, UTCDateTime
 
 from ..extensions import db, login_manager
 
 
+class Accounttoken(Base):
+    """A one-time link for an account: an invitation or a password reset. Stored as its SHA-256 only."""
+
+    __tablename__ = "accounttoken"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gebruiker_id: Mapped[int] = mapped_column(ForeignKey("gebruiker.id"), index=True)
+    soort: Mapped[str] = mapped_column(String(20))  # uitnodiging, herstel
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    aangemaakt_op: Mapped[datetime] = mapped_column(UTCDateTime)
+    verloopt_op: Mapped[datetime] = mapped_column(UTCDateTime)
+    gebruikt_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    gebruiker: Mapped[Gebruiker] = relationship()
+
+
+class Herstelcode(Base):
+    """One recovery code for when the authenticator app is gone: shown once, stored as its SHA-256, used once."""
+
+    __tablename__ = "herstelcode"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gebruiker_id: Mapped[int] = mapped_column(ForeignKey("gebruiker.id"), index=True)
+    hash: Mapped[str] = mapped_column(String(64))
+    gebruikt_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 @login_manager.user_loader
 def laad_gebruiker(user_id: str) -> Gebruiker | None:
+    """The user of a session, if the session is of the user's current version (see Gebruiker.get_id)."""
+    id_deel, _, versie = user_id.partition(":")
     try:
-        return db.session.get(Gebruiker, int(user_id))
+        gebruiker = db.session.get(Gebruiker, int(id_deel))
+        versie_nr = int(versie)
     except ValueError:
         return None
+    if gebruiker is None or gebruiker.sessie_versie != versie_nr:
+        return None
+    return gebruiker
 
 
 def hash_wachtwoord(wachtwoord: str) -> str:
     return generate_password_hash(wachtwoord)
 
 
+# An account without a password of its own (invited, or by single sign-on only): no password matches it.
+GEEN_WACHTWOORD = "!"
+
+
 def wachtwoord_klopt(gebruiker: Gebruiker, wachtwoord: str) -> bool:
+    if gebruiker.wachtwoord_hash == GEEN_WACHTWOORD:
+        check_password_hash(_NEP_HASH, wachtwoord)  # as slow as a real check
+        return False
     return check_password_hash(gebruiker.wachtwoord_hash, wachtwoord)
 
 

@@ -17,12 +17,16 @@ TEAM = {"wijkteammanager", "medewerker"}
 REGELS = [
     (r"^/static/", set(ROLLEN)),
     (r"^/login$", set(ROLLEN)),
+    (r"^/login/(tweede-factor|sso)", set(ROLLEN)),  # the steps of logging in: tests/integration/test_accounts.py
+    (r"^/(wachtwoord-vergeten|wachtwoord-herstellen/|uitnodiging/)", set(ROLLEN)),  # a one-time link, not a role
+    (r"^/account", set(ROLLEN) - {"anoniem"}),  # one's own account
     (r"^/logout$", set(ROLLEN) - {"anoniem"}),
     (r"^/$", set(ROLLEN) - {"anoniem"}),
     (r"^/beheer/", {"beheerder"}),
     (r"^/rapportage/vervolg", {"management"}),  # follow-up actions: management records them
     (r"^/rapportage", {"beheerder", "management", "wijkteammanager", "andere_manager"}),  # own team only: test_rapportage
     (r"^/wijkteam$", TEAM | {"andere_manager"}),
+    (r"^/zaken$", TEAM | {"andere_manager"}),  # the team's case list: its own cases only (test_zakenlijst)
     (r"^/(knippen|escalaties)/nieuw$", TEAM | {"andere_manager"}),
     (r"^/zaken/<int:zaak_id>", TEAM),
     (r"^/link/<token>", set(ROLLEN)),  # access through the token, not the role: tested in test_dienst_link
