@@ -223,3 +223,14 @@ def test_the_link_page_is_one_choice_one_text_box_and_one_button(app, client, we
     assert zaak.status == Status.ONTVANGEN and zaak.berichten[-1].tekst == "Ik bel het team morgen."
     r = client.post(link + "/actie", data={"actie": "bezwaar", "toelichting": ""})
     assert r.status_code == 422 and "Geef bij" in r.get_data(as_text=True)
+
+
+def test_the_manager_sees_the_concepts_to_send_at_the_top_of_the_dashboard(client, inlog, wereld, db_session):
+    usecases.zaak_aanmaken(db_session, Actor.gebruiker(wereld.medewerker), ZaakSoort.ESCALATIE,
+                           wereld.invoer(dienst=wereld.wmo, uitzondering=None), NU)
+    db_session.commit()
+    inlog.als("manager@test.local")
+    html = client.get("/wijkteam").get_data(as_text=True)
+    assert "Concepten om te versturen (1)" in html and "klaargezet door Mo Medewerker" in html
+    inlog.als("medewerker@test.local")
+    assert "Concepten om te versturen" not in client.get("/wijkteam").get_data(as_text=True)
