@@ -234,3 +234,24 @@ def test_the_manager_sees_the_concepts_to_send_at_the_top_of_the_dashboard(clien
     assert "Concepten om te versturen (1)" in html and "klaargezet door Mo Medewerker" in html
     inlog.als("medewerker@test.local")
     assert "Concepten om te versturen" not in client.get("/wijkteam").get_data(as_text=True)
+
+
+def test_a_closed_case_takes_no_message_by_link_or_mail(app, client, inlog, wereld, db_session, tmp_path, t0):
+    """Issue 12 point 4: links of closed cases are revoked, and a reply by mail to a closed case is held."""
+    from tests.integration.test_mail_in import antwoord, post_raw
+
+    zaak, origineel = _knip_verstuurd_per_mail(client, inlog, wereld, db_session, tmp_path, t0)
+    link = _link(app, zaak)
+    dienst = Actor.dienst("Sanne Vos (Werk & Inkomen)", wereld.cp_wi.id)
+    usecases.handelen(db_session, dienst, zaak.id, "uitgevoerd", NU)
+    usecases.handelen(db_session, Actor.gebruiker(wereld.manager), zaak.id, "sluiten", NU, structureel=True)
+    db_session.commit()
+    assert client.get(link).status_code == 403
+    assert client.post(link + "/actie", data={"actie": "bericht", "toelichting": "Nog iets"}).status_code == 403
+    r = post_raw(client, antwoord(origineel, "Nog een vraag over deze zaak."))
+    assert r.status_code == 200 and r.get_json()["status"] == "quarantaine"
+    from notifications.models import InkomendeMail
+
+    db_session.expire_all()
+    assert "gesloten" in db_session.scalars(select(InkomendeMail.reden)).one()
+    assert not db_session.get(Zaak, zaak.id).berichten
