@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, false
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from workflows.models import Base, UTCDateTime, Zaak, _enum, utcnow
+from workflows.models import Base, Contactpersoon, Dienst, UTCDateTime, Zaak, _enum, utcnow
 
 
 class MailStatus(str, enum.Enum):
@@ -156,3 +156,43 @@ class MailEvent(Base):
     soort: Mapped[str] = mapped_column(String(40))
     op: Mapped[datetime] = mapped_column(UTCDateTime)
     details: Mapped[str] = mapped_column(Text, default="")
+
+
+class ToegestaneAfzender(Base):
+    """An address the beheerder allowed to answer by mail for a dienst, beside its contact persons and mailbox.
+
+    Added with "Afzender toestaan voor deze dienst" on a held mail (which is then applied), removed on the
+    beheerder's list; both are in the audit log. The address still has to pass SPF or DKIM.
+    """
+
+    __tablename__ = "toegestane_afzender"
+    __table_args__ = (UniqueConstraint("dienst_id", "email", name="uq_toegestane_afzender_dienst_email"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dienst_id: Mapped[int] = mapped_column(ForeignKey("dienst.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))  # lower case
+    toegevoegd_door: Mapped[str] = mapped_column(String(200))
+    toegevoegd_op: Mapped[datetime] = mapped_column(UTCDateTime)
+    inkomende_mail_id: Mapped[int | None] = mapped_column(ForeignKey("inkomende_mail.id"))  # the held mail
+    dienst: Mapped[Dienst] = relationship()
+    mail: Mapped[InkomendeMail | None] = relationship()
+
+
+class Afwezigheidsbericht(Base):
+    """An out-of-office from a contact person: the beheerder is offered to record the absence it states.
+
+    Only the date is kept (`tot`, the last day away, when the message states one); the sentence it came from
+    is read again from the mail when shown, so that it goes when retention erases the mail's text.
+    """
+
+    __tablename__ = "afwezigheidsbericht"
+    __table_args__ = (Index("ix_afwezigheidsbericht_status", "status", "contactpersoon_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inkomende_mail_id: Mapped[int] = mapped_column(ForeignKey("inkomende_mail.id"), unique=True)
+    contactpersoon_id: Mapped[int] = mapped_column(ForeignKey("contactpersoon.id"))
+    ontvangen_op: Mapped[datetime] = mapped_column(UTCDateTime)
+    tot: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), default="open")  # open, vastgelegd, genegeerd
+    afgehandeld_door: Mapped[str | None] = mapped_column(String(200))
+    afgehandeld_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mail: Mapped[InkomendeMail] = relationship()
+    contactpersoon: Mapped[Contactpersoon] = relationship()
