@@ -69,6 +69,27 @@ def _overzicht_job(app: Flask) -> None:
             db.session.remove()
 
 
+def _quarantaine_job(app: Flask) -> None:
+    """The beheerder's overview of held mail: on werkdagen, only when something waits, once per day."""
+    from notifications.quarantaine import Koppelingen, dagoverzicht
+    from workflows.zaken import kalender
+
+    from .extensions import db
+    from .mail import instellingen
+
+    with app.app_context():
+        try:
+            adressen = app.url_map.bind("localhost")
+            links = Koppelingen(quarantaine=app.config["BASE_URL"] + adressen.build("beheer.quarantaine"),
+                                afwezigheid=app.config["BASE_URL"] + adressen.build("beheer.afwezigheidsberichten"))
+            aantal = dagoverzicht(db.session, datetime.now(timezone.utc), instellingen(), kalender(db.session), links)
+            db.session.commit()
+            if aantal:
+                log.info("quarantaine-overzicht: %d mails", aantal)
+        finally:
+            db.session.remove()
+
+
 def _retentie_job(app: Flask) -> None:
     from .extensions import db
     from .retentie import voer_uit
@@ -92,6 +113,10 @@ def _jobs(scheduler, app: Flask) -> None:
     # Every weekday at 08:30; the digest itself goes out once per week (the first werkdag it runs).
     scheduler.add_job(_overzicht_job, "cron", day_of_week="mon-fri", hour=8, minute=30, args=[app],
                       id="weekoverzicht", max_instances=1, coalesce=True, replace_existing=True)
+    # Every weekday at 08:30 too: the overview of held mail goes out on werkdagen when something waits, once a
+    # day also with several scheduler processes (its Message-ID is the day's and the recipient's).
+    scheduler.add_job(_quarantaine_job, "cron", day_of_week="mon-fri", hour=8, minute=30, args=[app],
+                      id="quarantaine-overzicht", max_instances=1, coalesce=True, replace_existing=True)
 
 
 def start_in_ontwikkelserver(app: Flask) -> None:

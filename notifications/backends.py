@@ -45,6 +45,18 @@ class Backend(Protocol):
     def verstuur(self, mail: UitgaandeMail) -> str | None: ...
 
 
+# Answers to a mail that came in (RFC 3834): "auto-replied", and a request not to auto-answer them in turn, so
+# that two responders never answer each other. Every other mail is new mail: "auto-generated".
+AUTOMATISCHE_ANTWOORDEN = frozenset({"afzender_onbekend"})
+
+
+def automatische_kopregels(mail: UitgaandeMail) -> dict[str, str]:
+    """The Auto-Submitted (and X-Auto-Response-Suppress) headers this mail carries."""
+    if mail.soort in AUTOMATISCHE_ANTWOORDEN:
+        return {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
+    return {"Auto-Submitted": "auto-generated"}
+
+
 def bouw_bericht(mail: UitgaandeMail, afzender: str, now: datetime | None = None) -> EmailMessage:
     """The RFC 5322 message for an outbox row: text and HTML, threading headers, reply address."""
     msg = EmailMessage()
@@ -59,7 +71,8 @@ def bouw_bericht(mail: UitgaandeMail, afzender: str, now: datetime | None = None
         msg["In-Reply-To"] = mail.in_reply_to
     if mail.references:
         msg["References"] = mail.references
-    msg["Auto-Submitted"] = "auto-generated"
+    for naam, waarde in automatische_kopregels(mail).items():
+        msg[naam] = waarde
     msg.set_content(mail.tekst)
     msg.add_alternative(mail.html, subtype="html")
     return msg
@@ -173,6 +186,9 @@ class SendgridBackend:
         if mail.in_reply_to:
             bericht.header = Header("In-Reply-To", mail.in_reply_to)
             bericht.header = Header("References", mail.references or mail.in_reply_to)
+        if mail.soort in AUTOMATISCHE_ANTWOORDEN:
+            for naam, waarde in automatische_kopregels(mail).items():
+                bericht.header = Header(naam, waarde)
         bericht.category = Category("knipkaart")
         bericht.category = Category(mail.soort)
         bericht.custom_arg = CustomArg("mail_id", str(mail.id))

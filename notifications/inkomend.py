@@ -33,10 +33,21 @@ from sqlalchemy.orm import Session
 
 from workflows import usecases, zaken
 from workflows.fouten import DomeinFout
+from workflows.kalender import amsterdam
 from workflows.overgangen import TREFWOORDEN, lees_trefwoord  # noqa: F401  (re-exported for callers)
 from workflows.models import Contactpersoon, Dienst, Gebruiker, Status, VasteContactpersoon, Zaak
 
-from .models import Bijlage, InkomendeMail, InkomendStatus, ReplyAdres, UitgaandeMail
+from .afwezigheid import lees_terugkeer
+from .models import (
+    Afwezigheidsbericht,
+    Bijlage,
+    InkomendeMail,
+    InkomendStatus,
+    ReplyAdres,
+    ToegestaneAfzender,
+    UitgaandeMail,
+)
+from .quarantaine import antwoord_aan_onbekende, waarom_geen_antwoord
 from .uitgaand import LinkMaker, MailInstellingen, na_resultaat
 
 # ---------------------------------------------------------------- parsing
@@ -68,6 +79,7 @@ class BinnenkomendBericht:
     dkim: list[tuple[str, str]] = field(default_factory=list)  # (signing domain, verdict) per signature
     geverifieerd_door: str = ""  # someone vouched for the sender by hand (`flask mail inbound --geverifieerd`)
     automatisch: bool = False  # an out-of-office; what it does to the case is toepassen's business
+    niet_beantwoorden: str = ""  # why no automatic answer may go to this mail (a list, automatic, ...)
     problemen: list[str] = field(default_factory=list)  # what is wrong with the mail itself: held, never applied
 
 
@@ -245,7 +257,7 @@ def lees_ruw(ruw: bytes, envelop_aan: list[str] | None = None) -> BinnenkomendBe
                                   aan=[a.lower() for a in aan + (envelop_aan or [])], onderwerp=onderwerp,
                                   tekst=tekst, in_reply_to=in_reply_to, bijlagen=bijlagen, ruw=ruw,
                                   afzenders=afzenders, automatisch=is_automatisch(koppen, onderwerp),
-                                  problemen=problemen)
+                                  niet_beantwoorden=niet_te_beantwoorden(koppen), problemen=problemen)
     _verdicten_uit_kopregels(bericht, koppen)
     return bericht
 
@@ -334,7 +346,8 @@ def _lees_parsed(velden: dict[str, bytes], bestanden: list[tuple[str, str, bytes
     bericht = BinnenkomendBericht(message_id=message_id, afzender=afzender, aan=aan + envelop_aan,
                                   onderwerp=onderwerp, tekst=tekst, in_reply_to=in_reply_to,
                                   bijlagen=list(bestanden), ruw=ruw, afzenders=afzenders,
-                                  automatisch=is_automatisch(koppen, onderwerp), problemen=problemen)
+                                  automatisch=is_automatisch(koppen, onderwerp),
+                                  niet_beantwoorden=niet_te_beantwoorden(koppen), problemen=problemen)
     _verdicten_uit_kopregels(bericht, koppen)
     return bericht
 
@@ -455,26 +468,64 @@ def interne_dienst(session: Session, afzender: str) -> Dienst | None:
 # ---------------------------------------------------------------- automatic replies
 
 _AFWEZIG = re.compile(
-    r"\s*(automatisch(e)? (antwoord|bericht)|afwezig(heidsmelding|heidsbericht)?|niet aanwezig|out of (the )?office|"
-    r"automatic reply|auto[- ]?reply|auto[- ]?response|autoresponder|abwesend|abwesenheitsnotiz|absence)\s*:",
-    re.I)
+    r"\s*(automatisch(e)? (antwoord|bericht|antwort)|afwezig(heidsmelding|heidsbericht)?|niet aanwezig|"
+    r"out of (the )?office( autoreply)?|automatic reply|auto[- ]?reply|auto[- ]?response|autoresponder|abwesend|"
+    r"abwesenheitsnotiz|absence|r[ée]ponse automatique)\s*:", re.I)
+_DOORGESTUURD = re.compile(r"\s*(fw|fwd|doorst|tr|wg)\s*:", re.I)
+
+
+def _koppen(koppen: list[tuple[str, str]]) -> dict[str, str]:
+    """The first value of each header, name and value in lower case, folded whitespace made one space."""
+    uit: dict[str, str] = {}
+    for naam, waarde in koppen:
+        uit.setdefault(naam.lower(), " ".join(waarde.split()).lower())
+    return uit
 
 
 def is_automatisch(koppen: list[tuple[str, str]], onderwerp: str) -> bool:
     """An out-of-office: Auto-Submitted: auto-replied (RFC 3834), X-Autoreply, X-Autorespond,
-    Precedence: auto_reply, or a subject that starts like Outlook's and Gmail's (Dutch and English).
+    Precedence: auto_reply, Exchange's pair below, or a subject that starts like Outlook's and Gmail's.
 
-    Outlook marks a mail that a rule forwards as Auto-Submitted: auto-generated: that alone is not one.
+    Outlook marks a mail that a rule forwards as Auto-Submitted: auto-generated: that alone is not one. And
+    X-Auto-Response-Suppress alone says only "do not auto-answer me": Outlook and many applications put it on
+    ordinary mail. Exchange's out-of-office carries both (auto-generated, and suppress All); a forward by a
+    rule ("FW:", "Doorst:") is still an ordinary mail.
     """
-    for naam, waarde in koppen:
-        naam, waarde = naam.lower(), " ".join(waarde.split()).lower()
-        if naam == "auto-submitted" and waarde.startswith("auto-replied"):
-            return True
-        if naam in ("x-autoreply", "x-autorespond") and waarde not in ("", "no", "false", "0"):
-            return True
-        if naam in ("precedence", "x-precedence") and waarde.startswith("auto_reply"):
-            return True
+    k = _koppen(koppen)
+    if k.get("auto-submitted", "").startswith("auto-replied"):
+        return True
+    if any(k.get(naam, "no") not in ("", "no", "false", "0") for naam in ("x-autoreply", "x-autorespond")):
+        return True
+    if any(k.get(naam, "").startswith("auto_reply") for naam in ("precedence", "x-precedence")):
+        return True
+    onderdrukt = re.search(r"\b(all|oof|autoreply)\b", k.get("x-auto-response-suppress", ""))
+    if onderdrukt and k.get("auto-submitted", "").startswith("auto-generated") and \
+            not _DOORGESTUURD.match(onderwerp or ""):
+        return True
     return bool(_AFWEZIG.match(onderwerp or ""))
+
+
+def niet_te_beantwoorden(koppen: list[tuple[str, str]]) -> str:
+    """Why no automatic answer may go to this mail (RFC 3834 section 2), from its headers; "" when none.
+
+    Anything automatic (Auto-Submitted other than "no", X-Autoreply), a list or bulk mail (List-Id,
+    List-Unsubscribe, Precedence list/bulk/junk), or a sender that asked for none (X-Auto-Response-Suppress).
+    """
+    k = _koppen(koppen)
+    if k.get("auto-submitted", "no") != "no":
+        return f"Auto-Submitted: {k['auto-submitted']}"
+    for naam in ("x-autoreply", "x-autorespond"):
+        if k.get(naam, "no") not in ("", "no", "false", "0"):
+            return naam
+    for naam in ("list-id", "list-unsubscribe", "list-post"):
+        if naam in k:
+            return "een mailinglijst (List-Id)"
+    for naam in ("precedence", "x-precedence"):
+        if k.get(naam, "").split(" ")[0] in ("list", "bulk", "junk", "auto_reply"):
+            return f"Precedence: {k[naam]}"
+    if re.search(r"\b(all|autoreply)\b", k.get("x-auto-response-suppress", "")):
+        return "X-Auto-Response-Suppress"
+    return ""
 
 
 # ---------------------------------------------------------------- stripping
@@ -643,7 +694,23 @@ def afzender_mag(session: Session, match: Match, afzender: str) -> zaken.Actor |
     if afzender in {(zaak.dienst.mailbox or "").lower(), (match.ontvanger or "").lower(),
                     (zaak.ontvanger_email or "").lower()}:
         return zaken.Actor.dienst(f"{zaak.dienst.naam} ({afzender})")
+    toegestaan = session.execute(select(ToegestaneAfzender.id).where(
+        ToegestaneAfzender.dienst_id == zaak.dienst_id, ToegestaneAfzender.email == afzender)).first()
+    if toegestaan:
+        return zaken.Actor.dienst(f"{afzender} ({zaak.dienst.naam}, toegestane afzender)")
     return None
+
+
+def _afwezigheid_voorstellen(session: Session, rij: InkomendeMail, now: datetime) -> None:
+    """An authenticated out-of-office of a contact person: offer the beheerder to record the absence,
+    with the last day away when the message states it (notifications.afwezigheid)."""
+    cp = session.execute(select(Contactpersoon).where(func.lower(Contactpersoon.email) == rij.afzender,
+                                                      Contactpersoon.actief.is_(True))).scalar_one_or_none()
+    if cp is None:
+        return
+    terugkeer = lees_terugkeer(rij.volledige_tekst, amsterdam(now).date())
+    session.add(Afwezigheidsbericht(inkomende_mail_id=rij.id, contactpersoon_id=cp.id, ontvangen_op=now,
+                                    tot=terugkeer.tot if terugkeer else None, status="open"))
 
 
 def _opschonen(bericht: BinnenkomendBericht) -> None:
@@ -771,17 +838,25 @@ def verwerk(session: Session, bericht: BinnenkomendBericht, kanaal: str, now: da
     if bericht.problemen:
         rij.reden = " ".join(dict.fromkeys(bericht.problemen))
         return Uitkomst(rij)
+    vertrouwd = rij.geauthenticeerd or interne_dienst(session, bericht.afzender) is not None
+    if bericht.automatisch and vertrouwd:
+        _afwezigheid_voorstellen(session, rij, now)
     if match.zaak is None or match.reden:
         rij.reden = match.reden
         return Uitkomst(rij)
     actor = afzender_mag(session, match, bericht.afzender)
     if actor is None:
         rij.reden = f"Afzender {bericht.afzender or '(onbekend)'} mag niet antwoorden namens deze zaak."
+        waarom = waarom_geen_antwoord(rij, bericht.niet_beantwoorden, vertrouwd, inst)
+        if not waarom:
+            in_reply_to = bericht.message_id if not bericht.message_id.startswith("<geen-message-id.") else ""
+            if antwoord_aan_onbekende(session, rij, in_reply_to, match.van_wijkteam, now, inst):
+                rij.reden += " De afzender kreeg een automatisch antwoord."
         return Uitkomst(rij)
-    if not rij.geauthenticeerd and interne_dienst(session, bericht.afzender) is None:
+    if not vertrouwd:
         rij.reden = _niet_geverifieerd(bericht)
         return Uitkomst(rij)
-    if not rij.tekst:
+    if not rij.tekst and not rij.automatisch:
         rij.reden = "De mail bevat geen nieuwe tekst."
         return Uitkomst(rij)
     try:
@@ -840,6 +915,38 @@ def handmatig_toepassen(session: Session, rij: InkomendeMail, zaak: Zaak, beheer
     rij.zaak_id = zaak.id
     rij.afgehandeld_door = beheerder
     rij.afgehandeld_op = now
+
+
+def afzender_toestaan(session: Session, rij: InkomendeMail, beheerder: str, now: datetime, link_maker: LinkMaker,
+                      inst: MailInstellingen) -> ToegestaneAfzender:
+    """"Afzender toestaan voor deze dienst": the held mail's sender may answer for its case's dienst from now
+    on (still only when authenticated), and this mail is applied to its case, both or neither."""
+    session.refresh(rij, with_for_update=True)
+    if rij.status != InkomendStatus.QUARANTAINE:
+        raise DomeinFout("Deze mail is al afgehandeld.")
+    zaak, adres = rij.zaak, (rij.afzender or "").lower()
+    if zaak is None:
+        raise DomeinFout("Deze mail hoort bij geen zaak: pas hem toe op een zaak of verwerp hem.")
+    if "@" not in adres:
+        raise DomeinFout("Deze mail heeft geen afzenderadres om toe te staan.")
+    token = _adres_token([a.strip() for a in (rij.aan or "").split(",")], inst)
+    if token and session.execute(select(ReplyAdres.van_wijkteam).where(ReplyAdres.token == token)).scalar():
+        raise DomeinFout("Deze mail ging naar het wijkteam, niet naar de dienst: een afzender toestaan kan alleen "
+                         "voor antwoorden van een dienst. Pas hem toe op de zaak of verwerp hem.")
+    if not rij.tekst and not rij.automatisch:
+        raise DomeinFout("Deze mail bevat geen nieuwe tekst om toe te passen.")
+    toegestaan = session.execute(select(ToegestaneAfzender).where(
+        ToegestaneAfzender.dienst_id == zaak.dienst_id, ToegestaneAfzender.email == adres)).scalar_one_or_none()
+    if toegestaan is None:
+        toegestaan = ToegestaneAfzender(dienst_id=zaak.dienst_id, email=adres, toegevoegd_door=beheerder,
+                                        toegevoegd_op=now, inkomende_mail_id=rij.id)
+        session.add(toegestaan)
+        session.flush()
+    actor = zaken.Actor.dienst(f"{adres} ({zaak.dienst.naam}, toegestaan door {beheerder})")
+    toepassen(session, rij, zaak, actor, now, link_maker, inst, status=InkomendStatus.HANDMATIG)
+    rij.afgehandeld_door = beheerder
+    rij.afgehandeld_op = now
+    return toegestaan
 
 
 def verwerpen(rij: InkomendeMail, beheerder: str, reden: str, now: datetime) -> None:

@@ -151,8 +151,9 @@ def automatisch_antwoord(session: Session, zaak_id: int, afzender: str, onderwer
     """An out-of-office reply: never a reaction or a message. It is noted on the case, and where the routed
     vaste contactpersoon has a reachable vervanger, the case goes to the vervanger."""
     zaak = vergrendel(session, zaak_id)
+    tekst = f"Afwezigheidsbericht ontvangen van {afzender} (automatisch antwoord): {onderwerp[:200]}"
     uit = [vastleggen.gebeurtenis(session, zaak, Actor.systeem(), Voorval.AUTOMATISCH_ANTWOORD, None, None,
-                                  f"Automatisch antwoord van {afzender}: {onderwerp[:200]}".strip(), now)]
+                                  tekst.strip(" :"), now)]
     if (zaak.status in zaken.LOPEND and zaak.trede == 0 and zaak.ontvanger is not None
             and (zaak.ontvanger_email or "").lower() == (afzender or "").lower()):
         v = vervanger_van(session, zaak, zaak.ontvanger_id, amsterdam(now).date())
