@@ -11,12 +11,12 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from notifications.backends import OutboxBackend
+from notifications.backends import OutboxBackend, SendgridBackend
 from notifications.models import InkomendeMail, InkomendStatus, ToegestaneAfzender, UitgaandeMail
 from notifications.verzender import verstuur_wachtrij
 from tests.integration.test_mail_in import AUTH, antwoord, verstuurde_knip  # noqa: F401 (fixture)
 from tests.integration.test_mail_in_aanval import _ruw, sendgrid
-from tests.integration.test_mail_uit import _klok, t0  # noqa: F401 (fixture)
+from tests.integration.test_mail_uit import _klok, sendgrid_server, t0  # noqa: F401 (fixtures)
 from tests.integration.test_wijkteam import _escalatie_formulier
 from workflows.kalender import TZ
 from workflows.models import Auditregel, Status, Zaak
@@ -96,6 +96,24 @@ def test_two_schedulers_at_the_same_moment_send_one_overview(app, client, db_ses
             t.join(timeout=60)
     assert not fouten, fouten
     assert _aantal(db_session, "quarantaine_overzicht", "beheer@test.local") == 1
+
+
+# ---------------------------------------------------------------- what the beheerder sees
+
+
+def test_the_quarantine_shows_the_spf_and_dkim_verdicts_and_why_a_mail_was_held(client, inlog, db_session,
+                                                                               verstuurde_knip):
+    zaak, origineel = verstuurde_knip
+    r = sendgrid(client, antwoord(origineel, "UITGEVOERD"), spf="softfail", dkim="{@attacker.test : pass}",
+                 envelop_van="bounce@attacker.test")
+    mail_id = r.get_json()["id"]
+    inlog.als("beheer@test.local")
+    lijst = client.get("/beheer/quarantaine").get_data(as_text=True)
+    assert "Afzender geverifieerd" in lijst and "SPF softfail" in lijst and "attacker.test=pass" in lijst
+    assert "Waarom vastgehouden" in lijst and "niet geverifieerd" in lijst
+    pagina = client.get(f"/beheer/quarantaine/{mail_id}").get_data(as_text=True)
+    assert "softfail voor bounce@attacker.test" in pagina and "attacker.test=pass" in pagina
+    assert "De mail kan vervalst zijn" in pagina and "Afzender niet geverifieerd" in pagina
 
 
 # ---------------------------------------------------------------- allowing a sender for a dienst
@@ -203,6 +221,22 @@ def test_a_stranger_gets_one_polite_answer_a_day_that_says_the_team_was_told_not
     assert verzonden["X-Auto-Response-Suppress"] == "All"
     assert verzonden["In-Reply-To"] == email.message_from_bytes(ruw, policy=policy.default)["Message-ID"]
     assert str(verzonden["Subject"]).strip().startswith("Automatisch antwoord: ")
+
+
+def test_through_sendgrid_the_answer_is_marked_auto_replied_too(client, db_session, verstuurde_knip,
+                                                               sendgrid_server, t0):
+    zaak, origineel = verstuurde_knip
+    _vreemde(client, origineel)
+    url, nep = sendgrid_server
+    nep.antwoorden.append((202, {"X-Message-Id": "sg-vreemd"}, None))
+    rapport = verstuur_wachtrij(db_session, SendgridBackend("SG.test", "Knipkaart <knipkaart@test.local>", url),
+                                _klok(t0))
+    assert len(rapport.verzonden) == 1
+    _, _, body = nep.ontvangen[0]
+    assert body["personalizations"][0]["to"] == [{"email": "kees@test.local"}]
+    assert body["headers"]["Auto-Submitted"] == "auto-replied"
+    assert body["headers"]["X-Auto-Response-Suppress"] == "All"
+    assert "In-Reply-To" in body["headers"] and "reply_to" not in body
 
 
 def _bericht(origineel, van: str, koppen: dict | None = None) -> bytes:
