@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import text
 
 DATABASES = ["sqlite", "postgresql"]
+pytest_plugins = ["tests.oidc.fixture"]  # a real OpenID Connect provider: the `oidc_provider` fixture
 
 
 def pytest_collection_modifyitems(config, items):

@@ -44,7 +44,7 @@ def wachtwoord_wijzigen():
             audit.zet_zaak(None, "eigen wachtwoord gewijzigd; andere sessies beëindigd")
             db.session.commit()
             via = session.get("inlog_via")
-            login_user(current_user)  # this session goes on with the new version; the others end
+            login_user(current_user._get_current_object())  # this session goes on with the new version; others end
             session["inlog_via"] = via
             flash("Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd.", "ok")
             return redirect(url_for("auth.account"))
@@ -148,6 +148,9 @@ VRIJ = {"auth.logout", "auth.tweede_factor_instellen", "static", "auth.account"}
 def _tweede_factor_afdwingen():
     """A session by password of a role that needs a second factor it does not have (the policy or the role
     changed since): set it up first."""
+    # Flask-Login keeps the user in g, and g lives as long as the app context, which a test (or a CLI
+    # command) may hold across requests: load the user of this request's session afresh.
+    g.pop("_login_user", None)
     if not current_user.is_authenticated or session.get("inlog_via") == "sso":
         return None
     if current_user.totp_geheim or not tweede_factor.vereist(current_user):

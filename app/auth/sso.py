@@ -46,12 +46,12 @@ def client():
     sleutel = (c["OIDC_ISSUER"], c["OIDC_CLIENT_ID"], c["OIDC_CLIENT_SECRET"], c["OIDC_SCOPES"])
     cache = current_app.extensions.setdefault("knipkaart_oidc", {})
     if sleutel not in cache:
-        oauth = OAuth()
-        oauth.register("gemeente", client_id=c["OIDC_CLIENT_ID"], client_secret=c["OIDC_CLIENT_SECRET"],
+        oauth = OAuth(current_app._get_current_object())
+        oauth.register("knipkaart_oidc", client_id=c["OIDC_CLIENT_ID"], client_secret=c["OIDC_CLIENT_SECRET"],
                        server_metadata_url=c["OIDC_ISSUER"] + "/.well-known/openid-configuration",
                        client_kwargs={"scope": c["OIDC_SCOPES"], "code_challenge_method": "S256",
                                       "default_timeout": 10})
-        cache[sleutel] = oauth.create_client("gemeente")
+        cache[sleutel] = oauth.create_client("knipkaart_oidc")
     return cache[sleutel]
 
 
@@ -149,13 +149,19 @@ def gebruiker_voor(claims: dict) -> Inlog:
             gebruiker.oidc_issuer, gebruiker.oidc_sub = issuer, sub
             wat.append("gekoppeld op geverifieerd e-mailadres")
 
-    toewijzing = None
+    toewijzing, team_id = None, None
     if c["OIDC_GROEPEN_CLAIM"]:
         toewijzing = _rol_uit_groepen(_groepen(claims))
         if toewijzing is None:
             raise SsoGeweigerd("Uw gemeenteaccount geeft (nog) geen toegang tot Knipkaart: u zit in geen van de "
                                "groepen die een rol in Knipkaart geven. Vraag uw leidinggevende of de beheerder "
                                "u toegang te geven.", f"geen Knipkaart-groep voor {email or sub}")
+        if toewijzing[2]:
+            with db.session.no_autoflush:
+                team_id = db.session.execute(select(Wijkteam.id).where(Wijkteam.naam == toewijzing[2])).scalar_one_or_none()
+            if team_id is None:
+                raise SsoGeweigerd("Uw groep verwijst naar een wijkteam dat Knipkaart niet kent. Meld dit bij de "
+                                   "beheerder.", f"wijkteam {toewijzing[2]!r} uit de groepen bestaat niet")
     if gebruiker is None:
         if toewijzing is None or toewijzing[0] not in c["OIDC_AANMAKEN_GROEPEN"]:
             reden = "e-mailadres niet geverifieerd" if email and not geverifieerd else "onbekende gebruiker"
@@ -166,23 +172,13 @@ def gebruiker_voor(claims: dict) -> Inlog:
             raise SsoGeweigerd("Knipkaart kan geen account voor u maken: de gemeente geeft geen geverifieerd "
                                "e-mailadres door. Vraag de beheerder om hulp.", f"aanmaken zonder e-mail: {sub}")
         gebruiker = Gebruiker(email=email, naam=str(claims.get("name") or email)[:120], wachtwoord_hash=GEEN_WACHTWOORD,
-                              rol=toewijzing[1], oidc_issuer=issuer, oidc_sub=sub, actief=True)
+                              rol=toewijzing[1], wijkteam_id=team_id, oidc_issuer=issuer, oidc_sub=sub, actief=True)
         db.session.add(gebruiker)
         wat.append(f"aangemaakt via groep {toewijzing[0]}")
-    if toewijzing is not None:
-        _, rol, teamnaam = toewijzing
-        team_id = None
-        if teamnaam:
-            team_id = db.session.execute(select(Wijkteam.id).where(Wijkteam.naam == teamnaam)).scalar_one_or_none()
-            if team_id is None:
-                db.session.rollback()
-                raise SsoGeweigerd("Uw groep verwijst naar een wijkteam dat Knipkaart niet kent. Meld dit bij de "
-                                   "beheerder.", f"wijkteam {teamnaam!r} uit de groepen bestaat niet")
-        if (gebruiker.rol, gebruiker.wijkteam_id) != (rol, team_id):
-            wat.append(f"rol uit groepen: {rol.value}{' ' + teamnaam if teamnaam else ''}")
-            gebruiker.rol, gebruiker.wijkteam_id = rol, team_id
+    elif toewijzing is not None and (gebruiker.rol, gebruiker.wijkteam_id) != (toewijzing[1], team_id):
+        wat.append(f"rol uit groepen: {toewijzing[1].value}{' ' + toewijzing[2] if toewijzing[2] else ''}")
+        gebruiker.rol, gebruiker.wijkteam_id = toewijzing[1], team_id
     if not gebruiker.actief:
-        db.session.rollback()
         raise SsoGeweigerd("Uw Knipkaart-account staat uit. Vraag de beheerder om het weer aan te zetten.",
                            f"account niet actief: {gebruiker.email}")
     return Inlog(gebruiker, "; ".join(wat))

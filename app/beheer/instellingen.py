@@ -7,7 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select
-from wtforms import BooleanField, DateField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from workflows import knipkaart, taxonomie
@@ -15,9 +15,10 @@ from workflows.fouten import OngeldigeInvoer
 from workflows.kalender import Werkdagkalender, amsterdam, atw_dagen
 from workflows.models import Gebruiker, Oorzaak, Rol, Sluitingsdag, Wijkteam, Zaak
 
+from .. import audit
+from ..auth import accounts, tweede_factor
 from ..auth.guards import rol_vereist
-from ..auth.models import hash_wachtwoord
-from ..auth.wachtwoord import problemen
+from ..auth.models import GEEN_WACHTWOORD
 from ..extensions import db
 from ..validators import emailadres, geen_bsn
 from . import bp
@@ -61,8 +62,6 @@ class GebruikerFormulier(FlaskForm):
     rol = SelectField("Rol", choices=[(r.value, r.label) for r in Rol])
     wijkteam_id = SelectField("Wijkteam", coerce=int)
     actief = BooleanField("Actief", default=True)
-    wachtwoord = PasswordField("Wachtwoord", validators=[Optional()],
-                               render_kw={"autocomplete": "new-password"})
 
 
 # ---------------------------------------------------------------- quota
@@ -224,33 +223,81 @@ def gebruiker_bewerken(gebruiker_id: int | None = None):
             form.wijkteam_id.errors = ["Een wijkteammanager of medewerker hoort bij een wijkteam: kies het team."]
         elif rol not in TEAMROLLEN and team_id is not None:
             form.wijkteam_id.errors = [f"Een {rol.label.lower()} hoort niet bij een wijkteam: kies 'Geen'."]
-        elif gebruiker is None and not form.wachtwoord.data:
-            form.wachtwoord.errors = ["Geef een eerste wachtwoord van minstens 12 tekens."]
-        elif form.wachtwoord.data and problemen(form.wachtwoord.data, form.email.data):
-            form.wachtwoord.errors = problemen(form.wachtwoord.data, form.email.data)
         elif gebruiker is not None and gebruiker.id == current_user.id and (rol != Rol.BEHEERDER or not form.actief.data):
             form.rol.errors = ["U kunt uzelf niet de beheerrol afnemen of op niet-actief zetten."]
         elif db.session.execute(select(Gebruiker.id).where(func.lower(Gebruiker.email) == form.email.data,
                                                            Gebruiker.id != (gebruiker.id if gebruiker else 0))).first():
             form.email.errors = ["Er is al een gebruiker met dit e-mailadres."]
         else:
-            if gebruiker is None:
-                gebruiker = Gebruiker()
+            nieuw = gebruiker is None
+            if nieuw:
+                # The beheerder never types a password: the user chooses one through the invitation.
+                gebruiker = Gebruiker(wachtwoord_hash=GEEN_WACHTWOORD)
                 db.session.add(gebruiker)
             gebruiker.naam = form.naam.data.strip()
             gebruiker.email = form.email.data
             gebruiker.rol = rol
             gebruiker.wijkteam_id = team_id
             gebruiker.actief = bool(form.actief.data)
-            if form.wachtwoord.data:
-                gebruiker.wachtwoord_hash = hash_wachtwoord(form.wachtwoord.data)
+            if nieuw:
+                db.session.flush()
+                accounts.nodig_uit(gebruiker, current_user.naam, datetime.now(timezone.utc))
+                audit.zet_zaak(None, f"gebruiker {gebruiker.email} aangemaakt en uitgenodigd")
             db.session.commit()
-            flash(f"Gebruiker {gebruiker.email} opgeslagen.", "ok")
+            flash(f"Gebruiker {gebruiker.email} opgeslagen." + (" De uitnodiging is per e-mail verstuurd." if nieuw else ""),
+                  "ok")
             return redirect(url_for(".gebruikers"))
     status = 422 if form.errors else 200
-    return render_template("beheer/organisatie/formulier.html", form=form, titel="Gebruiker",
-                           terug=url_for(".gebruikers"),
-                           velden=["naam", "email", "rol", "wijkteam_id", "actief", "wachtwoord"]), status
+    return render_template("beheer/instellingen/gebruiker.html", form=form, gebruiker=gebruiker,
+                           nu=datetime.now(timezone.utc), tweede_factor_vereist=(
+                               tweede_factor.vereist(gebruiker) if gebruiker else False),
+                           wachtwoord_toegestaan=accounts.wachtwoord_toegestaan(gebruiker) if gebruiker else True), status
 
 
 bp.add_url_rule("/gebruikers/nieuw", "gebruiker_nieuw", gebruiker_bewerken, methods=["GET", "POST"])
+
+
+# ---------------------------------------------------------------- account actions (each audited)
+
+
+def _account_actie(gebruiker_id: int, wat, melding: str, audit_wat: str):
+    gebruiker = db.session.get(Gebruiker, gebruiker_id) or abort(404)
+    wat(gebruiker)
+    audit.zet_zaak(None, f"{audit_wat}: {gebruiker.email}")
+    db.session.commit()
+    flash(melding.format(email=gebruiker.email), "ok")
+    return redirect(url_for(".gebruiker_bewerken", gebruiker_id=gebruiker.id))
+
+
+@bp.route("/gebruikers/<int:gebruiker_id>/uitnodigen", methods=["POST"])
+@rol_vereist(BEHEER)
+def gebruiker_uitnodigen(gebruiker_id: int):
+    return _account_actie(gebruiker_id, lambda g: accounts.nodig_uit(g, current_user.naam, datetime.now(timezone.utc)),
+                          "Nieuwe uitnodiging verstuurd naar {email}; eerdere uitnodigingslinks werken niet meer.",
+                          "uitnodiging opnieuw verstuurd")
+
+
+@bp.route("/gebruikers/<int:gebruiker_id>/herstellink", methods=["POST"])
+@rol_vereist(BEHEER)
+def gebruiker_herstellink(gebruiker_id: int):
+    return _account_actie(gebruiker_id,
+                          lambda g: accounts.stuur_herstellink(g, datetime.now(timezone.utc), door=current_user.naam),
+                          "Link voor een nieuw wachtwoord verstuurd naar {email}.", "herstellink verstuurd")
+
+
+@bp.route("/gebruikers/<int:gebruiker_id>/ontgrendelen", methods=["POST"])
+@rol_vereist(BEHEER)
+def gebruiker_ontgrendelen(gebruiker_id: int):
+    return _account_actie(gebruiker_id, accounts.ontgrendelen,
+                          "Account {email} ontgrendeld: de mislukte pogingen staan weer op nul.", "account ontgrendeld")
+
+
+@bp.route("/gebruikers/<int:gebruiker_id>/tweede-factor-resetten", methods=["POST"])
+@rol_vereist(BEHEER)
+def gebruiker_tweede_factor_resetten(gebruiker_id: int):
+    if gebruiker_id == current_user.id:
+        flash("Uw eigen tweede factor reset een andere beheerder.", "fout")
+        return redirect(url_for(".gebruiker_bewerken", gebruiker_id=gebruiker_id))
+    return _account_actie(gebruiker_id, tweede_factor.resetten,
+                          "Tweede factor van {email} gereset; deze gebruiker is overal uitgelogd en stelt bij de "
+                          "volgende keer inloggen een nieuwe in.", "tweede factor gereset")

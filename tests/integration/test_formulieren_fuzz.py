@@ -74,7 +74,7 @@ FORMULIEREN = [  # (who, method, path, fields)
      ["naam", "eenheid", "prijs", "bandbreedte", "bron", "volgorde", "actief"]),
     ("beheer@test.local", "POST", "/beheer/oorzaken/nieuw", ["naam", "voorbeeld", "volgorde", "vrije_tekst", "actief"]),
     ("beheer@test.local", "POST", "/beheer/gebruikers/nieuw",
-     ["naam", "email", "rol", "wijkteam_id", "actief", "wachtwoord"]),
+     ["naam", "email", "rol", "wijkteam_id", "actief"]),
     ("beheer@test.local", "GET", "/beheer/audit", ["wie", "zaak", "soort", "van", "tot", "pagina"]),
     (None, "POST", "/login", ["email", "wachtwoord"]),
     ("link", "POST", "/link/{token}/actie", ["actie", "toelichting"]),

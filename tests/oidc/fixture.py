@@ -102,9 +102,10 @@ def start_provider(tmp_path: Path, redirect_uris: list[str], post_logout_redirec
     pad = tmp_path / f"oidc-{poort}.json"
     pad.write_text(json.dumps(cfg))
     log = tmp_path / f"oidc-{poort}.log"
-    proces = subprocess.Popen(["node", str(MAP / "provider.mjs")], cwd=MAP, stdout=log.open("w"),
-                              stderr=subprocess.STDOUT, env={**os.environ, "KNIPKAART_OIDC_CONFIG": str(pad),
-                                                              "NODE_ENV": "test"})
+    with log.open("w") as uitvoer:  # the child keeps its own copy of the descriptor
+        proces = subprocess.Popen(["node", str(MAP / "provider.mjs")], cwd=MAP, stdout=uitvoer,
+                                  stderr=subprocess.STDOUT, env={**os.environ, "KNIPKAART_OIDC_CONFIG": str(pad),
+                                                                  "NODE_ENV": "test"})
     tot = time.monotonic() + 30
     while True:
         try:
@@ -126,3 +127,17 @@ def stop_provider(provider: OidcProvider) -> None:
     except subprocess.TimeoutExpired:
         provider.proces.kill()
         provider.proces.wait()
+
+
+# The app's BASE_URL in the integration tests: the provider sends the browser back there, and the test hands
+# that URL's path and query to Flask's test client.
+TEST_BASE = "http://127.0.0.1:5000"
+
+
+@pytest.fixture
+def oidc_provider(tmp_path):
+    provider = start_provider(tmp_path, [f"{TEST_BASE}/login/sso/terug"], [f"{TEST_BASE}/login"])
+    try:
+        yield provider
+    finally:
+        stop_provider(provider)
