@@ -121,8 +121,9 @@ def dagoverzicht(session: Session, now: datetime, inst: MailInstellingen, kal: W
     beheerders = session.execute(select(Gebruiker).where(Gebruiker.rol == Rol.BEHEERDER, Gebruiker.actief.is_(True))
                                  .order_by(Gebruiker.id)).scalars().all()
     dag = lokaal.date()
-    ctx = {"gemeente": inst.gemeente, "dag": f"{DAGEN[dag.weekday()]} {dag.day} {MAANDEN[dag.month - 1]}", "mails": wachtend[:25], "aantal": len(wachtend),
-           "voorstellen": voorstellen, "links": links, "oudste": wachtend[0].ontvangen_op if wachtend else None}
+    ctx = {"gemeente": inst.gemeente, "dag": f"{DAGEN[dag.weekday()]} {dag.day} {MAANDEN[dag.month - 1]}",
+           "mails": wachtend[:25], "aantal": len(wachtend), "voorstellen": voorstellen, "links": links,
+           "oudste": wachtend[0].ontvangen_op if wachtend else None}
     aantal = 0
     for b in beheerders:
         c = dict(ctx, ontvanger=b.naam)
