@@ -257,3 +257,15 @@ def _sso_geweigerd(fout: "sso.SsoGeweigerd"):
     g.audit_gedaan = True
     audit.leg_vast("geweigerd", "sso", "onbekend", wat=f"inloggen via gemeenteaccount: {fout.reden}", status=fout.status)
     return render_template("auth/sso_geweigerd.html", melding=fout.melding), fout.status
+
+
+@bp.after_app_request
+def _formulier_naar_provider(response):
+    """Logging out is a form whose answer redirects to the provider's end-session page: the pages' CSP
+    (form-action 'self', app/beveiliging.py) must let that redirect through."""
+    csp = response.headers.get("Content-Security-Policy")
+    if csp and sso.aan() and current_app.config["OIDC_UITLOGGEN_BIJ_PROVIDER"]:
+        delen = urlsplit(current_app.config["OIDC_ISSUER"])
+        response.headers["Content-Security-Policy"] = csp.replace(
+            "form-action 'self'", f"form-action 'self' {delen.scheme}://{delen.netloc}", 1)
+    return response

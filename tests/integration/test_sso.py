@@ -182,6 +182,8 @@ def test_a_mapped_group_that_may_not_create_accounts_still_refuses_unknown_peopl
 
 
 def test_logging_out_ends_the_session_at_the_provider_too(client, sso, wereld, db_session):
+    # The logout button is a form; its answer redirects to the provider, which the pages' CSP must allow.
+    assert f"form-action 'self' {sso.issuer}" in client.get("/login").headers["Content-Security-Policy"]
     browser = requests.Session()  # the provider's cookies, as a browser would keep them
     assert sso_inloggen(client, sso, "mila", sessie=browser).status_code == 302
     r = client.post("/logout")
