@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("beheer", __name__)
 
-from . import auditlog, instellingen, mail, organisatie, prijslijst, routes  # noqa: E402,F401
+from . import auditlog, instellingen, mail, organisatie, prijslijst, routes, teamopzet  # noqa: E402,F401

@@ -95,11 +95,13 @@ def test_management_sets_up_the_second_factor_on_a_phone(server, browser, wereld
     assert db_session.execute(select(Gebruiker.totp_geheim).where(Gebruiker.email == "mt@test.local")).scalar_one()
 
 
-def test_the_beheerder_pages_for_accounts_have_no_wcag_violations(server, pagina, wereld, db_session):
-    manager_id = wereld.manager.id
+def test_the_beheerder_pages_for_accounts_and_team_setup_have_no_wcag_violations(server, pagina, wereld, db_session):
+    manager_id, team_id = wereld.manager.id, wereld.team.id
     db_session.close()
     _inloggen(pagina, server, "beheer@test.local")
-    for pad in [f"/beheer/gebruikers/{manager_id}", "/beheer/gebruikers/nieuw", "/account"]:
+    for pad in [f"/beheer/gebruikers/{manager_id}", "/beheer/gebruikers/nieuw", "/account", "/beheer/teams/opzetten",
+                f"/beheer/teams/{team_id}/opzetten/mensen", f"/beheer/teams/{team_id}/opzetten/contactpersonen",
+                f"/beheer/teams/{team_id}/opzetten/overzicht"]:
         pagina.goto(server + pad)
         assert _axe_overtredingen(pagina) == [], pad
     pagina.context.clear_cookies()
