@@ -84,8 +84,9 @@ def _lees_datum(fragment: str, ontvangen: date) -> date | None:
 
 
 def _zin(tekst: str, begin: int, eind: int) -> str:
-    links = max(tekst.rfind(". ", 0, begin) + 2, tekst.rfind("\n", 0, begin) + 1, 0)
-    rechts = [i for i in (tekst.find(". ", eind), tekst.find("\n", eind)) if i >= 0]
+    punt, regel = tekst.rfind(". ", 0, begin), tekst.rfind("\n", 0, begin)
+    links = max(punt + 2 if punt >= 0 else 0, regel + 1)
+    rechts = [i for i in (tekst.find(". ", max(eind - 1, 0)), tekst.find("\n", eind)) if i >= 0]
     zin = tekst[links:min(rechts) + 1 if rechts else len(tekst)]
     return " ".join(zin.split())[:300]
 

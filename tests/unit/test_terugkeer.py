@@ -30,6 +30,12 @@ def test_the_return_date_is_read_in_dutch_and_english(tekst, tot):
     assert terugkeer.zin and terugkeer.zin in " ".join(tekst.split())
 
 
+def test_the_sentence_the_date_was_read_from_is_shown_whole():
+    tekst = "Beste afzender,\n\nIk ben afwezig tot en met 20 maart. Voor dringende zaken: bel 010-1234567."
+    assert lees_terugkeer(tekst, ONTVANGEN).zin == "Ik ben afwezig tot en met 20 maart."
+    assert lees_terugkeer("Ik ben terug op 3 januari", ONTVANGEN).zin == "Ik ben terug op 3 januari"
+
+
 def test_a_date_without_a_year_is_the_next_one_to_come():
     assert lees_terugkeer("Ik ben terug op 3 januari.", date(2026, 12, 20)).tot == date(2027, 1, 2)
     assert lees_terugkeer("Afwezig tot en met 20 maart.", date(2026, 3, 20)).tot == date(2026, 3, 20)
