@@ -70,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .beheer import bp as beheer_bp
     from .dienst import bp as dienst_bp
+    from .leren import bp as leren_bp
     from .main import bp as main_bp
     from .rapportage import bp as rapportage_bp
     from .wijkteam import bp as wijkteam_bp
@@ -83,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, grote_uploads_toestaan)
     app.register_blueprint(dienst_bp)
     app.register_blueprint(rapportage_bp)
+    app.register_blueprint(leren_bp)
     from .api.routes import init_app as api
 
     api(app)

@@ -29,6 +29,7 @@ REGELS = [
     (r"^/zaken$", TEAM | {"andere_manager"}),  # the team's case list: its own cases only (test_zakenlijst)
     (r"^/(knippen|escalaties)/nieuw$", TEAM | {"andere_manager"}),
     (r"^/zaken/<int:zaak_id>", TEAM),
+    (r"^/wie-beslist-waarover$", TEAM | {"andere_manager"}),  # the team's own routing: test_leren
     (r"^/link/<token>", set(ROLLEN)),  # access through the token, not the role: tested in test_dienst_link
     (r"^/dev/outbox", set(ROLLEN)),  # development only (404 in production): the demo's mailbox
     (r"^/mail/(inbound|events)/sendgrid$", set(ROLLEN)),  # webhooks: a shared secret, tested in test_mail_in
