@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from workflows.models import Base, Contactpersoon, Dienst, UTCDateTime, Zaak, _enum, utcnow
+from workflows.models import Base, Contactpersoon, Dienst, Gebeurtenis, UTCDateTime, Zaak, _enum, utcnow
 
 
 class MailStatus(str, enum.Enum):
@@ -61,6 +61,28 @@ class UitgaandeMail(Base):
     verzonden_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
     bijgewerkt_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
     zaak: Mapped[Zaak | None] = relationship()
+
+
+class Overzichtsmelding(Base):
+    """A deadline step held for its recipient's daily overview instead of a mail of its own (the mail budget).
+
+    Written in the transaction of the step, for a team member who chose the daily overview or a person on a
+    dienst's ladder above the contactpersoon. `overzicht_id` is the overview mail that took it up; until then
+    it waits. One per recipient per step, like the mails it stands in for.
+    """
+
+    __tablename__ = "overzichtsmelding"
+    __table_args__ = (Index("ix_overzichtsmelding_aan_overzicht", "aan", "overzicht_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    aan: Mapped[str] = mapped_column(String(254))  # lower case
+    zaak_id: Mapped[int] = mapped_column(ForeignKey("zaak.id"), index=True)
+    soort: Mapped[str] = mapped_column(String(40))  # the mail it stands in for: opgeschaald, team_verlopen, ...
+    gebeurtenis_id: Mapped[int | None] = mapped_column(ForeignKey("gebeurtenis.id"))
+    op: Mapped[datetime] = mapped_column(UTCDateTime)
+    overzicht_id: Mapped[int | None] = mapped_column(ForeignKey("uitgaande_mail.id"), index=True)
+    zaak: Mapped[Zaak] = relationship()
+    gebeurtenis: Mapped[Gebeurtenis | None] = relationship()
+    overzicht: Mapped[UitgaandeMail | None] = relationship()
 
 
 class ReplyAdres(Base):

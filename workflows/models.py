@@ -197,6 +197,29 @@ class LadderFunctie(str, enum.Enum):
         }[self.value]
 
 
+class MailVoorkeur(str, enum.Enum):
+    """How a team member hears of deadline steps on the team's cases: a mail per case, or one overview a day."""
+
+    DIRECT = "direct"
+    DAGELIJKS = "dagelijks"
+
+    @property
+    def label(self) -> str:
+        return {
+            "direct": "Direct: een e-mail per zaak, zodra het gebeurt",
+            "dagelijks": "Dagelijks overzicht: één e-mail op werkdagen om 08:30, alleen als er iets is",
+        }[self.value]
+
+
+# How a rung is named after a person's name: "Johan de Graaf (teamleider, Werk & Inkomen)".
+FUNCTIE_KORT = {
+    LadderFunctie.CONTACTPERSOON: "contactpersoon",
+    LadderFunctie.TEAMLEIDER: "teamleider",
+    LadderFunctie.MANAGER: "manager",
+    LadderFunctie.MAATWERKFUNCTIONARIS: "maatwerkfunctionaris",
+}
+
+
 def _enum(e: type[enum.Enum], name: str) -> "SAEnum":
     from sqlalchemy import Enum as SAEnum
 
@@ -248,6 +271,11 @@ class Contactpersoon(Base):
     @property
     def bereikbaar(self) -> bool:
         return self.actief and self.onbestelbaar_sinds is None
+
+    @property
+    def met_functie(self) -> str:
+        """The name as mail and event texts show it: with function and dienst, never a bare address."""
+        return f"{self.naam} ({FUNCTIE_KORT[self.functie]}, {self.dienst.naam})"
 
 
 class VasteContactpersoon(Base):
@@ -396,6 +424,14 @@ class Gebruiker(Base):
     totp_laatste_stap: Mapped[int | None] = mapped_column(Integer)
     # Raised when the password changes or is reset: the sessions of an older version end.
     sessie_versie: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # How the dienst reaches this team member about the team's cases: shown only in mail to the dienst that
+    # handles the case and on its link page. Both optional; without a contact address the login address shows.
+    telefoon: Mapped[str | None] = mapped_column(String(40))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    # Deadline steps on the team's cases (climbs, exhausted ladder, reminders while the dienst waits): a mail
+    # per case, or one overview on werkdagen. Questions, answers and decisions always come at once.
+    mail_voorkeur: Mapped[MailVoorkeur] = mapped_column(_enum(MailVoorkeur, "mailvoorkeur"),
+                                                        default=MailVoorkeur.DIRECT, server_default="direct")
     wijkteam: Mapped[Wijkteam | None] = relationship()
 
     # Flask-Login's user protocol, duck-typed so that the domain needs no Flask.
@@ -412,6 +448,23 @@ class Gebruiker(Base):
 
     def heeft_rol(self, *rollen: Rol) -> bool:
         return self.rol in rollen
+
+    @property
+    def functie(self) -> str:
+        """The role as a phrase after the name: "wijkteammanager van wijkteam Feyenoord"."""
+        if self.wijkteam is None:
+            return self.rol.label.lower()
+        wie = "wijkteammanager" if self.rol == Rol.WIJKTEAMMANAGER else "medewerker"
+        return f"{wie} van wijkteam {self.wijkteam.naam}"
+
+    @property
+    def met_functie(self) -> str:
+        return f"{self.naam} ({self.functie})"
+
+    @property
+    def bereikbaar_op(self) -> str:
+        """The address a dienst writes to about a case: the contact address, else the login address."""
+        return self.contact_email or self.email
 
     __table_args__ = (
         CheckConstraint(
