@@ -145,6 +145,8 @@ def load(instance_path: str, env: dict | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": ratelimit_storage,
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "20 per minute"),
+        # "Stuur mij mijn link" per client address (each address also gets at most 3 such mails a day).
+        "MIJN_LINK_LIMIET": env.get("MIJN_LINK_LIMIET", "10 per hour"),
         "LOGIN_MAX_POGINGEN": _int(env, "LOGIN_MAX_POGINGEN", 5),
         "LOGIN_BLOKKADE_MINUTEN": _int(env, "LOGIN_BLOKKADE_MINUTEN", 15),
         "PROXY_FIX": _int(env, "PROXY_FIX", 0),

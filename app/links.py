@@ -57,3 +57,38 @@ def lees_token(token: str) -> LinkInhoud:
         return LinkInhoud(int(data["z"]), str(data["e"]), int(data["v"]))
     except (KeyError, TypeError, ValueError):
         raise LinkOngeldig("Deze link is ongeldig.")
+
+
+# ---------------------------------------------------------------- "Mijn zaken": one personal link per contactpersoon
+
+MIJN_SALT = "knipkaart.mijnzaken.v1"
+
+
+@dataclass(frozen=True)
+class MijnInhoud:
+    contactpersoon_id: int
+    versie: int
+
+
+def _mijn_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=MIJN_SALT)
+
+
+def mijn_zaken_url(cp) -> str:
+    """The contactpersoon's personal link to every open case routed to them; raising
+    `Contactpersoon.mijn_zaken_versie` revokes it."""
+    token = _mijn_serializer().dumps({"c": cp.id, "v": cp.mijn_zaken_versie})
+    pad = current_app.url_map.bind("localhost").build("dienst.mijn_zaken", {"token": token})
+    return current_app.config["BASE_URL"] + pad
+
+
+def lees_mijn_token(token: str) -> MijnInhoud:
+    max_age = current_app.config["LINK_GELDIG_DAGEN"] * 86400
+    try:
+        data = _mijn_serializer().loads(token, max_age=max_age)
+        return MijnInhoud(int(data["c"]), int(data["v"]))
+    except SignatureExpired:
+        raise LinkOngeldig("Deze link is verlopen. Vraag hieronder een nieuwe aan.")
+    except (BadSignature, KeyError, TypeError, ValueError):
+        raise LinkOngeldig("Deze link is ongeldig. Controleer of u de hele link uit de e-mail heeft gebruikt, of "
+                           "vraag hieronder een nieuwe aan.")

@@ -46,6 +46,7 @@ def app(database_url, tmp_path_factory):
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": None,
         "LOGIN_RATE_LIMIT": "10000 per minute",  # tests log in often; test_beveiliging lowers it
+        "MIJN_LINK_LIMIET": "10000 per minute",
     })
     with flask_app.app_context():
         if db.engine.dialect.name == "postgresql":

@@ -266,6 +266,8 @@ class Contactpersoon(Base):
     # Set when mail to this address bounced hard or was dropped; cleared by the beheerder.
     onbestelbaar_sinds: Mapped[datetime | None] = mapped_column(UTCDateTime)
     onbestelbaar_reden: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The version of the personal "Mijn zaken" link; the beheerder raises it to revoke every such link.
+    mijn_zaken_versie: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     dienst: Mapped[Dienst] = relationship()
 
     @property

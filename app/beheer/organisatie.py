@@ -25,6 +25,7 @@ from workflows.models import (
 from workflows.routering import routeer
 from workflows.zaken import STANDAARD_TERMIJNEN
 
+from .. import audit
 from ..auth.guards import rol_vereist
 from ..extensions import db
 from . import bp
@@ -378,6 +379,19 @@ def _contactpersoon_opslaan(form, cp: Contactpersoon | None):
               "waarschuwing")
     else:
         flash(f"Contactpersoon {cp.naam} is opgeslagen.", "ok")
+    return redirect(url_for(".contactpersonen"))
+
+
+@bp.route("/contactpersonen/<int:cp_id>/mijn-link-intrekken", methods=["POST"])
+@rol_vereist(BEHEER)
+def mijn_link_intrekken(cp_id: int):
+    """Revoke every personal "Mijn zaken" link of this contactpersoon (a lost phone, a forwarded mail)."""
+    cp = _of_404(Contactpersoon, cp_id)
+    cp.mijn_zaken_versie = (cp.mijn_zaken_versie or 1) + 1
+    audit.zet_zaak(None, f"persoonlijke link ingetrokken: contactpersoon {cp.id}")  # the request's audit row
+    db.session.commit()
+    flash(f"De persoonlijke links van {cp.naam} werken niet meer. Een nieuwe vraagt {cp.naam} aan op "
+          f"'Mijn zaken'.", "ok")
     return redirect(url_for(".contactpersonen"))
 
 

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..validators import geen_bsn
 
@@ -15,3 +15,8 @@ class DienstBerichtFormulier(FlaskForm):
     formulier_sleutel = HiddenField()
     tekst = TextAreaField("Bericht aan het wijkteam", validators=[DataRequired("Een leeg bericht wordt niet verstuurd."),
                                                                  Length(max=10000), geen_bsn])
+
+
+class MijnLinkFormulier(FlaskForm):
+    email = StringField("Uw e-mailadres", validators=[DataRequired("Vul uw e-mailadres in."),
+                                                     Email("Vul een geldig e-mailadres in."), Length(max=254)])

@@ -4,19 +4,22 @@ from __future__ import annotations
 import io
 from datetime import datetime, timezone
 
-from flask import abort, flash, redirect, render_template, send_file, url_for
-from sqlalchemy import func, select
+from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from notifications.models import Bijlage
+from notifications.persoonlijk import mijn_zaken_mail
 from workflows import usecases, zaken
 from workflows.fouten import DomeinFout, GeenToegang, OngeldigeInvoer
 from workflows.models import Contactpersoon, Zaak
 
 from .. import audit, idempotentie, mail
-from ..extensions import db
-from ..links import LinkOngeldig, lees_token
+from ..extensions import db, limiter
+from ..links import LinkOngeldig, lees_mijn_token, lees_token, link_url, mijn_zaken_url
+from ..mail import instellingen
 from . import bp
-from .forms import DienstActieFormulier, DienstBerichtFormulier
+from .forms import DienstActieFormulier, DienstBerichtFormulier, MijnLinkFormulier
 
 
 ALLEEN_BERICHT = "bericht"  # the choice on the link page that sends a message without an action
@@ -162,3 +165,47 @@ def _domeinfout(token: str, fout: DomeinFout, veld, opnieuw):
         return opnieuw(_toegang(token))
     flash(fout.melding, "fout")
     return redirect(url_for(".zaak", token=token))
+
+
+# ---------------------------------------------------------------- "Mijn zaken": every open case of one contactpersoon
+
+
+@bp.route("/mijn-zaken", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["MIJN_LINK_LIMIET"], methods=["POST"],
+               error_message="Te veel aanvragen. Probeer het over een uur opnieuw.")
+def mijn_link_aanvragen():
+    """"Stuur mij mijn link": a known contact gets the mail; everyone sees the same answer."""
+    form = MijnLinkFormulier()
+    if form.validate_on_submit():
+        adres = form.email.data.strip().lower()
+        cp = db.session.execute(select(Contactpersoon).where(func.lower(Contactpersoon.email) == adres)
+                                ).scalar_one_or_none()
+        if cp is not None and cp.bereikbaar:
+            mijn_zaken_mail(db.session, cp, mijn_zaken_url(cp), _nu(), instellingen())
+            db.session.commit()
+        # The same words whether or not the address is known: the page tells nobody who is a contact.
+        return render_template("dienst/mijn_link.html", form=None, verstuurd=True)
+    return render_template("dienst/mijn_link.html", form=form, verstuurd=False), 422 if form.errors else 200
+
+
+@bp.route("/mijn-zaken/<token>")
+def mijn_zaken(token: str):
+    """The open cases routed to this contactpersoon (also as vervanger), with deadlines and rung."""
+    try:
+        inhoud = lees_mijn_token(token)
+    except LinkOngeldig as fout:
+        return render_template("dienst/mijn_link.html", form=MijnLinkFormulier(), verstuurd=False,
+                               fout=fout.melding), 403
+    cp = db.session.get(Contactpersoon, inhoud.contactpersoon_id)
+    if cp is None or not cp.actief or inhoud.versie != cp.mijn_zaken_versie:
+        return render_template("dienst/mijn_link.html", form=MijnLinkFormulier(), verstuurd=False,
+                               fout="Deze link is ingetrokken. Vraag hieronder een nieuwe aan."), 403
+    audit.zet_actor(cp.email, "contactpersoon")
+    open_ = db.session.scalars(
+        select(Zaak).options(joinedload(Zaak.wijkteam), joinedload(Zaak.dienst))
+        .where(or_(Zaak.ontvanger_id == cp.id, func.lower(Zaak.ontvanger_email) == cp.email.lower()),
+               Zaak.status.in_(zaken.LOPEND))
+        .order_by(zaken.eerstvolgende_deadline_sql().asc().nulls_last(), Zaak.id)).all()
+    audit.zet_zaak(None, f"mijn zaken gelezen: {', '.join(z.nummer for z in open_)}"[:400])
+    return render_template("dienst/mijn_zaken.html", cp=cp, zaken_=open_, now=_nu(),
+                           link=lambda z: link_url(z, cp.email), eerstvolgende=zaken.eerstvolgende_deadline)

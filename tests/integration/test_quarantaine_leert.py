@@ -71,6 +71,20 @@ def test_the_beheerder_hears_once_a_werkdag_morning_that_mail_waits(app, client,
     assert _aantal(db_session, "quarantaine_overzicht") == 2
 
 
+def test_the_overview_job_is_wired_for_0830_on_weekdays(app):
+    """Guards against dropping or mis-scheduling the job in app/scheduler.py."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from app.scheduler import _jobs
+
+    scheduler = BackgroundScheduler(timezone="Europe/Amsterdam")
+    _jobs(scheduler, app)  # not started
+    job = scheduler.get_job("quarantaine-overzicht")
+    assert job is not None and job.max_instances == 1 and job.coalesce
+    vrijdag_na_het_overzicht = datetime(2026, 3, 6, 9, 0, tzinfo=TZ)
+    assert job.trigger.get_next_fire_time(None, vrijdag_na_het_overzicht) == datetime(2026, 3, 9, 8, 30, tzinfo=TZ)
+
+
 def test_two_schedulers_at_the_same_moment_send_one_overview(app, client, db_session, verstuurde_knip):
     """Guards against: two scheduler processes (or a restart) both sending today's overview."""
     from app.scheduler import _quarantaine_job

@@ -31,6 +31,7 @@ REGELS = [
     (r"^/zaken/<int:zaak_id>", TEAM),
     (r"^/wie-beslist-waarover$", TEAM | {"andere_manager"}),  # the team's own routing: test_leren
     (r"^/link/<token>", set(ROLLEN)),  # access through the token, not the role: tested in test_dienst_link
+    (r"^/mijn-zaken", set(ROLLEN)),  # a contactpersoon's personal link, no account: tested in test_mijn_zaken
     (r"^/dev/outbox", set(ROLLEN)),  # development only (404 in production): the demo's mailbox
     (r"^/mail/(inbound|events)/sendgrid$", set(ROLLEN)),  # webhooks: a shared secret, tested in test_mail_in
     (r"^/(healthz|readyz)$", set(ROLLEN)),  # for load balancers: no data, no login
