@@ -13,23 +13,26 @@ screen, CSV, XLSX and PDF all show, so their numbers cannot differ.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, cast, distinct, func, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Date, ForeignKey, Index, Integer, Text, and_, case, cast, distinct, func, literal, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from .kalender import TZ, amsterdam
 from .knipkaart import STANDAARD_QUOTUM
 from .models import (
+    Base,
     Dienst,
+    Gebruiker,
     Knipkaart,
     KnipkaartMutatie,
     MutatieSoort,
     Oorzaak,
     Prijspost,
     Termijnstap,
+    UTCDateTime,
     Uitkomst,
     Urgentie,
     VermedenScenario,
@@ -74,6 +77,37 @@ class Filters:
         if self.urgentie:
             w.append(Zaak.urgentie == self.urgentie)
         return w
+
+
+class Rapportconclusie(Base):
+    """What management concluded about one report period; every version kept, the newest is shown."""
+
+    __tablename__ = "rapportconclusie"
+    __table_args__ = (Index("ix_rapportconclusie_periode", "van", "tot"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    van: Mapped[date] = mapped_column(Date)
+    tot: Mapped[date] = mapped_column(Date)
+    tekst: Mapped[str] = mapped_column(Text)
+    vastgelegd_door_id: Mapped[int] = mapped_column(ForeignKey("gebruiker.id"))
+    vastgelegd_op: Mapped[datetime] = mapped_column(UTCDateTime)
+    vastgelegd_door: Mapped[Gebruiker] = relationship()
+
+
+def vorige_periode(van: date, tot: date) -> tuple[date, date]:
+    """The period of the same length just before: whole calendar months stay whole months (Q2 -> Q1)."""
+    if van.day == 1 and (tot + timedelta(days=1)).day == 1:
+        maanden = (tot.year - van.year) * 12 + tot.month - van.month + 1
+        j, m = divmod(van.year * 12 + van.month - 1 - maanden, 12)
+        return date(j, m + 1, 1), van - timedelta(days=1)
+    dagen = (tot - van).days + 1
+    return van - timedelta(days=dagen), van - timedelta(days=1)
+
+
+def jaar_eerder(van: date, tot: date) -> tuple[date, date]:
+    """The same period a year earlier (29 February becomes the 28th)."""
+    def terug(d: date) -> date:
+        return d.replace(year=d.year - 1, day=min(d.day, 28) if (d.month, d.day) == (2, 29) else d.day)
+    return terug(van), terug(tot)
 
 
 # ---------------------------------------------------------------- the report's parts
@@ -165,6 +199,21 @@ class KostenRij:
 
 
 @dataclass
+class Periodecijfers:
+    """The key figures of one period: the report's own, or a comparison period's."""
+
+    van: date
+    tot: date
+    knippen: int = 0
+    escalaties: int = 0
+    acuut: int = 0
+    bezwaren: int = 0
+    zaken_te_laat: int = 0
+    vermeden: int = 0
+    acuut_per_oorzaak: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass
 class Rapport:
     filters: Filters
     maanden: list[str]
@@ -176,6 +225,22 @@ class Rapport:
     prijslijst: list[Prijspost]
     knippen_per_maand: dict[str, int] = field(default_factory=dict)
     escalaties_per_maand: dict[str, int] = field(default_factory=dict)
+    vorige: Periodecijfers | None = None
+    jaar_eerder: Periodecijfers | None = None
+    conclusies: list[Rapportconclusie] = field(default_factory=list)  # newest first
+
+    @property
+    def cijfers(self) -> Periodecijfers:
+        """This period's key figures, rolled up from the report's own parts."""
+        return Periodecijfers(
+            self.filters.van, self.filters.tot, self.knippen, self.escalaties, sum(o.acuut for o in self.oorzaken),
+            self.bezwaren, sum(d.zaken_te_laat for d in self.diensten), self.vermeden,
+            {o.oorzaak_id: o.acuut for o in self.oorzaken if o.acuut})
+
+    @property
+    def meest_acuut(self) -> list[OorzaakRij]:
+        """The three causes with the most acute cases in the period."""
+        return sorted([o for o in self.oorzaken if o.acuut], key=lambda o: -o.acuut)[:3]
 
     @property
     def knippen(self) -> int:
@@ -207,11 +272,13 @@ class Rapport:
 
 
 def maak_rapport(session: Session, filters: Filters, now: datetime,
-                 standaard_quotum: int = STANDAARD_QUOTUM) -> Rapport:
+                 standaard_quotum: int = STANDAARD_QUOTUM, vergelijken: bool = True) -> Rapport:
     """The bottleneck report for these filters, as of `now`.
 
     Five passes over the period's cases: counts by cause, kind and month; per dienst (counts and percentiles);
     missed deadlines; blocking rules; avoided cost. Everything else is rolled up from their small results.
+    With `vergelijken`, three small passes per comparison period (the previous period of the same length and
+    the same period a year earlier) give their key figures.
     """
     if filters.tot < filters.van:
         raise ValueError("tot ligt voor van")
@@ -219,6 +286,12 @@ def maak_rapport(session: Session, filters: Filters, now: datetime,
     prijslijst = list(session.scalars(select(Prijspost).order_by(Prijspost.volgorde, Prijspost.naam)))
     oorzaken, knippen, escalaties = _oorzaken(session, filters, maanden)
     kosten = _kosten(session, filters, prijslijst, {o.oorzaak_id: o for o in oorzaken})
+    vorige = jaar = None
+    if vergelijken:
+        vorige = periodecijfers(session, replace(filters, **dict(zip(("van", "tot"), vorige_periode(
+            filters.van, filters.tot)))), prijslijst)
+        jaar = periodecijfers(session, replace(filters, **dict(zip(("van", "tot"), jaar_eerder(
+            filters.van, filters.tot)))), prijslijst)
     return Rapport(
         filters=filters,
         maanden=[m for m, _ in maanden],
@@ -230,7 +303,35 @@ def maak_rapport(session: Session, filters: Filters, now: datetime,
         prijslijst=prijslijst,
         knippen_per_maand=knippen,
         escalaties_per_maand=escalaties,
+        vorige=vorige,
+        jaar_eerder=jaar,
+        conclusies=conclusies_van(session, filters.van, filters.tot),
     )
+
+
+def periodecijfers(session: Session, f: Filters, prijslijst: list[Prijspost]) -> Periodecijfers:
+    """The key figures of a period on their own: counts per cause and kind, late cases, avoided cost."""
+    w = f.voorwaarden()
+    uit = Periodecijfers(f.van, f.tot)
+    for oid, soort, n, ac, bz in session.execute(select(
+            Zaak.oorzaak_id, Zaak.soort, func.count(), func.sum(case((Zaak.urgentie == Urgentie.ACUUT, 1), else_=0)),
+            func.sum(case((Zaak.uitkomst == Uitkomst.BEZWAAR, 1), else_=0))).where(*w).group_by(
+            Zaak.oorzaak_id, Zaak.soort)):
+        if soort == ZaakSoort.KNIP:
+            uit.knippen += int(n)
+        else:
+            uit.escalaties += int(n)
+        uit.acuut += int(ac)
+        uit.bezwaren += int(bz)
+        if ac:
+            uit.acuut_per_oorzaak[oid] = uit.acuut_per_oorzaak.get(oid, 0) + int(ac)
+    uit.zaken_te_laat = int(session.scalar(select(func.count(distinct(Termijnstap.zaak_id))).join(
+        Zaak, Zaak.id == Termijnstap.zaak_id).where(*w, Termijnstap.soort == "verlopen")) or 0)
+    prijs = {p.id: p.prijs for p in prijslijst}
+    for pid, aantal in session.execute(select(VermedenScenario.prijspost_id, func.sum(VermedenScenario.aantal)).join(
+            Zaak, Zaak.id == VermedenScenario.zaak_id).where(*w).group_by(VermedenScenario.prijspost_id)):
+        uit.vermeden += prijs[pid] * int(aantal or 0)
+    return uit
 
 
 # ---------------------------------------------------------------- causes, by month
@@ -450,7 +551,7 @@ def _kosten(session: Session, f: Filters, prijslijst: list[Prijspost],
 @dataclass(frozen=True)
 class Kolom:
     naam: str
-    soort: str = "tekst"  # tekst, aantal, werkdagen, euro, procent
+    soort: str = "tekst"  # tekst, aantal, verschil (signed), werkdagen, euro, procent
 
     @property
     def is_getal(self) -> bool:
@@ -462,6 +563,8 @@ class Kolom:
             return "–"
         if self.soort == "aantal":
             return f"{int(waarde):,}".replace(",", ".")
+        if self.soort == "verschil":
+            return f"{int(waarde):+,}".replace(",", ".") if waarde else "0"
         if self.soort == "werkdagen":
             return f"{waarde:.1f}".replace(".", ",")
         if self.soort == "euro":
@@ -494,14 +597,89 @@ def _dagen(x: float | None) -> float | None:
     return None if x is None else round(x, 1)
 
 
+def _periode(p: Periodecijfers | None) -> str:
+    return "–" if p is None else f"{p.van:%d-%m-%Y} t/m {p.tot:%d-%m-%Y}"
+
+
+def _verschil(nu: int, toen: int | None) -> int | None:
+    return None if toen is None else nu - toen
+
+
+def _vergelijking(r: Rapport) -> list[Kolom]:
+    return [Kolom("Deze periode", "aantal"), Kolom("Vorige periode", "aantal"), Kolom("Verandering", "verschil"),
+            Kolom("Jaar eerder", "aantal"), Kolom("Verandering t.o.v. jaar eerder", "verschil")]
+
+
+def _rij(naam: str, nu: int, vorige: int | None, jaar: int | None) -> list:
+    return [naam, nu, vorige, _verschil(nu, vorige), jaar, _verschil(nu, jaar)]
+
+
+def kaartgebruik(r: Rapport) -> list[tuple[int, int, int, int, int, int]]:
+    """Per card year: teams, quota, knips used, percentage used, teams under-using."""
+    uit = []
+    for jaar in sorted({k.jaar for k in r.knipkaarten}):
+        kaarten = [k for k in r.knipkaarten if k.jaar == jaar]
+        quotum, gebruikt = sum(k.quotum for k in kaarten), sum(k.gebruikt for k in kaarten)
+        uit.append((jaar, len(kaarten), quotum, gebruikt, round(100 * gebruikt / quotum) if quotum else 0,
+                    sum(1 for k in kaarten if k.onderbenut)))
+    return uit
+
+
+def _samenvattingstabellen(r: Rapport) -> list[Tabel]:
+    """Page 1: the key figures beside the comparison periods, acute causes, card use, deadlines kept."""
+    nu, vo, je = r.cijfers, r.vorige, r.jaar_eerder
+
+    def waarde(p, veld):
+        return None if p is None else getattr(p, veld)
+
+    kern = Tabel(
+        "kern", "Kerncijfers vergeleken met eerdere perioden", [Kolom("Kerncijfer")] + _vergelijking(r),
+        [_rij(naam, getattr(nu, veld), waarde(vo, veld), waarde(je, veld)) for naam, veld in (
+            ("Knippen", "knippen"), ("Escalaties", "escalaties"), ("Acute zaken", "acuut"),
+            ("Zaken met een gemiste termijn", "zaken_te_laat"), ("Bezwaren van diensten", "bezwaren"),
+            ("Vermeden maatschappelijke kosten (euro)", "vermeden"))],
+        f"Deze periode: {_periode(nu)}; vorige periode: {_periode(vo)}; jaar eerder: {_periode(je)}. Geteld per "
+        "zaak, op de datum van versturen, met dezelfde filters. Verandering: deze periode min de eerdere. "
+        "Een zaak met een gemiste termijn telt één keer, hoeveel termijnen er ook verliepen.")
+    acuut = Tabel(
+        "acuut", "De drie oorzaken met de meeste acute nood", [Kolom("Oorzaak")] + _vergelijking(r),
+        [_rij(o.naam, o.acuut, waarde(vo, "acuut_per_oorzaak").get(o.oorzaak_id, 0) if vo else None,
+              waarde(je, "acuut_per_oorzaak").get(o.oorzaak_id, 0) if je else None) for o in r.meest_acuut],
+        "Zaken (knippen en escalaties) met urgentie acuut, per systeemoorzaak; de trend is de verandering "
+        "tegenover de vorige periode en hetzelfde deel van het jaar ervoor.")
+    kaart = Tabel(
+        "kaartgebruik", "Gebruik van de knipkaart, alle teams samen",
+        [Kolom("Jaar"), Kolom("Teams", "aantal"), Kolom("Quotum", "aantal"), Kolom("Gebruikt", "aantal"),
+         Kolom("Gebruikt van quotum", "procent"), Kolom("Teams die onderbenutten", "aantal")],
+        [[str(j), n, q, g, p, o] for j, n, q, g, p, o in kaartgebruik(r)],
+        "Gebruikt: ingezette knippen min teruggegeven knippen, per kalenderjaar. Onderbenutten is zelf een "
+        "bevinding: in Rotterdam was na een jaar 8% van het budget gebruikt.")
+    termijnen = Tabel(
+        "termijnen", "Termijnen gehaald per dienst",
+        [Kolom("Dienst"), Kolom("Zaken", "aantal"), Kolom("Zaken binnen termijn", "aantal"),
+         Kolom("Binnen termijn", "procent"), Kolom("Zaken te laat", "aantal"), Kolom("Termijnen gemist", "aantal")],
+        [[d.naam, d.zaken, d.zaken - d.zaken_te_laat,
+          round(100 * (d.zaken - d.zaken_te_laat) / d.zaken) if d.zaken else 0, d.zaken_te_laat, d.termijnen_gemist]
+         for d in r.diensten],
+        "Per zaak: binnen termijn als geen enkele termijn (reactie, oplossing, elke trede van de ladder) verliep. "
+        "Termijnen gemist telt elke verlopen termijn, dus één zaak kan er meerdere hebben.")
+    conclusies = Tabel(
+        "conclusies", "Conclusies van management over deze periode",
+        [Kolom("Conclusie"), Kolom("Vastgelegd door"), Kolom("Vastgelegd op")],
+        [[c.tekst, c.vastgelegd_door.naam, f"{amsterdam(c.vastgelegd_op):%d-%m-%Y %H:%M}"] for c in r.conclusies],
+        "De bovenste is de geldende tekst; eerdere versies blijven zichtbaar.")
+    return [kern, acuut, kaart, termijnen, conclusies]
+
+
 def tabellen(r: Rapport) -> list[Tabel]:
     """The report as tables, in the order the screen shows them."""
-    t = [
+    t = _samenvattingstabellen(r) + [
         Tabel("samenvatting", "Samenvatting", [Kolom("Onderwerp"), Kolom("Aantal", "aantal")], [
             ["Knippen", r.knippen], ["Escalaties", r.escalaties], ["Waarvan geen inkomen", r.geen_inkomen],
             ["Waarvan bovenlokaal", r.bovenlokaal], ["Bezwaren van diensten", r.bezwaren],
             ["Teams die hun knipkaart onderbenutten", len(r.onderbenut)],
-        ]),
+        ], "Per zaak in de periode: een knip is een zaak waarvoor het team een knip van de kaart inzette, een "
+           "escalatie een zaak die het team zonder knip voorlegde."),
         Tabel("oorzaken", "Knippen en escalaties per oorzaak",
               [Kolom("Oorzaak"), Kolom("Knippen", "aantal"), Kolom("Escalaties", "aantal"), Kolom("Totaal", "aantal"),
                Kolom("Geen inkomen", "aantal"), Kolom("Bovenlokaal", "aantal"), Kolom("Acuut", "aantal"),
@@ -512,7 +690,8 @@ def tabellen(r: Rapport) -> list[Tabel]:
               "onderaan."),
         Tabel("per_maand", "Aantal per oorzaak per maand",
               [Kolom("Oorzaak")] + [Kolom(maand_label(m), "aantal") for m in r.maanden],
-              [[o.naam] + [o.per_maand.get(m, 0) for m in r.maanden] for o in r.oorzaken if o.totaal]),
+              [[o.naam] + [o.per_maand.get(m, 0) for m in r.maanden] for o in r.oorzaken if o.totaal],
+              "Knippen en escalaties samen, per maand van versturen (Nederlandse tijd)."),
         Tabel("diensten", "Reactie en oplossing per dienst (werkdagen)",
               [Kolom("Dienst"), Kolom("Zaken", "aantal"), Kolom("Reactie mediaan", "werkdagen"),
                Kolom("Reactie 90e percentiel", "werkdagen"), Kolom("Oplossing mediaan", "werkdagen"),
@@ -521,15 +700,18 @@ def tabellen(r: Rapport) -> list[Tabel]:
               [[d.naam, d.zaken, _dagen(d.reactie_mediaan), _dagen(d.reactie_p90), _dagen(d.oplos_mediaan),
                 _dagen(d.oplos_p90), d.termijnen_gemist, d.zaken_te_laat, d.hoogste_trede_naam, d.bezwaren]
                for d in r.diensten],
-              "Werktijd (08:30–17:00 op werkdagen) vanaf aankomst bij de dienst; wachten op het wijkteam telt niet "
-              "mee. Percentielen met lineaire interpolatie."),
+              "Per zaak; werktijd (08:30–17:00 op werkdagen) vanaf aankomst bij de dienst; wachten op het wijkteam telt niet "
+              "mee. Percentielen met lineaire interpolatie. Termijnen gemist telt elke verlopen termijn, zaken te laat "
+              "elke zaak met minstens één, dus termijnen gemist kan groter zijn dan het aantal zaken."),
         Tabel("knipkaarten", "Gebruik van de knipkaart per team",
               [Kolom("Wijkteam"), Kolom("Jaar"), Kolom("Quotum", "aantal"), Kolom("Ingezet", "aantal"),
                Kolom("Teruggegeven", "aantal"), Kolom("Gebruikt", "aantal"), Kolom("Gebruikt van quotum", "procent"),
                Kolom("Onderbenut")],
               [[k.wijkteam, str(k.jaar), k.quotum, k.ingezet, k.teruggegeven, k.gebruikt, k.procent,
                 "ja" if k.onderbenut else "nee"] for k in r.knipkaarten],
-              "Per kalenderjaar en team; de filters dienst, oorzaak en urgentie gelden hier niet. Onderbenut: minder "
+              "Per kalenderjaar en team, per knip: ingezet telt elke ingezette knip, ook die later terugkwamen "
+              "(teruggegeven), dus ingezet kan boven het quotum liggen; gebruikt is ingezet min teruggegeven. "
+              "De filters dienst, oorzaak en urgentie gelden hier niet. Onderbenut: minder "
               "dan de helft van het quotum gebruikt, naar rato van het verstreken deel van het jaar."),
         Tabel("regels", "Meest genoemde blokkerende regels",
               [Kolom("Blokkerende regel (geanonimiseerd voorbeeld)"), Kolom("Aantal", "aantal"),
@@ -545,15 +727,18 @@ def tabellen(r: Rapport) -> list[Tabel]:
               "prijslijst hieronder."),
         Tabel("kosten_oorzaak", "Vermeden kosten per oorzaak",
               [Kolom("Oorzaak"), Kolom("Bedrag", "euro")],
-              [[o.naam, o.vermeden] for o in sorted(r.oorzaken, key=lambda o: -o.vermeden) if o.vermeden]),
+              [[o.naam, o.vermeden] for o in sorted(r.oorzaken, key=lambda o: -o.vermeden) if o.vermeden],
+              "De bedragen van de tabel hierboven, opgeteld per oorzaak van de zaak."),
         Tabel("prijslijst", "Prijslijst",
               [Kolom("Post"), Kolom("Prijs", "euro"), Kolom("Per"), Kolom("Bandbreedte"), Kolom("Bron")],
               [[p.naam + ("" if p.actief else " (vervallen)"), p.prijs, p.eenheid, p.bandbreedte, p.bron]
-               for p in r.prijslijst]),
+               for p in r.prijslijst],
+              "De maatschappelijke prijslijst die de beheerder bijhoudt; standaard die van de Zaanse evaluatie."),
         Tabel("vervolg", "Vervolgacties per oorzaak",
               [Kolom("Oorzaak"), Kolom("Datum"), Kolom("Soort"), Kolom("Besluit"), Kolom("Eigenaar"), Kolom("Status")],
               [[o.naam, v.datum.strftime("%d-%m-%Y"), v.soort.label, v.besluit, v.eigenaar,
-                "afgerond" if v.afgerond else "loopt"] for o in r.oorzaken for v in o.vervolg]),
+                "afgerond" if v.afgerond else "loopt"] for o in r.oorzaken for v in o.vervolg],
+              "Alle vastgelegde vervolgacties, ook van vóór de periode, nieuwste eerst."),
     ]
     return t
 
@@ -583,3 +768,32 @@ def vervolgactie_vastleggen(session: Session, *, oorzaak_id: int, soort, besluit
     session.add(v)
     session.flush()
     return v
+
+
+# ---------------------------------------------------------------- management's conclusions per period
+
+
+def conclusies_van(session: Session, van: date, tot: date) -> list[Rapportconclusie]:
+    """Every version of management's conclusions for exactly this period, newest first."""
+    return list(session.scalars(select(Rapportconclusie).where(
+        Rapportconclusie.van == van, Rapportconclusie.tot == tot).order_by(
+        Rapportconclusie.vastgelegd_op.desc(), Rapportconclusie.id.desc())))
+
+
+def conclusie_vastleggen(session: Session, *, van: date, tot: date, tekst: str, door_gebruiker_id: int,
+                         now: datetime) -> Rapportconclusie:
+    """Record management's conclusions for the period van..tot as a new version; earlier versions stay."""
+    from .fouten import OngeldigeInvoer
+    from .privacy import BSN_MELDING, vind_bsn
+
+    tekst = (tekst or "").strip()
+    if not tekst:
+        raise OngeldigeInvoer("Schrijf de conclusies voor deze periode.", veld="tekst")
+    if tot < van:
+        raise OngeldigeInvoer("De einddatum ligt vóór de begindatum.", veld="tekst")
+    if vind_bsn(tekst):
+        raise OngeldigeInvoer(BSN_MELDING, veld="tekst")
+    c = Rapportconclusie(van=van, tot=tot, tekst=tekst, vastgelegd_door_id=door_gebruiker_id, vastgelegd_op=now)
+    session.add(c)
+    session.flush()
+    return c

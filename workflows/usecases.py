@@ -246,3 +246,35 @@ def termijnstappen_nemen(session: Session, zaak_id: int, now: datetime, kal: Wer
             session.expire(zaak)  # another scheduler took this step: its key exists now
     bewaking.herbereken(session, zaak, kal)
     return Resultaat(zaak, gebeurd)
+
+
+# ---------------------------------------------------------------- examples between teams
+
+
+def voorbeeld_voorstellen(session: Session, actor: Actor, zaak_id: int, invoer, now: datetime) -> Resultaat:
+    """The team proposes its solved case as an anonymised example (`workflows.voorbeelden`), on the record."""
+    from . import voorbeelden
+
+    zaak = vergrendel(session, zaak_id)
+    if not actor.hoort_bij_team(zaak):
+        raise ZaakOnbekend("Deze zaak bestaat niet.")
+    voorbeelden.voorstellen(session, actor, zaak, invoer, now)
+    g = vastleggen.gebeurtenis(session, zaak, actor, "voorbeeld_voorgesteld", None, None,
+                               "Voorgesteld als voorbeeld voor andere teams; de manager beoordeelt het.", now)
+    return Resultaat(zaak, [g])
+
+
+def voorbeeld_beoordelen(session: Session, actor: Actor, voorbeeld_id: int, goedkeuren: bool,
+                         now: datetime) -> Resultaat:
+    """The manager approves or declines a proposed example; the case records the decision."""
+    from . import voorbeelden
+
+    zaak_id = session.scalar(select(voorbeelden.Voorbeeld.zaak_id).where(voorbeelden.Voorbeeld.id == voorbeeld_id))
+    if zaak_id is None:
+        raise GeenToegang("Alleen de manager van het team beoordeelt dit voorbeeld.")
+    zaak = vergrendel(session, zaak_id)  # the case first, as every use case locks: no deadlock with a proposal
+    voorbeelden.beoordelen(session, actor, voorbeeld_id, goedkeuren, now)
+    g = vastleggen.gebeurtenis(session, zaak, actor, "voorbeeld_beoordeeld", None, None,
+                               "Voorbeeld opgenomen in de bibliotheek voor alle teams." if goedkeuren
+                               else "Voorbeeld niet opgenomen.", now)
+    return Resultaat(zaak, [g])

@@ -11,7 +11,19 @@ from openpyxl.utils import get_column_letter
 from workflows.rapportage import Tabel
 
 # Excel number formats per column kind: the numbers stay numbers, shown as on screen.
-FORMATEN = {"aantal": "#,##0", "werkdagen": "0.0", "euro": '"€" #,##0', "procent": '0"%"'}
+FORMATEN = {"aantal": "#,##0", "verschil": "+#,##0;-#,##0;0", "werkdagen": "0.0", "euro": '"€" #,##0',
+            "procent": '0"%"'}
+# Excel allows 31 characters in a sheet name: each table's name in full within that.
+BLADNAMEN = {
+    "kern": "Kerncijfers en vergelijking", "acuut": "Oorzaken met meeste acute nood",
+    "kaartgebruik": "Knipkaartgebruik alle teams", "termijnen": "Termijnen gehaald per dienst",
+    "conclusies": "Conclusies van management", "samenvatting": "Samenvatting",
+    "oorzaken": "Knippen, escalaties per oorzaak", "per_maand": "Aantal per oorzaak per maand",
+    "diensten": "Reactie en oplossing per dienst", "knipkaarten": "Knipkaartgebruik per team",
+    "regels": "Meest genoemde regels", "kosten": "Vermeden kosten", "kosten_oorzaak": "Vermeden kosten per oorzaak",
+    "prijslijst": "Prijslijst", "vervolg": "Vervolgacties per oorzaak",
+}
+MAX_BLADNAAM = 31
 
 
 def als_csv(kop: list[tuple[str, str]], tabellen: list[Tabel]) -> bytes:
@@ -64,27 +76,40 @@ def als_xlsx(kop: list[tuple[str, str]], tabellen: list[Tabel]) -> bytes:
 def _cel(kolom, waarde):
     if waarde is None:
         return None
-    if kolom.soort in ("aantal", "euro", "procent"):
+    if kolom.soort in ("aantal", "verschil", "euro", "procent"):
         return int(waarde)
     if kolom.soort == "werkdagen":
         return float(waarde)
     return str(waarde)
 
 
+def bladnaam(t: Tabel) -> str:
+    """The table's sheet name: its short name, or its title cut after the last whole word that fits."""
+    naam = BLADNAMEN.get(t.sleutel) or t.titel
+    for teken in '/\\?*[]:':
+        naam = naam.replace(teken, "-")
+    if len(naam) > MAX_BLADNAAM:
+        naam = naam[:MAX_BLADNAAM + 1].rsplit(" ", 1)[0].rstrip(",;-")
+    return naam
+
+
 def _bladnaam(t: Tabel, bestaand: list[str]) -> str:
-    naam = t.titel.replace("/", "-")[:31]
-    i = 2
+    naam, i = bladnaam(t), 2
     while naam in bestaand:
-        naam = f"{t.titel[:28]} {i}"
+        naam = f"{bladnaam(t)[:MAX_BLADNAAM - 3]} {i}"
         i += 1
     return naam
 
 
 def als_pdf(html: str, basis_url: str) -> bytes:
-    """The print view rendered by WeasyPrint (needs Pango; see README, Operations)."""
+    """The print view rendered by WeasyPrint (needs Pango; see README, Operations) as PDF/UA-1.
+
+    The PDF/UA variant tags the structure (headings, tables, lists) for screen readers and takes the
+    document's title and language from the HTML's <title> and lang.
+    """
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=basis_url).write_pdf()
+    return HTML(string=html, base_url=basis_url).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def bestandsnaam(van, tot, extensie: str) -> str:

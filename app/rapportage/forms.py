@@ -54,6 +54,14 @@ class VervolgFormulier(Formulier):
     afgerond = BooleanField("Afgerond")
 
 
+class ConclusieFormulier(Formulier):
+    van = DateField("Van", format=["%Y-%m-%d", "%d-%m-%Y"], validators=[InputRequired("De periode ontbreekt.")])
+    tot = DateField("Tot en met", format=["%Y-%m-%d", "%d-%m-%Y"], validators=[InputRequired("De periode ontbreekt.")])
+    tekst = TextAreaField("Conclusies van management", validators=[
+        DataRequired("Schrijf de conclusies voor deze periode."),
+        Length(max=5000, message="Gebruik hoogstens 5000 tekens."), geen_bsn])
+
+
 class LeegFormulier(Formulier):
     """Only the CSRF token: for buttons that change one thing."""
 

@@ -7,16 +7,20 @@ data as a table next to it on the page. Colours keep 3:1 against white
 """
 from __future__ import annotations
 
+import math
+import textwrap
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
 from workflows.rapportage import Kolom, Rapport, maand_label
 
-BREEDTE = 720
+BREEDTE = 720  # the monthly columns
+SMAL = 440  # the bar charts: legible when a phone scales them to its width
+TEKENS_PER_REGEL = 52  # about 8 px per character at 14 px
+EENHEDEN = {"aantal": "aantal zaken", "knippen": "aantal knippen", "werkdagen": "werkdagen", "euro": "euro"}
 LABEL_HOOGTE = 18
 STAAF = 16
-RIJ = 44
 KNIP = "#154273"
 ESCALATIE = "#a34700"
 GRIJS = "#6b6b6b"
@@ -39,7 +43,8 @@ class Rij:
     markering: float | None = None  # e.g. the 90th percentile, drawn as a tick
 
 
-def _svg(sleutel: str, titel: str, beschrijving: str, hoogte: int, inhoud: str, legenda: list[tuple[str, str, bool]]):
+def _svg(sleutel: str, titel: str, beschrijving: str, hoogte: int, inhoud: str, legenda: list[tuple[str, str, bool]],
+         breedte: int = BREEDTE):
     leg = ""
     x = 0
     for naam, kleur, patroon in legenda:
@@ -49,9 +54,9 @@ def _svg(sleutel: str, titel: str, beschrijving: str, hoogte: int, inhoud: str, 
         x += 30 + 8 * len(naam)
     kop = 24 if legenda else 0
     return Markup(
-        f'<svg class="grafiek" viewBox="0 0 {BREEDTE} {hoogte + kop}" role="img" '
+        f'<svg class="grafiek" viewBox="0 0 {breedte} {hoogte + kop}" role="img" '
         f'aria-labelledby="g-{sleutel}-titel" aria-describedby="g-{sleutel}-desc" xmlns="http://www.w3.org/2000/svg" '
-        f'font-family="Segoe UI, Roboto, Arial, sans-serif" font-size="13" fill="#1a1a1a">'
+        f'font-family="Segoe UI, Roboto, DejaVu Sans, Arial, sans-serif" font-size="14" fill="#1a1a1a">'
         f'<title id="g-{sleutel}-titel">{escape(titel)}</title><desc id="g-{sleutel}-desc">{escape(beschrijving)}</desc>'
         f'<defs><pattern id="streep-{sleutel}" width="6" height="6" patternUnits="userSpaceOnUse" '
         f'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
@@ -59,43 +64,83 @@ def _svg(sleutel: str, titel: str, beschrijving: str, hoogte: int, inhoud: str, 
         f'<g>{leg}</g><g transform="translate(0,{kop})">{inhoud}</g></svg>')
 
 
+def _maatstreepjes(grootste: float) -> list[float]:
+    """Round values for an axis from 0 to at least `grootste`: 1, 2 or 5 times a power of ten apart."""
+    if grootste <= 0:
+        return [0, 1]
+    ruw = grootste / 4
+    macht = 10 ** math.floor(math.log10(ruw))
+    stap = next(m * macht for m in (1, 2, 5, 10) if m * macht >= ruw)
+    if stap < 1 and grootste >= 1:
+        stap = 1
+    n = math.ceil(grootste / stap - 1e-9)
+    return [i * stap for i in range(n + 1)]
+
+
+def _as_label(waarde: float, eenheid: str) -> str:
+    if eenheid == "euro":
+        return _EURO.opmaak(waarde)
+    if float(waarde).is_integer():
+        return f"{int(waarde):,}".replace(",", ".")
+    return f"{waarde:g}".replace(".", ",")
+
+
 def horizontaal(sleutel: str, titel: str, beschrijving: str, rijen: list[Rij],
-                legenda: list[tuple[str, str, bool]] = ()) -> Markup:
-    """A bar per row, its label above it and its value after it; segments stack."""
-    grootste = max([sum(s.waarde for s in r.segmenten) for r in rijen] + [r.markering or 0 for r in rijen] + [1])
-    # room for the value text after the longest bar: about 7 px per character at 13 px
-    ruimte = BREEDTE - min(400, max([len(r.tekst) for r in rijen] + [10]) * 7 + 16)
-    delen = []
-    for i, r in enumerate(rijen):
-        y = i * RIJ
-        delen.append(f'<text x="0" y="{y + 14}">{escape(r.label)}</text>')
-        x = 0.0
+                legenda: list[tuple[str, str, bool]] = (), eenheid: str = "aantal") -> Markup:
+    """A bar per row under a line with its label and value (wrapped to fit a phone); an axis with the unit below.
+
+    The chart is narrow (SMAL px) so that its text stays legible when a phone scales it to the screen.
+    """
+    hoogste = max([sum(s.waarde for s in r.segmenten) for r in rijen] + [r.markering or 0 for r in rijen] + [0])
+    streepjes = _maatstreepjes(hoogste)
+    grootste = streepjes[-1] or 1
+    links, ruimte = 4, SMAL - 24
+    delen, y = [], 0
+    for r in rijen:
+        for regel in textwrap.wrap(f"{r.label}: {r.tekst}", TEKENS_PER_REGEL) or [""]:
+            delen.append(f'<text x="0" y="{y + 14}">{escape(regel)}</text>')
+            y += LABEL_HOOGTE
+        x = float(links)
         for s in r.segmenten:
             w = ruimte * s.waarde / grootste
             if w > 0:
                 vulling = f"url(#streep-{sleutel})" if s.patroon else s.kleur
-                delen.append(f'<rect x="{x:.1f}" y="{y + LABEL_HOOGTE + 2}" width="{w:.1f}" height="{STAAF}" '
+                delen.append(f'<rect x="{x:.1f}" y="{y + 2}" width="{w:.1f}" height="{STAAF}" '
                              f'fill="{vulling}" stroke="{s.kleur}"/>')
             x += w
         if r.markering is not None:
-            mx = ruimte * r.markering / grootste
-            delen.append(f'<line x1="{mx:.1f}" x2="{mx:.1f}" y1="{y + LABEL_HOOGTE - 2}" y2="{y + LABEL_HOOGTE + STAAF + 6}" '
+            mx = links + ruimte * r.markering / grootste
+            delen.append(f'<line x1="{mx:.1f}" x2="{mx:.1f}" y1="{y - 2}" y2="{y + STAAF + 6}" '
                          f'stroke="#1a1a1a" stroke-width="3"/>')
-            x = max(x, mx)
-        delen.append(f'<text x="{x + 8:.1f}" y="{y + LABEL_HOOGTE + 14}">{escape(r.tekst)}</text>')
-    return _svg(sleutel, titel, beschrijving, max(len(rijen), 1) * RIJ, "".join(delen), list(legenda))
+        y += STAAF + 14
+    # the axis: a line, ticks with their values, the unit at the end
+    delen.append(f'<line x1="{links}" x2="{links + ruimte}" y1="{y}" y2="{y}" stroke="{GRIJS}"/>')
+    for w in streepjes:
+        x = links + ruimte * w / grootste
+        anker = "start" if w == 0 else ("end" if w == streepjes[-1] else "middle")
+        delen.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y}" y2="{y + 5}" stroke="{GRIJS}"/>'
+                     f'<text x="{x:.1f}" y="{y + 19}" text-anchor="{anker}">{escape(_as_label(w, eenheid))}</text>')
+    delen.append(f'<text x="{links + ruimte:.1f}" y="{y + 37}" text-anchor="end">{escape(EENHEDEN[eenheid])}</text>')
+    return _svg(sleutel, titel, beschrijving, y + 44, "".join(delen), list(legenda), breedte=SMAL)
 
 
 def kolommen(sleutel: str, titel: str, beschrijving: str, maanden: list[str], knippen: list[int],
              escalaties: list[int]) -> Markup:
-    """Stacked columns per month (knips below, escalaties above), the total on top."""
-    hoogte, onder, links = 220, 36, 8
+    """Stacked columns per month (knips below, escalaties above), the total on top, a y axis in cases."""
+    hoogte, onder, links = 220, 36, 48
     n = max(len(maanden), 1)
     stap = (BREEDTE - links) / n
     breed = max(2.0, stap * 0.7)
-    grootste = max([k + e for k, e in zip(knippen, escalaties)] + [1])
+    streepjes = _maatstreepjes(max([k + e for k, e in zip(knippen, escalaties)] + [1]))
+    grootste = streepjes[-1]
     elke = max(1, round(n / 12))  # at most about twelve labels on the axis
-    delen = [f'<line x1="0" x2="{BREEDTE}" y1="{hoogte}" y2="{hoogte}" stroke="{GRIJS}"/>']
+    delen = [f'<line x1="{links - 4}" x2="{BREEDTE}" y1="{hoogte}" y2="{hoogte}" stroke="{GRIJS}"/>',
+             f'<line x1="{links - 4}" x2="{links - 4}" y1="10" y2="{hoogte}" stroke="{GRIJS}"/>',
+             f'<text x="0" y="8" font-size="12">aantal zaken</text>']
+    for w in streepjes:
+        y = hoogte - (hoogte - 20) * w / grootste
+        delen.append(f'<line x1="{links - 8}" x2="{links - 4}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRIJS}"/>'
+                     f'<text x="{links - 10}" y="{y + 5:.1f}" text-anchor="end">{escape(_as_label(w, "aantal"))}</text>')
     for i, (m, k, e) in enumerate(zip(maanden, knippen, escalaties)):
         x = links + i * stap
         hk = (hoogte - 20) * k / grootste
@@ -142,13 +187,15 @@ def voor_rapport(r: Rapport) -> dict[str, Markup]:
             "(streep). De cijfers staan ook in de tabel hieronder.",
             [Rij(d.naam, [Segment(d.reactie_mediaan or 0, KNIP)],
                  f"mediaan {_DAGEN.opmaak(_rond(d.reactie_mediaan))}, 90e percentiel "
-                 f"{_DAGEN.opmaak(_rond(d.reactie_p90))} werkdagen", markering=d.reactie_p90) for d in r.diensten])
+                 f"{_DAGEN.opmaak(_rond(d.reactie_p90))} werkdagen", markering=d.reactie_p90) for d in r.diensten],
+            eenheid="werkdagen")
         g["diensten_oplos"] = horizontaal(
             "diensten_oplos", "Oplostijd per dienst",
             "Per dienst de mediaan van de tijd tot de oplossing in werkdagen (staaf) en het 90e percentiel (streep).",
             [Rij(d.naam, [Segment(d.oplos_mediaan or 0, KNIP)],
                  f"mediaan {_DAGEN.opmaak(_rond(d.oplos_mediaan))}, 90e percentiel "
-                 f"{_DAGEN.opmaak(_rond(d.oplos_p90))} werkdagen", markering=d.oplos_p90) for d in r.diensten])
+                 f"{_DAGEN.opmaak(_rond(d.oplos_p90))} werkdagen", markering=d.oplos_p90) for d in r.diensten],
+            eenheid="werkdagen")
     laatste = max((k.jaar for k in r.knipkaarten), default=None)
     kaarten = [k for k in r.knipkaarten if k.jaar == laatste]
     if kaarten:
@@ -158,14 +205,14 @@ def voor_rapport(r: Rapport) -> dict[str, Markup]:
             "zijn gemarkeerd. De cijfers staan ook in de tabel hieronder.",
             [Rij(k.wijkteam, [Segment(k.gebruikt, KNIP), Segment(max(k.quotum - k.gebruikt, 0), "#8c8c8c")],
                  f"{k.gebruikt} van {k.quotum} ({k.procent}%)" + (" · onderbenut" if k.onderbenut else ""))
-             for k in kaarten])
+             for k in kaarten], eenheid="knippen")
     kosten = [o for o in sorted(r.oorzaken, key=lambda o: -o.vermeden) if o.vermeden]
     if kosten:
         g["kosten_oorzaak"] = horizontaal(
             "kosten_oorzaak", "Vermeden maatschappelijke kosten per oorzaak",
             "Per oorzaak de geschatte vermeden maatschappelijke kosten in euro's, hoogste eerst, volgens de "
             "prijslijst op deze pagina. De bedragen staan ook in de tabel hieronder.",
-            [Rij(o.naam, [Segment(o.vermeden, KNIP)], _EURO.opmaak(o.vermeden)) for o in kosten])
+            [Rij(o.naam, [Segment(o.vermeden, KNIP)], _EURO.opmaak(o.vermeden)) for o in kosten], eenheid="euro")
     return g
 
 

@@ -14,15 +14,23 @@ from sqlalchemy import select
 from workflows.kalender import amsterdam
 from workflows.fouten import OngeldigeInvoer
 from workflows.models import Dienst, Oorzaak, Rol, Urgentie, Vervolgactie, Wijkteam
-from workflows.rapportage import Filters, maak_rapport, tabellen, vervolgactie_vastleggen
+from workflows.rapportage import (
+    Filters,
+    conclusie_vastleggen,
+    conclusies_van,
+    maak_rapport,
+    tabellen,
+    vervolgactie_vastleggen,
+)
 
 from ..auth.guards import rol_vereist
 from ..extensions import db
 from . import bp, export, grafieken
-from .forms import FilterFormulier, LeegFormulier, VervolgFormulier
+from .forms import ConclusieFormulier, FilterFormulier, LeegFormulier, VervolgFormulier
 
 LEZERS = (Rol.MANAGEMENT, Rol.BEHEERDER, Rol.WIJKTEAMMANAGER)
-MIMETYPES = {"csv": "text/csv; charset=utf-8",
+# Flask adds "; charset=utf-8" to a text/ mimetype itself: naming it here too doubled it.
+MIMETYPES = {"csv": "text/csv",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
              "pdf": "application/pdf"}
 
@@ -94,7 +102,8 @@ def index():
         vervolg_form = _vervolgformulier()
     return render_template("rapportage/index.html", form=form, rapport=rapport, tabellen=tabellen(rapport),
                            grafieken=grafieken.voor_rapport(rapport), kop=_kop(form, now), vervolg_form=vervolg_form,
-                           afrond_form=LeegFormulier(), eigen_team=_eigen_team())
+                           afrond_form=LeegFormulier(), eigen_team=_eigen_team(),
+                           periode={"van": form.van.data.isoformat(), "tot": form.tot.data.isoformat()})
 
 
 def _export(formaat: str):
@@ -111,7 +120,8 @@ def _export(formaat: str):
         inhoud = export.als_xlsx(kop, t)
     else:
         html = render_template("rapportage/afdruk.html", rapport=rapport, tabellen=t,
-                               grafieken=grafieken.voor_rapport(rapport), kop=kop)
+                               grafieken=grafieken.voor_rapport(rapport), kop=kop,
+                               gemeente=current_app.config["GEMEENTE_NAAM"])
         inhoud = export.als_pdf(html, request.url_root)
     naam = export.bestandsnaam(form.van.data, form.tot.data, formaat)
     return Response(inhoud, mimetype=MIMETYPES[formaat],
@@ -178,3 +188,33 @@ def vervolg_afronden(actie_id: int):
     db.session.commit()
     flash(f"Vervolgactie bij '{v.oorzaak.naam}' staat op afgerond.", "ok")
     return redirect(url_for("rapportage.index", _anchor="vervolg"))
+
+
+# ---------------------------------------------------------------- conclusions per period (management)
+
+
+@bp.route("/rapportage/conclusie", methods=["GET", "POST"])
+@rol_vereist(Rol.MANAGEMENT)
+def conclusie():
+    """Management writes its conclusions for one period; each save is a new version with who and when."""
+    form = ConclusieFormulier(request.form if request.method == "POST" else request.args)
+    if request.method == "GET" and form.van.data and form.tot.data and not form.tekst.data:
+        laatste = conclusies_van(db.session, form.van.data, form.tot.data)
+        if laatste:
+            form.tekst.data = laatste[0].tekst
+    if request.method == "POST" and form.validate():
+        try:
+            conclusie_vastleggen(db.session, van=form.van.data, tot=form.tot.data, tekst=form.tekst.data,
+                                 door_gebruiker_id=current_user.id, now=_nu())
+        except OngeldigeInvoer as fout:
+            db.session.rollback()
+            form.tekst.errors = [fout.melding]
+        else:
+            db.session.commit()
+            flash("Conclusies vastgelegd; ze staan op de eerste pagina van het rapport en in de PDF.", "ok")
+            return redirect(url_for("rapportage.index", van=form.van.data.isoformat(), tot=form.tot.data.isoformat(),
+                                    _anchor="conclusies"))
+    elif request.method == "GET" and not (form.van.data and form.tot.data):
+        abort(400)
+    status = 400 if request.method == "POST" else 200
+    return render_template("rapportage/conclusie.html", form=form), status

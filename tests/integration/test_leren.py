@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+import pytest
+
 from sqlalchemy import select
 
 from workflows.models import (Afwezigheid, Contactpersoon, Dienst, LadderFunctie, LadderTrede, Termijnnorm,
@@ -89,3 +91,146 @@ def test_the_page_is_printable(client, inlog, wereld):
     css = r.get_data(as_text=True)
     r.close()
     assert "@media print" in css
+
+
+# ---------------------------------------------------------------- examples between teams
+
+from tests.conftest import NU  # noqa: E402
+from workflows import usecases  # noqa: E402
+from workflows.models import Gebeurtenis, Status, ZaakSoort  # noqa: E402
+from workflows.voorbeelden import Voorbeeld, VoorbeeldStatus  # noqa: E402
+from workflows.zaken import Actor  # noqa: E402
+
+GOED = {"situatie": "Een jonge vrouw zonder inkomen tijdens de zoektermijn, met een huurachterstand.",
+        "blokkerende_regel": "De zoektermijn van vier weken voor jongeren onder de 27.",
+        "wat_werkte": "Een knip: de vaste contactpersoon liet de zoektermijn vervallen binnen twee werkdagen."}
+
+
+def _opgeloste_zaak(db_session, wereld, uitkomst="toegekend", sluiten=True):
+    manager = Actor.gebruiker(wereld.manager)
+    r = usecases.zaak_aanmaken(db_session, manager, ZaakSoort.ESCALATIE, wereld.invoer(dienst=wereld.wmo), NU,
+                               versturen=True)
+    usecases.handelen(db_session, Actor.dienst("Ineke de Wit (Wmo)", wereld.cp_wmo.id), r.zaak.id, uitkomst, NU,
+                      toelichting="Besloten door de contactpersoon.")
+    if sluiten:
+        usecases.handelen(db_session, manager, r.zaak.id, "sluiten", NU)
+    db_session.commit()
+    return r.zaak
+
+
+def _voorstellen(client, zaak, **over):
+    return client.post(f"/zaken/{zaak.id}/voorbeeld", data={**GOED, **over})
+
+
+def test_a_team_member_proposes_a_solved_case_and_it_waits_for_the_manager(client, inlog, wereld, db_session):
+    zaak = _opgeloste_zaak(db_session, wereld)
+    inlog.als("medewerker@test.local")
+    assert f'href="/zaken/{zaak.id}/voorbeeld"' in client.get(f"/zaken/{zaak.id}").get_data(as_text=True)
+    assert "De regel die blokkeerde" in client.get(f"/zaken/{zaak.id}/voorbeeld").get_data(as_text=True)
+    r = _voorstellen(client, zaak)
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/zaken/{zaak.id}")
+    v = db_session.scalars(select(Voorbeeld)).one()
+    assert v.status == VoorbeeldStatus.VOORGESTELD and v.dienst_id == wereld.wmo.id
+    assert v.oorzaak_id == wereld.oorzaak.id and v.instrument == ZaakSoort.ESCALATIE
+    assert db_session.scalars(select(Gebeurtenis.actie).where(Gebeurtenis.zaak_id == zaak.id)).all()[-1] \
+        == "voorbeeld_voorgesteld"
+    # Not in the library until reviewed, not even for the own team.
+    assert "zoektermijn van vier weken" not in client.get("/voorbeelden").get_data(as_text=True)
+
+
+def test_a_bsn_in_an_example_is_refused_with_the_reason(client, inlog, wereld, db_session):
+    zaak = _opgeloste_zaak(db_session, wereld)
+    inlog.als("medewerker@test.local")
+    r = _voorstellen(client, zaak, situatie="Mevrouw met BSN 111222333 had geen inkomen.")
+    assert r.status_code == 200
+    assert "burgerservicenummer" in r.get_data(as_text=True).lower() or "BSN" in r.get_data(as_text=True)
+    assert db_session.scalars(select(Voorbeeld)).all() == []
+
+
+def test_the_workflow_refuses_a_bsn_and_the_clientreferentie_whatever_the_form_lets_through(wereld, db_session):
+    from workflows.fouten import OngeldigeInvoer
+    from workflows.voorbeelden import VoorbeeldInvoer
+
+    zaak = _opgeloste_zaak(db_session, wereld)
+    team = Actor.gebruiker(wereld.medewerker)
+    for veld, tekst in [("wat_werkte", "Gebeld over 111.222.333"), ("situatie", "Zie dossier fey-2026-001")]:
+        invoer = VoorbeeldInvoer(**{**GOED, veld: tekst})
+        with pytest.raises(OngeldigeInvoer) as fout:
+            usecases.voorbeeld_voorstellen(db_session, team, zaak.id, invoer, NU)
+        assert fout.value.veld == veld
+        db_session.rollback()
+
+
+def test_only_a_solved_case_can_become_an_example(client, inlog, wereld, db_session):
+    afgewezen = _opgeloste_zaak(db_session, wereld, uitkomst="afgewezen")
+    inlog.als("medewerker@test.local")
+    r = _voorstellen(client, afgewezen)
+    assert r.status_code == 200 and "Alleen een opgeloste zaak" in r.get_data(as_text=True)
+    assert db_session.scalars(select(Voorbeeld)).all() == []
+
+
+def test_an_open_case_of_another_team_cannot_be_proposed(client, inlog, wereld, db_session):
+    zaak = _opgeloste_zaak(db_session, wereld)
+    inlog.als("oost@test.local")
+    assert _voorstellen(client, zaak).status_code == 404
+
+
+def test_the_manager_approves_and_every_team_finds_it_by_cause_dienst_and_text(client, inlog, wereld, db_session):
+    zaak = _opgeloste_zaak(db_session, wereld, sluiten=False)  # solved, not yet closed: may be proposed too
+    inlog.als("medewerker@test.local")
+    _voorstellen(client, zaak)
+    v = db_session.scalars(select(Voorbeeld)).one()
+    assert client.post(f"/voorbeelden/{v.id}/beoordelen", data={"besluit": "goedkeuren"}).status_code == 403
+
+    inlog.als("oost@test.local")  # another team's manager does not review ours
+    assert client.post(f"/voorbeelden/{v.id}/beoordelen", data={"besluit": "goedkeuren"}).status_code == 404
+
+    inlog.als("manager@test.local")
+    pagina = client.get("/voorbeelden/te-beoordelen").get_data(as_text=True)
+    assert "zoektermijn van vier weken" in pagina
+    assert client.post(f"/voorbeelden/{v.id}/beoordelen", data={"besluit": "goedkeuren"}).status_code == 302
+    db_session.expire_all()
+    assert db_session.get(Voorbeeld, v.id).status == VoorbeeldStatus.GOEDGEKEURD
+
+    inlog.als("oost@test.local")
+    html = client.get("/voorbeelden").get_data(as_text=True)
+    assert "zoektermijn van vier weken" in html
+    assert "FEY-2026-001" not in html and "Feyenoord" not in html and (zaak.nummer or "x") not in html
+    assert "zoektermijn van vier weken" in client.get(f"/voorbeelden?oorzaak_id={wereld.oorzaak.id}").get_data(as_text=True)
+    assert "zoektermijn van vier weken" not in client.get(f"/voorbeelden?oorzaak_id={wereld.anders.id}").get_data(as_text=True)
+    assert "zoektermijn van vier weken" in client.get(f"/voorbeelden?dienst_id={wereld.wmo.id}").get_data(as_text=True)
+    assert "zoektermijn van vier weken" not in client.get(f"/voorbeelden?dienst_id={wereld.wi.id}").get_data(as_text=True)
+    assert "zoektermijn van vier weken" not in client.get("/voorbeelden?instrument=knip").get_data(as_text=True)
+    assert "zoektermijn van vier weken" in client.get("/voorbeelden?q=huurachterstand").get_data(as_text=True)
+    assert "zoektermijn van vier weken" not in client.get("/voorbeelden?q=e-bike").get_data(as_text=True)
+
+
+def test_a_declined_example_stays_out_of_the_library(client, inlog, wereld, db_session):
+    zaak = _opgeloste_zaak(db_session, wereld)
+    inlog.als("manager@test.local")
+    _voorstellen(client, zaak)
+    v = db_session.scalars(select(Voorbeeld)).one()
+    client.post(f"/voorbeelden/{v.id}/beoordelen", data={"besluit": "afwijzen"})
+    client.post(f"/voorbeelden/{v.id}/beoordelen", data={"besluit": "goedkeuren"})  # decided once
+    db_session.expire_all()
+    assert db_session.get(Voorbeeld, v.id).status == VoorbeeldStatus.AFGEWEZEN
+    assert "zoektermijn van vier weken" not in client.get("/voorbeelden").get_data(as_text=True)
+
+
+def test_management_pins_an_example_on_top(client, inlog, wereld, db_session):
+    eerste = _opgeloste_zaak(db_session, wereld)
+    tweede = _opgeloste_zaak(db_session, wereld)
+    inlog.als("manager@test.local")
+    _voorstellen(client, eerste, situatie="Eerste situatie, een oudere man.")
+    _voorstellen(client, tweede, situatie="Tweede situatie, een gezin.")
+    for v in db_session.scalars(select(Voorbeeld)):
+        client.post(f"/voorbeelden/{v.id}/beoordelen", data={"besluit": "goedkeuren"})
+    html = client.get("/voorbeelden").get_data(as_text=True)
+    assert html.index("Tweede situatie") < html.index("Eerste situatie")  # newest first
+    oud = db_session.scalars(select(Voorbeeld).where(Voorbeeld.zaak_id == eerste.id)).one()
+    assert client.post(f"/voorbeelden/{oud.id}/vastzetten", data={"vast": "ja"}).status_code == 403
+
+    inlog.als("mt@test.local")
+    assert client.post(f"/voorbeelden/{oud.id}/vastzetten", data={"vast": "ja"}).status_code == 302
+    html = client.get("/voorbeelden").get_data(as_text=True)
+    assert html.index("Eerste situatie") < html.index("Tweede situatie") and "Uitgelicht" in html

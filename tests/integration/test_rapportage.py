@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from app.rapportage.export import BLADNAMEN
 from tests.rapportage_gegevens import Dataset
 from workflows.models import Vervolgactie
 
@@ -24,7 +25,7 @@ def dataset(db_session, wereld):
 def _schermtabellen(pagina: str) -> dict[str, list[list[str]]]:
     """The report tables on the page, by id, as the cells' text."""
     uit = {}
-    for sleutel, body in re.findall(r'<table class="responsief rapporttabel" id="tabel-(\w+)">.*?<tbody>(.*?)</tbody>',
+    for sleutel, body in re.findall(r'<table class="responsief rapporttabel" id="tabel-(\w+)"[^>]*>.*?<tbody>(.*?)</tbody>',
                                     pagina, re.S):
         rijen = []
         for rij in re.findall(r"<tr>(.*?)</tr>", body, re.S):
@@ -85,17 +86,17 @@ def test_csv_xlsx_and_pdf_hold_the_same_figures_as_the_screen(client, inlog, dat
     r = client.get(f"/rapportage.xlsx?{PERIODE}")
     assert r.status_code == 200
     wb = load_workbook(io.BytesIO(r.data))
-    blad = wb["Reactie en oplossing per dienst"[:31]]
+    blad = wb["Reactie en oplossing per dienst"]
     rijen = [[c.value for c in rij] for rij in blad.iter_rows(min_row=3)]
     wi = next(rij for rij in rijen if rij[0] == "Werk & Inkomen")
     assert wi == ["Werk & Inkomen", 6, 2.0, 4.0, 3.0, 5.4, 1, 1, "teamleider", 1]
     assert blad.cell(row=3, column=3).number_format == "0.0"
-    kosten = wb["Vermeden maatschappelijke kosten"[:31]]
+    kosten = wb["Vermeden kosten"]
     totaal = next([c.value for c in rij] for rij in kosten.iter_rows(min_row=3) if rij[0].value == "Totaal")
     assert totaal[-1] == 8700
     # Every number on screen is the XLSX number shown the way the screen shows it.
     for sleutel, titel in titels.items():
-        ws = wb[titel.replace("/", "-")[:31]]
+        ws = wb[BLADNAMEN[sleutel]]
         kolommen = [c.value for c in ws[2]]
         xlsx_rijen = [[c.value for c in rij][:len(kolommen)] for rij in ws.iter_rows(min_row=3, max_row=2 + len(scherm[sleutel]))]
         assert [[_zoals_scherm(v, s) for v, s in zip(rij, schermrij)] for rij, schermrij in zip(xlsx_rijen, scherm[sleutel])] \
@@ -236,3 +237,106 @@ def test_a_name_outside_ascii_cannot_be_added_twice(client, inlog, wereld, pad, 
     assert client.post(pad, data={"naam": "Ölçü", **velden}).status_code == 302
     r = client.post(pad, data={"naam": "Ölçü", **velden})
     assert r.status_code == 422 and "Er is al een" in r.get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- page 1, conclusions and exports (issue 16)
+
+
+def test_the_first_section_tells_the_story_then_a_table_of_contents(client, inlog, dataset):
+    inlog.als("mt@test.local")
+    pagina = client.get("/rapportage?van=2026-04-01&tot=2026-04-30").get_data(as_text=True)
+    samenvatting, inhoud = pagina.index('id="samenvatting"'), pagina.index('class="inhoudsopgave"')
+    assert samenvatting < inhoud < pagina.index('id="oorzaken"')
+    tabellen = _schermtabellen(pagina)
+    # Key figures beside March (the previous month) and April 2025, with the change.
+    assert ["Knippen", "1", "1", "0", "0", "+1"] in tabellen["kern"]
+    assert ["Vermeden maatschappelijke kosten (euro)", "6.000", "2.700", "+3.300", "0", "+6.000"] in tabellen["kern"]
+    assert "vorige periode: 01-03-2026 t/m 31-03-2026; jaar eerder: 01-04-2025 t/m 30-04-2025" in pagina
+    assert [rij[0] for rij in tabellen["termijnen"]] == ["Werk & Inkomen"]
+    assert tabellen["kaartgebruik"][0][0] == "2026"
+    for sectie in ("samenvatting", "oorzaken", "diensten", "knipkaart", "regels", "kosten", "vervolg"):
+        assert f'<a href="#{sectie}">' in pagina and f'id="{sectie}"' in pagina, sectie
+    # Every table says what it counts, right under it.
+    for sleutel in tabellen:
+        assert f'id="tabel-{sleutel}-uitleg"' in pagina, sleutel
+
+
+def test_charts_have_an_axis_with_its_unit_and_a_numbered_caption(client, inlog, dataset):
+    inlog.als("mt@test.local")
+    pagina = client.get(f"/rapportage?{PERIODE}").get_data(as_text=True)
+    diensten = re.search(r'<svg[^>]*aria-labelledby="g-diensten-titel".*?</svg>', pagina, re.S).group(0)
+    assert ">werkdagen</text>" in diensten and ">0</text>" in diensten
+    assert ">euro</text>" in re.search(r'<svg[^>]*g-kosten_oorzaak-titel.*?</svg>', pagina, re.S).group(0)
+    assert ">aantal zaken</text>" in re.search(r'<svg[^>]*g-per_maand-titel.*?</svg>', pagina, re.S).group(0)
+    assert "<figcaption>Figuur 3. Tijd tot de eerste reactie in werkdagen" in pagina
+
+
+def test_management_writes_conclusions_per_period_kept_with_who_and_when(client, inlog, dataset, db_session):
+    from workflows.rapportage import Rapportconclusie
+
+    april = {"van": "2026-04-01", "tot": "2026-04-30"}
+    inlog.als("mt@test.local")
+    pagina = client.get("/rapportage?van=2026-04-01&tot=2026-04-30").get_data(as_text=True)
+    assert "nog geen conclusies vastgelegd" in pagina
+    assert "/rapportage/conclusie?van=2026-04-01&amp;tot=2026-04-30" in pagina
+    assert client.get("/rapportage/conclusie?van=2026-04-01&tot=2026-04-30").status_code == 200
+    r = client.post("/rapportage/conclusie", data={**april, "tekst": "  "})
+    assert r.status_code == 400 and "Schrijf de conclusies" in r.get_data(as_text=True)
+    r = client.post("/rapportage/conclusie", data={**april, "tekst": "Inwoner met BSN 111222333"})
+    assert r.status_code == 400 and "BSN" in r.get_data(as_text=True)
+    r = client.post("/rapportage/conclusie", data={**april, "tekst": "Wachttijden bij Werk & Inkomen agenderen."})
+    assert r.status_code == 302 and "van=2026-04-01" in r.headers["Location"]
+    r = client.post("/rapportage/conclusie", data={**april, "tekst": "Eerste alinea.\nIB60 bespreken met de raad."})
+    assert r.status_code == 302
+    # The form opens with the newest version.
+    assert "IB60 bespreken met de raad." in client.get("/rapportage/conclusie?van=2026-04-01&tot=2026-04-30").get_data(
+        as_text=True)
+    pagina = client.get("/rapportage?van=2026-04-01&tot=2026-04-30").get_data(as_text=True)
+    assert "<p>IB60 bespreken met de raad.</p>" in pagina and "Vastgelegd door" in pagina
+    eerder = _schermtabellen(pagina)["conclusies"]
+    assert [rij[0] for rij in eerder] == ["Eerste alinea.\nIB60 bespreken met de raad.",
+                                          "Wachttijden bij Werk & Inkomen agenderen."]
+    assert all(rij[1] and re.fullmatch(r"\d\d-\d\d-\d{4} \d\d:\d\d", rij[2]) for rij in eerder)
+    assert db_session.query(Rapportconclusie).count() == 2
+    # Kept per period: another period has none of them.
+    assert "nog geen conclusies vastgelegd" in client.get(f"/rapportage?{PERIODE}").get_data(as_text=True)
+    # In the PDF, on the first page.
+    pdf = PdfReader(io.BytesIO(client.get("/rapportage.pdf?van=2026-04-01&tot=2026-04-30").data))
+    assert "IB60 bespreken met de raad." in re.sub(r"\s+", " ", pdf.pages[0].extract_text())
+    # A team manager and the beheerder read them but cannot write them.
+    for email in ("manager@test.local", "beheer@test.local"):
+        inlog.als(email)
+        assert client.post("/rapportage/conclusie", data={**april, "tekst": "x"}).status_code == 403
+        assert client.get("/rapportage/conclusie?van=2026-04-01&tot=2026-04-30").status_code == 403
+    assert "IB60 bespreken met de raad." in client.get("/rapportage?van=2026-04-01&tot=2026-04-30").get_data(
+        as_text=True)
+
+
+def test_the_pdf_is_tagged_a4_portrait_in_one_font_with_title_and_language(client, inlog, dataset):
+    inlog.als("mt@test.local")
+    pdf = PdfReader(io.BytesIO(client.get(f"/rapportage.pdf?{PERIODE}").data))
+    root = pdf.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
+    assert root["/Lang"] == "nl"
+    assert pdf.metadata.title.startswith("Knelpuntenrapportage Gemeente")
+    breedte, hoogte = (float(x) for x in pdf.pages[0].mediabox.upper_right)
+    assert (round(breedte), round(hoogte)) == (595, 842)  # A4 portrait, in points
+    fonts = set()
+    for pagina in pdf.pages:
+        for font in (pagina["/Resources"].get("/Font") or {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    assert fonts and all(f.startswith(("DejaVuSans", "DejaVu-Sans")) for f in fonts), fonts  # one family
+    eerste = re.sub(r"\s+", " ", pdf.pages[0].extract_text())
+    assert "Samenvatting van de periode" in eerste and "Kerncijfers vergeleken met eerdere perioden" in eerste
+
+
+def test_xlsx_sheets_are_named_in_full_and_the_csv_says_its_charset_once(client, inlog, dataset):
+    inlog.als("mt@test.local")
+    wb = load_workbook(io.BytesIO(client.get(f"/rapportage.xlsx?{PERIODE}").data))
+    assert wb.sheetnames[:3] == ["Over dit rapport", "Kerncijfers en vergelijking", "Oorzaken met meeste acute nood"]
+    assert all(len(naam) <= 31 for naam in wb.sheetnames)
+    assert set(wb.sheetnames[1:]) == set(BLADNAMEN.values())
+    assert wb["Kerncijfers en vergelijking"]["D3"].number_format == "+#,##0;-#,##0;0"
+    r = client.get(f"/rapportage.csv?{PERIODE}")
+    assert r.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert "Kerncijfers vergeleken met eerdere perioden" in _csv_tabellen(r.data)

@@ -30,6 +30,10 @@ REGELS = [
     (r"^/(knippen|escalaties)/nieuw$", TEAM | {"andere_manager"}),
     (r"^/zaken/<int:zaak_id>", TEAM),
     (r"^/wie-beslist-waarover$", TEAM | {"andere_manager"}),  # the team's own routing: test_leren
+    (r"^/voorbeelden$", TEAM | {"andere_manager", "management"}),  # approved examples, for all teams
+    (r"^/voorbeelden/te-beoordelen$", {"wijkteammanager", "andere_manager"}),  # own team's: test_leren
+    (r"^/voorbeelden/<int:voorbeeld_id>/beoordelen$", {"wijkteammanager", "andere_manager"}),  # own team's only
+    (r"^/voorbeelden/<int:voorbeeld_id>/vastzetten$", {"management"}),
     (r"^/link/<token>", set(ROLLEN)),  # access through the token, not the role: tested in test_dienst_link
     (r"^/mijn-zaken", set(ROLLEN)),  # a contactpersoon's personal link, no account: tested in test_mijn_zaken
     (r"^/dev/outbox", set(ROLLEN)),  # development only (404 in production): the demo's mailbox

@@ -8,7 +8,7 @@ import pytest
 from tests.rapportage_gegevens import NU, Dataset
 from workflows.bewaring import wis_zaken
 from workflows.models import Urgentie
-from workflows.rapportage import Filters, maak_rapport, tabellen
+from workflows.rapportage import Filters, jaar_eerder, maak_rapport, tabellen, vorige_periode
 
 
 @pytest.fixture
@@ -93,3 +93,83 @@ def test_the_report_is_the_same_after_the_retention_erase(db_session, dataset):
     db_session.commit()
     na = [t.opgemaakt() for t in tabellen(maak_rapport(db_session, HALFJAAR, NU))]
     assert na == voor
+
+
+# ---------------------------------------------------------------- page 1: comparisons (issue 16)
+
+
+@pytest.mark.parametrize("van,tot,vorige", [
+    (date(2026, 4, 1), date(2026, 4, 30), (date(2026, 3, 1), date(2026, 3, 31))),  # a month: the month before
+    (date(2026, 1, 1), date(2026, 6, 30), (date(2025, 7, 1), date(2025, 12, 31))),  # half a year: the half before
+    (date(2026, 3, 1), date(2026, 3, 31), (date(2026, 2, 1), date(2026, 2, 28))),  # whole months stay whole
+    (date(2026, 4, 10), date(2026, 4, 19), (date(2026, 3, 31), date(2026, 4, 9))),  # ten days: the ten before
+])
+def test_the_previous_period_has_the_same_length(van, tot, vorige):
+    assert vorige_periode(van, tot) == vorige
+
+
+def test_a_year_earlier_keeps_the_dates_and_moves_29_february():
+    assert jaar_eerder(date(2026, 4, 1), date(2026, 4, 30)) == (date(2025, 4, 1), date(2025, 4, 30))
+    assert jaar_eerder(date(2028, 2, 1), date(2028, 2, 29)) == (date(2027, 2, 1), date(2027, 2, 28))
+
+
+def test_key_figures_beside_the_previous_month_and_a_year_earlier(db_session, dataset):
+    r = maak_rapport(db_session, Filters(date(2026, 4, 1), date(2026, 4, 30)), NU)
+    # April: knip 1 (huisuitzetting, 6000), escalaties 3 and 6. March: knip 2, escalaties 5 (opvang 30 x 90) and 7.
+    assert (r.cijfers.knippen, r.cijfers.escalaties, r.cijfers.vermeden) == (1, 2, 6000)
+    assert (r.vorige.van, r.vorige.tot) == (date(2026, 3, 1), date(2026, 3, 31))
+    assert (r.vorige.knippen, r.vorige.escalaties, r.vorige.vermeden) == (1, 2, 2700)
+    assert (r.jaar_eerder.knippen, r.jaar_eerder.escalaties, r.jaar_eerder.vermeden) == (0, 0, 0)
+    kern = {rij[0]: rij[1:] for rij in next(t for t in tabellen(r) if t.sleutel == "kern").rijen}
+    assert kern["Vermeden maatschappelijke kosten (euro)"] == [6000, 2700, 3300, 0, 6000]
+    assert kern["Knippen"] == [1, 1, 0, 0, 1]
+
+
+def test_the_most_acute_causes_with_their_trend(db_session, dataset):
+    w = dataset.w
+    mei = maak_rapport(db_session, Filters(date(2026, 5, 1), date(2026, 5, 31)), NU)
+    # Case 4 (Anders, acuut) is the only acute case; it also missed its deadline.
+    assert [(o.naam, o.acuut) for o in mei.meest_acuut] == [("Anders", 1)]
+    assert mei.vorige.acuut_per_oorzaak == {} and mei.cijfers.zaken_te_laat == 1
+    acuut = next(t for t in tabellen(mei) if t.sleutel == "acuut")
+    assert acuut.rijen == [["Anders", 1, 0, 1, 0, 1]]
+    assert [t.opgemaakt() for t in tabellen(mei) if t.sleutel == "acuut"][0] == [["Anders", "1", "0", "+1", "0", "+1"]]
+    juni = maak_rapport(db_session, Filters(date(2026, 6, 1), date(2026, 6, 30)), NU)
+    assert juni.vorige.acuut_per_oorzaak == {w.anders.id: 1}
+    assert juni.meest_acuut == []
+
+
+def test_this_periods_key_figures_equal_the_comparison_computation(db_session, dataset):
+    # The report's own figures are rolled up from its parts; a comparison period's come from periodecijfers().
+    # Both must agree for the same period, under every filter.
+    from workflows.rapportage import periodecijfers
+
+    w = dataset.w
+    for f in (HALFJAAR, Filters(date(2026, 3, 1), date(2026, 3, 31)),
+              Filters(date(2026, 1, 1), date(2026, 6, 30), dienst_id=w.wi.id),
+              Filters(date(2026, 1, 1), date(2026, 6, 30), urgentie=Urgentie.ACUUT),
+              Filters(date(2026, 1, 1), date(2026, 6, 30), wijkteam_id=w.ander_team.id)):
+        r = maak_rapport(db_session, f, NU, vergelijken=False)
+        assert r.cijfers == periodecijfers(db_session, f, r.prijslijst), f
+
+
+def test_deadlines_kept_per_dienst_count_cases_not_deadlines(db_session, dataset):
+    r = maak_rapport(db_session, HALFJAAR, NU)
+    termijnen = {rij[0]: rij[1:] for rij in next(t for t in tabellen(r) if t.sleutel == "termijnen").rijen}
+    # Werk & Inkomen: 6 cases, one (case 4) with a missed deadline: 5 kept, 83%.
+    assert termijnen["Werk & Inkomen"] == [6, 5, 83, 1, 1]
+    assert termijnen["Wmo"] == [1, 1, 100, 0, 0]
+
+
+def test_card_use_of_all_teams_together(db_session, dataset):
+    r = maak_rapport(db_session, HALFJAAR, NU)
+    kaart = next(t for t in tabellen(r) if t.sleutel == "kaartgebruik")
+    teams = len(r.knipkaarten)
+    assert kaart.rijen[0][0] == "2026" and kaart.rijen[0][1] == teams
+    assert kaart.rijen[0][3] == sum(k.gebruikt for k in r.knipkaarten)
+    assert kaart.rijen[0][5] == len(r.onderbenut)
+
+
+def test_every_table_says_what_it_counts(db_session, dataset):
+    for t in tabellen(maak_rapport(db_session, HALFJAAR, NU)):
+        assert t.toelichting, t.sleutel
