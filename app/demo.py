@@ -281,6 +281,9 @@ def vul_demo(session: Session, now: datetime | None = None) -> list[tuple[str, s
 
     prijsposten = _prijslijst(session)
     _geschiedenis(session, rng, kal, now, teams, managers, medewerkers, diensten, oorzaken, pool, prijsposten)
+    from .leren.demo import vul_voorbeelden
+
+    vul_voorbeelden(session, now)  # examples between teams, from the history's solved cases
     beleid = session.query(Gebruiker).filter_by(email="management@demo.local").one()
     for oi, soort, besluit, eigenaar, dagen, afgerond in VERVOLG:
         session.add(Vervolgactie(oorzaak_id=oorzaken[oi].id, soort=soort, besluit=besluit, eigenaar=eigenaar,

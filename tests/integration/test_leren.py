@@ -234,3 +234,20 @@ def test_management_pins_an_example_on_top(client, inlog, wereld, db_session):
     assert client.post(f"/voorbeelden/{oud.id}/vastzetten", data={"vast": "ja"}).status_code == 302
     html = client.get("/voorbeelden").get_data(as_text=True)
     assert html.index("Eerste situatie") < html.index("Tweede situatie") and "Uitgelicht" in html
+
+
+def test_the_demo_holds_examples_in_the_library_and_one_waiting_for_review(app, client, db_session):
+    from app.demo import vul_demo
+
+    vul_demo(db_session, NU)
+    db_session.commit()
+    voorbeelden = db_session.scalars(select(Voorbeeld)).all()
+    assert sum(v.status == VoorbeeldStatus.GOEDGEKEURD for v in voorbeelden) >= 2
+    assert any(v.vastgezet for v in voorbeelden)
+    wacht = [v for v in voorbeelden if v.status == VoorbeeldStatus.VOORGESTELD]
+    assert len(wacht) == 1
+    for v in voorbeelden:
+        assert v.zaak.status == Status.GESLOTEN and v.zaak.clientreferentie not in v.situatie + v.wat_werkte
+    client.post("/login", data={"email": "feyenoord@demo.local", "wachtwoord": "demo"})
+    html = client.get("/voorbeelden").get_data(as_text=True)
+    assert "Uitgelicht" in html and "zoektermijn" in html
