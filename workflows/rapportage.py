@@ -161,6 +161,7 @@ class KaartRij:
     ingezet: int
     teruggegeven: int
     verwacht: float  # the share of the quota that could have been used by now
+    wijkteam_id: int = 0
 
     @property
     def gebruikt(self) -> int:
@@ -478,7 +479,7 @@ def _knipkaarten(session: Session, f: Filters, now: datetime, standaard_quotum: 
             q, i, r = kaarten.get((tid, jaar), (standaard_quotum, 0, 0))
             begin, einde = date(jaar, 1, 1), date(jaar + 1, 1, 1)
             deel = min(1.0, (vandaag - begin).days / (einde - begin).days)
-            uit.append(KaartRij(naam, jaar, q, i, r, verwacht=q * deel))
+            uit.append(KaartRij(naam, jaar, q, i, r, verwacht=q * deel, wijkteam_id=tid))
     return uit
 
 
@@ -581,6 +582,7 @@ class Tabel:
     kolommen: list[Kolom]
     rijen: list[list[Any]]
     toelichting: str = ""
+    doorklik: list[dict[str, str]] = field(default_factory=list)  # per row: the filters of the cases behind it
 
     def opgemaakt(self) -> list[list[str]]:
         return [[k.opmaak(v) for k, v in zip(self.kolommen, rij)] for rij in self.rijen]
@@ -646,7 +648,8 @@ def _samenvattingstabellen(r: Rapport) -> list[Tabel]:
         [_rij(o.naam, o.acuut, waarde(vo, "acuut_per_oorzaak").get(o.oorzaak_id, 0) if vo else None,
               waarde(je, "acuut_per_oorzaak").get(o.oorzaak_id, 0) if je else None) for o in r.meest_acuut],
         "Zaken (knippen en escalaties) met urgentie acuut, per systeemoorzaak; de trend is de verandering "
-        "tegenover de vorige periode en hetzelfde deel van het jaar ervoor.")
+        "tegenover de vorige periode en hetzelfde deel van het jaar ervoor.",
+        [{"oorzaak": str(o.oorzaak_id), "urgentie": Urgentie.ACUUT.value} for o in r.meest_acuut])
     kaart = Tabel(
         "kaartgebruik", "Gebruik van de knipkaart, alle teams samen",
         [Kolom("Jaar"), Kolom("Teams", "aantal"), Kolom("Quotum", "aantal"), Kolom("Gebruikt", "aantal"),
@@ -662,7 +665,8 @@ def _samenvattingstabellen(r: Rapport) -> list[Tabel]:
           round(100 * (d.zaken - d.zaken_te_laat) / d.zaken) if d.zaken else 0, d.zaken_te_laat, d.termijnen_gemist]
          for d in r.diensten],
         "Per zaak: binnen termijn als geen enkele termijn (reactie, oplossing, elke trede van de ladder) verliep. "
-        "Termijnen gemist telt elke verlopen termijn, dus één zaak kan er meerdere hebben.")
+        "Termijnen gemist telt elke verlopen termijn, dus één zaak kan er meerdere hebben.",
+        [{"dienst": str(d.dienst_id)} for d in r.diensten])
     conclusies = Tabel(
         "conclusies", "Conclusies van management over deze periode",
         [Kolom("Conclusie"), Kolom("Vastgelegd door"), Kolom("Vastgelegd op")],
@@ -686,8 +690,9 @@ def tabellen(r: Rapport) -> list[Tabel]:
                Kolom("Structureel", "aantal"), Kolom("Bezwaren", "aantal"), Kolom("Laatste vervolgactie")],
               [[o.naam + ("" if o.actief else " (vervallen)"), o.knippen, o.escalaties, o.totaal, o.geen_inkomen,
                 o.bovenlokaal, o.acuut, o.structureel, o.bezwaren, _laatste(o)] for o in r.oorzaken if o.totaal],
-              "Structureel: bij het sluiten noemde het team het knelpunt structureel. Alle vervolgacties staan "
-              "onderaan."),
+              "Per zaak, naar de systeemoorzaak die het team koos. Structureel: bij het sluiten noemde het team het "
+              "knelpunt structureel. Alle vervolgacties staan onderaan.",
+              [{"oorzaak": str(o.oorzaak_id)} for o in r.oorzaken if o.totaal]),
         Tabel("per_maand", "Aantal per oorzaak per maand",
               [Kolom("Oorzaak")] + [Kolom(maand_label(m), "aantal") for m in r.maanden],
               [[o.naam] + [o.per_maand.get(m, 0) for m in r.maanden] for o in r.oorzaken if o.totaal],
@@ -702,7 +707,8 @@ def tabellen(r: Rapport) -> list[Tabel]:
                for d in r.diensten],
               "Per zaak; werktijd (08:30–17:00 op werkdagen) vanaf aankomst bij de dienst; wachten op het wijkteam telt niet "
               "mee. Percentielen met lineaire interpolatie. Termijnen gemist telt elke verlopen termijn, zaken te laat "
-              "elke zaak met minstens één, dus termijnen gemist kan groter zijn dan het aantal zaken."),
+              "elke zaak met minstens één, dus termijnen gemist kan groter zijn dan het aantal zaken.",
+              [{"dienst": str(d.dienst_id)} for d in r.diensten]),
         Tabel("knipkaarten", "Gebruik van de knipkaart per team",
               [Kolom("Wijkteam"), Kolom("Jaar"), Kolom("Quotum", "aantal"), Kolom("Ingezet", "aantal"),
                Kolom("Teruggegeven", "aantal"), Kolom("Gebruikt", "aantal"), Kolom("Gebruikt van quotum", "procent"),
@@ -712,7 +718,8 @@ def tabellen(r: Rapport) -> list[Tabel]:
               "Per kalenderjaar en team, per knip: ingezet telt elke ingezette knip, ook die later terugkwamen "
               "(teruggegeven), dus ingezet kan boven het quotum liggen; gebruikt is ingezet min teruggegeven. "
               "De filters dienst, oorzaak en urgentie gelden hier niet. Onderbenut: minder "
-              "dan de helft van het quotum gebruikt, naar rato van het verstreken deel van het jaar."),
+              "dan de helft van het quotum gebruikt, naar rato van het verstreken deel van het jaar.",
+              [{"wijkteam": str(k.wijkteam_id)} for k in r.knipkaarten]),
         Tabel("regels", "Meest genoemde blokkerende regels",
               [Kolom("Blokkerende regel (geanonimiseerd voorbeeld)"), Kolom("Aantal", "aantal"),
                Kolom("Teams", "aantal"), Kolom("Dienst van het voorbeeld")],
@@ -797,3 +804,36 @@ def conclusie_vastleggen(session: Session, *, van: date, tot: date, tekst: str, 
     session.add(c)
     session.flush()
     return c
+
+
+# ---------------------------------------------------------------- drill-down: the anonymised cases behind a figure
+
+MAX_DOORKLIK = 500
+
+
+def zaken_achter(session: Session, f: Filters, limiet: int = MAX_DOORKLIK) -> tuple[Tabel, int]:
+    """The cases behind a figure, anonymised for management: no cliëntreferentie, no free text but the blocking
+    rule (with names, numbers and the cliëntreferentie taken out). Newest first, at most `limiet`; and the total."""
+    totaal = session.scalar(select(func.count()).select_from(Zaak).where(*f.voorwaarden())) or 0
+    rijen = session.execute(
+        select(Zaak.nummer, Zaak.soort, Dienst.naam, Wijkteam.naam, Oorzaak.naam, Zaak.urgentie, Zaak.verstuurd_op,
+               Zaak.opgelost_op, Zaak.blokkerende_regel, Zaak.clientreferentie, Zaak.uitkomst)
+        .join(Dienst, Dienst.id == Zaak.dienst_id).join(Wijkteam, Wijkteam.id == Zaak.wijkteam_id)
+        .join(Oorzaak, Oorzaak.id == Zaak.oorzaak_id).where(*f.voorwaarden())
+        .order_by(Zaak.verstuurd_op.desc(), Zaak.id.desc()).limit(limiet)).all()
+    weg = namen_van_personen(session)
+
+    def datum(x):
+        return f"{amsterdam(x):%d-%m-%Y}" if x else "–"
+
+    tabel = Tabel(
+        "zaken", "Zaken achter het cijfer",
+        [Kolom("Zaaknummer"), Kolom("Soort"), Kolom("Dienst"), Kolom("Wijkteam"), Kolom("Oorzaak"),
+         Kolom("Urgentie"), Kolom("Verstuurd"), Kolom("Opgelost"), Kolom("Blokkerende regel (geanonimiseerd)"),
+         Kolom("Uitkomst")],
+        [[nummer or "–", soort.value, dienst, team, oorzaak, urgentie.label, datum(verstuurd), datum(opgelost),
+          anonimiseer(regel or "", [ref, *weg]) or "–", uitkomst.label if uitkomst else "loopt nog"]
+         for nummer, soort, dienst, team, oorzaak, urgentie, verstuurd, opgelost, regel, ref, uitkomst in rijen],
+        "Per zaak, met dezelfde filters als het cijfer. Geen cliëntreferentie en geen vrije tekst behalve de "
+        "blokkerende regel, waaruit namen, nummers en de cliëntreferentie zijn weggelaten.")
+    return tabel, int(totaal)

@@ -21,6 +21,7 @@ from workflows.rapportage import (
     maak_rapport,
     tabellen,
     vervolgactie_vastleggen,
+    zaken_achter,
 )
 
 from ..auth.guards import rol_vereist
@@ -126,6 +127,19 @@ def _export(formaat: str):
     naam = export.bestandsnaam(form.van.data, form.tot.data, formaat)
     return Response(inhoud, mimetype=MIMETYPES[formaat],
                     headers={"Content-Disposition": f'attachment; filename="{naam}"', "Cache-Control": "no-store"})
+
+
+@bp.route("/rapportage/zaken")
+@rol_vereist(*LEZERS)
+def zaken():
+    """The anonymised cases behind a figure; a wijkteammanager's filters keep to their own team."""
+    now = _nu()
+    form = _filterformulier(now)
+    if request.args and not form.validate():
+        return render_template("rapportage/zaken.html", form=form, tabel=None, totaal=0, kop=[]), 400
+    tabel, totaal = zaken_achter(db.session, _filters(form))
+    return render_template("rapportage/zaken.html", form=form, tabel=tabel, totaal=totaal,
+                           kop=[(n, w) for n, w in _kop(form, now)[1:-1] if w])
 
 
 @bp.route("/rapportage.csv")

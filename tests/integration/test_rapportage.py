@@ -29,7 +29,7 @@ def _schermtabellen(pagina: str) -> dict[str, list[list[str]]]:
                                     pagina, re.S):
         rijen = []
         for rij in re.findall(r"<tr>(.*?)</tr>", body, re.S):
-            cellen = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+            cellen = [html.unescape(re.sub(r"<[^>]+>", "", re.sub(r'<span class="sr-only">.*?</span>', "", c))).strip()
                       for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", rij, re.S)]
             if cellen != ["Geen gegevens in deze periode."]:
                 rijen.append(cellen)
@@ -340,3 +340,34 @@ def test_xlsx_sheets_are_named_in_full_and_the_csv_says_its_charset_once(client,
     r = client.get(f"/rapportage.csv?{PERIODE}")
     assert r.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert "Kerncijfers vergeleken met eerdere perioden" in _csv_tabellen(r.data)
+
+
+def test_from_a_cause_to_its_anonymised_cases(client, inlog, dataset):
+    w = dataset.w
+    inlog.als("mt@test.local")
+    pagina = client.get(f"/rapportage?{PERIODE}").get_data(as_text=True)
+    assert f'/rapportage/zaken?van=2026-01-01&amp;tot=2026-06-30&amp;oorzaak={w.anders.id}"' in pagina
+    r = client.get(f"/rapportage/zaken?{PERIODE}&oorzaak={w.anders.id}")
+    assert r.status_code == 200
+    pagina = r.get_data(as_text=True)
+    zaken = _schermtabellen(pagina)["zaken"]
+    # Cases 3, 4 and 7: newest first, with number, dienst, team, dates, the blocking rule and the outcome.
+    assert [(z[2], z[3], z[4], z[6]) for z in zaken] == [
+        ("Werk & Inkomen", "Feyenoord", "Anders", "13-05-2026"), ("Werk & Inkomen", "Feyenoord", "Anders", "24-04-2026"),
+        ("Wmo", "Oosterflank", "Anders", "10-03-2026")]
+    assert all(z[0] != "–" for z in zaken) and zaken[0][9] == "loopt nog"
+    assert zaken[1][8] == "Mevrouw [naam] ([…]) krijgt geen IB60 van de Belastingdienst"
+    assert "Jansen" not in pagina and "FEY-2026" not in pagina and "Sinds februari" not in pagina
+    assert "3 zaken" in pagina
+
+
+def test_a_team_manager_drills_down_into_their_own_team_only(client, inlog, dataset):
+    w = dataset.w
+    inlog.als("oost@test.local")
+    r = client.get(f"/rapportage/zaken?{PERIODE}&wijkteam={w.team.id}")
+    assert r.status_code == 200
+    assert {z[3] for z in _schermtabellen(r.get_data(as_text=True))["zaken"]} == {"Oosterflank"}
+    inlog.als("beheer@test.local")
+    assert len(_schermtabellen(client.get(f"/rapportage/zaken?{PERIODE}").get_data(as_text=True))["zaken"]) == 7
+    inlog.als("medewerker@test.local")
+    assert client.get(f"/rapportage/zaken?{PERIODE}").status_code == 403

@@ -33,3 +33,8 @@ def test_management_reads_the_first_page_on_a_phone_and_writes_its_conclusions(s
     # The table of contents leads to each section.
     pagina.get_by_role("link", name="Vermeden maatschappelijke kosten").click()
     assert pagina.url.endswith("#kosten")
+    # From a cause to the anonymised cases behind it, on the phone too.
+    pagina.locator("#tabel-oorzaken tbody th a").first.click()
+    assert pagina.get_by_role("heading", name="Zaken achter het cijfer").is_visible()
+    assert pagina.locator("#tabel-zaken tbody tr").count() >= 1
+    assert _axe_overtredingen(pagina) == [], "/rapportage/zaken"
