@@ -23,6 +23,7 @@ from workflows.models import (
     Gebruiker,
     LadderFunctie,
     LadderTrede,
+    MailVoorkeur,
     Oorzaak,
     Rol,
     UitzonderingSoort,
@@ -220,12 +221,17 @@ def vul_demo(session: Session, now: datetime | None = None) -> list[tuple[str, s
     managers, medewerkers = {}, {}
     namen = ["Yvonne Kramer", "Dennis Postma", "Samira Ouali", "Wouter Blom", "Esra Demir", "Linda Vermeer",
              "Hans Veenstra"]
-    for (naam, _, _, slug), persoon in zip(TEAMS, namen):
+    for i, ((naam, _, _, slug), persoon) in enumerate(zip(TEAMS, namen)):
         managers[naam] = gebruiker(f"{slug}@demo.local", persoon, Rol.WIJKTEAMMANAGER, teams[naam],
                                    f"wijkteammanager {naam}")
+        managers[naam].telefoon = f"010 498 {12 + i:02d} {30 + i:02d}"  # for the dienst: in its mail and link page
         if naam == "Feyenoord":
+            # The manager follows many cases and reads the deadline steps in one overview a day; her colleague
+            # who drafts cases gets them as they happen.
+            managers[naam].mail_voorkeur = MailVoorkeur.DAGELIJKS
             medewerkers[naam] = gebruiker("medewerker.feyenoord@demo.local", "Rachid Benali", Rol.MEDEWERKER,
                                           teams[naam], "medewerker Feyenoord")
+            medewerkers[naam].telefoon = "06 12 34 56 78"
     session.flush()
 
     diensten, pool, ladder_personen = {}, {}, {}

@@ -21,8 +21,14 @@ mail_cli = AppGroup("mail", help="Mail: verzenden en (met 'inbound') een mail in
 
 def instellingen() -> uitgaand.MailInstellingen:
     c = current_app.config
-    return uitgaand.MailInstellingen(inbound_localpart=c["INBOUND_LOCALPART"], inbound_domain=c["INBOUND_DOMAIN"],
-                                     message_id_domain=c["INBOUND_DOMAIN"], gemeente=c["GEMEENTE_NAAM"])
+    # Built from the URL map, not url_for: jobs and CLI commands have no request to borrow a host from.
+    adressen = current_app.url_map.bind("localhost")
+    basis = c["BASE_URL"]
+    return uitgaand.MailInstellingen(
+        inbound_localpart=c["INBOUND_LOCALPART"], inbound_domain=c["INBOUND_DOMAIN"],
+        message_id_domain=c["INBOUND_DOMAIN"], gemeente=c["GEMEENTE_NAAM"],
+        team_link=lambda zaak: basis + adressen.build("wijkteam.zaak", {"zaak_id": zaak.id}),
+        mailinstellingen_link=basis + adressen.build("wijkteam.mailinstellingen"))
 
 
 def meld(resultaat, now: datetime, *, niet_voor: datetime | None = None) -> None:

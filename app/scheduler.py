@@ -57,11 +57,13 @@ def _overzicht_job(app: Flask) -> None:
     from workflows.zaken import kalender
 
     from .extensions import db
+    from .links import link_url
     from .mail import instellingen
 
     with app.app_context():
         try:
-            aantal = weekoverzicht(db.session, datetime.now(timezone.utc), instellingen(), kalender(db.session))
+            aantal = weekoverzicht(db.session, datetime.now(timezone.utc), instellingen(), kalender(db.session),
+                                   link_url)
             db.session.commit()
             if aantal:
                 log.info("weekoverzicht: %d mails", aantal)
@@ -90,6 +92,26 @@ def _quarantaine_job(app: Flask) -> None:
             db.session.remove()
 
 
+def _dagoverzicht_job(app: Flask) -> None:
+    """The daily overviews of the mail budget: on werkdagen, only for whom something was held, once per day."""
+    from notifications.dagoverzicht import dagoverzichten
+    from workflows.zaken import kalender
+
+    from .extensions import db
+    from .links import link_url
+    from .mail import instellingen
+
+    with app.app_context():
+        try:
+            aantal = dagoverzichten(db.session, datetime.now(timezone.utc), instellingen(), kalender(db.session),
+                                    link_url)
+            db.session.commit()
+            if aantal:
+                log.info("dagoverzicht: %d mails", aantal)
+        finally:
+            db.session.remove()
+
+
 def _retentie_job(app: Flask) -> None:
     from .extensions import db
     from .retentie import voer_uit
@@ -113,6 +135,10 @@ def _jobs(scheduler, app: Flask) -> None:
     # Every weekday at 08:30; the digest itself goes out once per week (the first werkdag it runs).
     scheduler.add_job(_overzicht_job, "cron", day_of_week="mon-fri", hour=8, minute=30, args=[app],
                       id="weekoverzicht", max_instances=1, coalesce=True, replace_existing=True)
+    # Every weekday at 08:30: the daily overviews of the mail budget, once a day per recipient also with several
+    # scheduler processes (the Message-ID is the day's and the recipient's); on a holiday the job sends nothing.
+    scheduler.add_job(_dagoverzicht_job, "cron", day_of_week="mon-fri", hour=8, minute=30, args=[app],
+                      id="dagoverzicht", max_instances=1, coalesce=True, replace_existing=True)
     # Every weekday at 08:30 too: the overview of held mail goes out on werkdagen when something waits, once a
     # day also with several scheduler processes (its Message-ID is the day's and the recipient's).
     scheduler.add_job(_quarantaine_job, "cron", day_of_week="mon-fri", hour=8, minute=30, args=[app],

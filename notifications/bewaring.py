@@ -1,7 +1,7 @@
 """Retention for mail: what people wrote in mail in and out, and their attachments.
 
-Mail about an erased case goes with the case: outbound bodies, inbound new
-text, full text, raw mail and subject, and the attachments of every inbound
+Mail about an erased case goes with the case: outbound bodies (also of the
+daily overviews that carried its steps), inbound new text, full text, raw mail and subject, and the attachments of every inbound
 mail on the case (also of mail still in quarantine, whose attachments have no
 case of their own yet). Quarantined mail that matches no case has no case to
 wait for: it goes on its own clock, the retention period after it came in.
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from workflows.models import Zaak
 
-from .models import Bijlage, InkomendeMail, UitgaandeMail
+from .models import Bijlage, InkomendeMail, Overzichtsmelding, UitgaandeMail
 
 BIJLAGE_GEWIST = "[gewist na bewaartermijn]"
 
@@ -47,6 +47,11 @@ def wis_mail(session: Session, zaak_ids: list[int]) -> None:
     if not zaak_ids:
         return
     session.execute(update(UitgaandeMail).where(UitgaandeMail.zaak_id.in_(zaak_ids)).values(tekst="", html="")
+                    .execution_options(synchronize_session=False))
+    # A daily overview names several cases and belongs to none: it goes with any case whose steps it carried.
+    overzichten = select(Overzichtsmelding.overzicht_id).where(Overzichtsmelding.zaak_id.in_(zaak_ids),
+                                                               Overzichtsmelding.overzicht_id.is_not(None))
+    session.execute(update(UitgaandeMail).where(UitgaandeMail.id.in_(overzichten)).values(tekst="", html="")
                     .execution_options(synchronize_session=False))
     # Every attachment hangs on its inbound mail, and a mail applied to a case (also by the beheerder, also
     # to another case than it first matched) carries that case: so its attachments are reached through it.

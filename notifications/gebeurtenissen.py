@@ -94,7 +94,7 @@ def onbestelbaar(session: Session, adres: str, reden: str, now: datetime, link_m
         select(Zaak.id).where(Zaak.ontvanger_id == cp.id, Zaak.status.in_(list(zaken.LOPEND)))
     ).scalars().all()
     for zaak_id in open_zaken:
-        resultaat = usecases.herrouteren(session, zaak_id, now, f"Mail aan {cp.email} was onbestelbaar.")
+        resultaat = usecases.herrouteren(session, zaak_id, now, f"Mail aan {cp.met_functie} kwam niet aan.")
         if resultaat.gebeurtenissen:
             na_resultaat(session, resultaat, now, link_maker, inst)
     from .uitgaand import meld_beheerders

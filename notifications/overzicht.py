@@ -18,7 +18,7 @@ from workflows.models import Dienst, Gebruiker, Rol, Zaak
 from workflows.zaken import LOPEND, eerstvolgende_deadline
 
 from .models import UitgaandeMail
-from .uitgaand import MailInstellingen, _env
+from .uitgaand import LinkMaker, MailInstellingen, huidige_ontvanger, render
 
 
 def _te_laat(zaak: Zaak, now: datetime) -> bool:
@@ -29,11 +29,11 @@ def _te_laat(zaak: Zaak, now: datetime) -> bool:
 def _verstuur(session: Session, soort: str, aan: str, ctx: dict, week: str, now: datetime,
               inst: MailInstellingen) -> bool:
     sleutel = hashlib.sha256(f"{soort}|{aan.lower()}".encode()).hexdigest()[:16]
-    ctx = dict(ctx, gemeente=inst.gemeente, week=week, now=now)
+    ctx = dict(ctx, gemeente=inst.gemeente, week=week, now=now, ontvanger_van=huidige_ontvanger,
+               team_link=inst.team_link)
+    onderwerp, tekst, html = render(soort, ctx)
     mail = UitgaandeMail(
-        zaak_id=None, soort=soort, aan=aan,
-        onderwerp=_env.get_template(f"{soort}.onderwerp.txt").render(ctx).strip(),
-        tekst=_env.get_template(f"{soort}.txt").render(ctx), html=_env.get_template(f"{soort}.html").render(ctx),
+        zaak_id=None, soort=soort, aan=aan, onderwerp=onderwerp[:300], tekst=tekst, html=html,
         message_id=f"<kk.{soort}.{week}.{sleutel}@{inst.message_id_domain}>", aangemaakt_op=now,
         volgende_poging_op=now)
     try:
@@ -44,7 +44,8 @@ def _verstuur(session: Session, soort: str, aan: str, ctx: dict, week: str, now:
     return True
 
 
-def weekoverzicht(session: Session, now: datetime, inst: MailInstellingen, kal: Werkdagkalender) -> int:
+def weekoverzicht(session: Session, now: datetime, inst: MailInstellingen, kal: Werkdagkalender,
+                  link_maker: LinkMaker | None = None) -> int:
     """Queue this week's digests that were not queued yet; returns how many. Only on werkdagen."""
     lokaal = amsterdam(now)
     if not kal.is_werkdag(lokaal.date()):
@@ -64,13 +65,15 @@ def weekoverzicht(session: Session, now: datetime, inst: MailInstellingen, kal: 
         zaken_ = per_team.get(m.wijkteam_id, [])
         if zaken_:
             te_laat = [z for z in zaken_ if _te_laat(z, now)]
-            aantal += _verstuur(session, "overzicht_team", m.email, {"ontvanger": m.naam, "team": m.wijkteam,
+            aantal += _verstuur(session, "overzicht_team", m.email, {"ontvanger": m, "team": m.wijkteam,
                                                                       "zaken": zaken_, "te_laat": te_laat},
                                 week, now, inst)
     for dienst in session.execute(select(Dienst).where(Dienst.actief.is_(True))).scalars():
         zaken_ = per_dienst.get(dienst.id, [])
         if zaken_:
             te_laat = [z for z in zaken_ if _te_laat(z, now)]
+            links = {z.id: link_maker(z, dienst.mailbox) for z in zaken_} if link_maker else {}
             aantal += _verstuur(session, "overzicht_dienst", dienst.mailbox, {"dienst": dienst, "zaken": zaken_,
-                                                                               "te_laat": te_laat}, week, now, inst)
+                                                                               "te_laat": te_laat, "links": links},
+                                week, now, inst)
     return aantal

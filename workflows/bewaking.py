@@ -204,7 +204,11 @@ def neem_stap(session: Session, zaak: Zaak, stap: Stap, now: datetime, kal: Werk
 
 
 def _wie(zaak: Zaak) -> str:
-    return f"{zaak.ontvanger.naam} ({zaak.ontvanger_email})" if zaak.ontvanger else (zaak.ontvanger_email or "—")
+    """The current recipient as people read it (events show in mail): name, function and dienst, or the
+    dienst's mailbox by name; never a bare address."""
+    if zaak.ontvanger is not None:
+        return zaak.ontvanger.met_functie
+    return f"de algemene mailbox van {zaak.dienst.naam}" if zaak.ontvanger_email else "niemand"
 
 
 def _stap(session: Session, zaak: Zaak, stap: Stap, now: datetime, kal: Werkdagkalender) -> list[Gebeurtenis]:
@@ -229,7 +233,7 @@ def _stap(session: Session, zaak: Zaak, stap: Stap, now: datetime, kal: Werkdagk
     zaak.trede = trede.niveau
     zaak.hoogste_trede = max(zaak.hoogste_trede or 0, trede.niveau)
     zaak.trede_sinds = now
-    pas_route_toe(zaak, cp, cp.email, f"Opgeschaald naar trede {trede.niveau} ({cp.functie.label}): {cp.naam}, "
+    pas_route_toe(zaak, cp, cp.email, f"Opgeschaald naar {cp.met_functie}, trede {trede.niveau} van de ladder, "
                                       f"omdat de {naam} bij {vorige} verliep.")
     start_termijnen(session, zaak, now, kal)  # one ladder: both clocks start afresh at the new rung
     uit.append(_gebeurtenis(session, zaak, Voorval.OPGESCHAALD, zaak.routering_reden, now, zaak.ontvanger_email))

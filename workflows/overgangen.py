@@ -193,6 +193,28 @@ UITLEG: dict[Actie, str] = {
 assert set(UITLEG) == set(Actie), "every action is explained"
 
 
+# What happened, as a timeline or a mail's history names it (past tense; the buttons use Overgang.label).
+GEBEURTENIS_LABELS: dict[str, str] = {
+    Actie.VERSTUREN: "Verstuurd", Actie.INTREKKEN: "Ingetrokken", Actie.ONTVANGEN: "Ontvangst bevestigd",
+    Actie.IN_BEHANDELING: "In behandeling genomen", Actie.VRAAG: "Vraag aan het wijkteam",
+    Actie.BEANTWOORDEN: "Vraag beantwoord", Actie.TOEGEKEND: "Toegekend", Actie.AFGEWEZEN: "Afgewezen",
+    Actie.ANDERS_OPGELOST: "Anders opgelost", Actie.UITGEVOERD: "Uitgevoerd", Actie.REGULIER: "Regulier opgelost",
+    Actie.BEZWAAR: "Bezwaar", Actie.DOORSTUREN_LMW: "Doorgestuurd naar het Landelijk Maatwerkloket",
+    Actie.SLUITEN: "Gesloten", Actie.HEROPENEN: "Heropend",
+    Voorval.AANGEMAAKT: "Aangemaakt", Voorval.GEWIJZIGD: "Gewijzigd", Voorval.GEROUTEERD: "Gerouteerd",
+    Voorval.HERROUTEERD: "Opnieuw gerouteerd", Voorval.HERINNERING: "Herinnering",
+    Voorval.TERMIJN_VERLOPEN: "Termijn verlopen", Voorval.OPGESCHAALD: "Opgeschaald",
+    Voorval.LADDER_UITGEPUT: "Ladder uitgeput", Voorval.TEAM_HERINNERD: "Herinnering aan het wijkteam",
+    Voorval.AUTOMATISCH_ANTWOORD: "Afwezigheidsbericht", Voorval.BIJLAGE_TOEGEVOEGD: "Bijlage toegevoegd",
+}
+assert set(GEBEURTENIS_LABELS) == set(Actie) | set(Voorval), "every event has a name"
+
+
+def gebeurtenis_label(actie: str) -> str:
+    """The name of an event as people read it; an unknown (older) value as it is stored."""
+    return GEBEURTENIS_LABELS.get(actie, str(actie).replace("_", " ").capitalize())
+
+
 def overgang(actie: str | Actie) -> Overgang | None:
     """The transition for an action name as a form or the API sends it; None when unknown."""
     try:

@@ -80,6 +80,7 @@ def pas_route_toe(zaak, contactpersoon: Contactpersoon | None, email: str, reden
     """
     veranderd = (email or "").lower() != (zaak.ontvanger_email or "").lower()
     zaak.ontvanger_id = contactpersoon.id if contactpersoon else None
+    zaak.ontvanger = contactpersoon  # the relationship too: mail composed in this transaction names the new one
     zaak.ontvanger_email = email
     zaak.routering_reden = reden
     if veranderd and zaak.ontvanger_email is not None:

@@ -24,6 +24,7 @@ from .models import (
     Bericht,
     Dienst,
     Gebeurtenis,
+    Gebruiker,
     Oorzaak,
     Prijspost,
     Rol,
@@ -417,6 +418,23 @@ def bericht_plaatsen(session: Session, actor: Actor, zaak: Zaak, tekst: str, now
 
 def is_open(zaak: Zaak) -> bool:
     return zaak.status in LOPEND
+
+
+def team_contacten(session: Session, zaak: Zaak) -> list[Gebruiker]:
+    """Whom the dienst calls at the team about this case: who drafted it and the manager who sent it (active
+    ones; the team's managers when neither is). Shown only to the dienst the case is routed to."""
+    verstuurder = session.execute(
+        select(Gebeurtenis.actor_gebruiker_id).where(Gebeurtenis.zaak_id == zaak.id,
+                                                     Gebeurtenis.actie == Actie.VERSTUREN.value)
+        .order_by(Gebeurtenis.id).limit(1)).scalar_one_or_none()
+    ids = list(dict.fromkeys(i for i in (zaak.aangemaakt_door_id, verstuurder) if i))
+    mensen = [g for g in (session.get(Gebruiker, i) for i in ids) if g is not None and g.actief
+              and g.wijkteam_id == zaak.wijkteam_id]
+    if mensen:
+        return mensen
+    return list(session.execute(select(Gebruiker).where(
+        Gebruiker.wijkteam_id == zaak.wijkteam_id, Gebruiker.rol == Rol.WIJKTEAMMANAGER,
+        Gebruiker.actief.is_(True)).order_by(Gebruiker.id).limit(2)).scalars())
 
 
 __all__ = [

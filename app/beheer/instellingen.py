@@ -285,6 +285,20 @@ def gebruiker_herstellink(gebruiker_id: int):
                           "Link voor een nieuw wachtwoord verstuurd naar {email}.", "herstellink verstuurd")
 
 
+@bp.route("/gebruikers/<int:gebruiker_id>/mail", methods=["GET", "POST"])
+@rol_vereist(BEHEER)
+def gebruiker_mail(gebruiker_id: int):
+    """A team member's mail settings: direct or the daily overview, and how the dienst reaches them."""
+    from ..wijkteam.mailinstellingen import bereikbaarheid
+
+    gebruiker = db.session.get(Gebruiker, gebruiker_id) or abort(404)
+    if gebruiker.wijkteam_id is None:
+        abort(404)
+    audit.zet_zaak(None, f"mailinstellingen van {gebruiker.email}")
+    return bereikbaarheid(gebruiker, url_for(".gebruiker_bewerken", gebruiker_id=gebruiker.id),
+                          f"Mailinstellingen van {gebruiker.naam}")
+
+
 @bp.route("/gebruikers/<int:gebruiker_id>/ontgrendelen", methods=["POST"])
 @rol_vereist(BEHEER)
 def gebruiker_ontgrendelen(gebruiker_id: int):

@@ -21,4 +21,4 @@ def _niet_bewaren(response):
     return response
 
 
-from . import routes  # noqa: E402,F401
+from . import mailinstellingen, routes  # noqa: E402,F401

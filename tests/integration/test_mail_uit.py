@@ -44,7 +44,7 @@ def test_sending_a_knip_queues_a_mail_for_the_routed_contactpersoon(client, inlo
     for tekst in (mail.tekst, mail.html):
         assert "FEY-2026-031" not in tekst  # the cliëntreferentie never leaves the municipality
         assert "/link/" in tekst and "UITGEVOERD" in tekst and "REGULIER" in tekst and "BEZWAAR" in tekst
-    assert mail.onderwerp == f"[{mail.zaak.nummer}] Knip van wijkteam Feyenoord: acuut"
+    assert mail.onderwerp == f"{mail.zaak.nummer}: nieuwe knip van wijkteam Feyenoord: uitvoeren zonder nieuwe beoordeling"
 
 
 def test_the_outbox_backend_writes_an_rfc5322_message_with_threading_headers(client, inlog, wereld, db_session,

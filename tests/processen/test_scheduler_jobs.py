@@ -64,17 +64,19 @@ def test_every_job_is_wired_with_its_schedule(app):
     """Guards against deleting or mis-scheduling a job in app/scheduler.py: the outbox every few seconds, the
     deadline sweep every minute, retention at 02:15 and the weekly overview at 08:30 on werkdagen."""
     jobs = _jobs(app)
-    assert {"outbox", "deadlines", "bewaartermijn", "weekoverzicht"} <= set(jobs)  # more jobs may come
+    assert {"outbox", "deadlines", "bewaartermijn", "weekoverzicht", "dagoverzicht"} <= set(jobs)  # more may come
     assert isinstance(jobs["outbox"].trigger, IntervalTrigger)
     assert jobs["outbox"].trigger.interval <= timedelta(seconds=10)
     assert isinstance(jobs["deadlines"].trigger, IntervalTrigger)
     assert jobs["deadlines"].trigger.interval == timedelta(minutes=1)
     maandag = datetime(2026, 3, 2, 0, 0, tzinfo=AMS)
     zaterdag = datetime(2026, 3, 7, 9, 0, tzinfo=AMS)
-    volgende = {i: jobs[i].trigger.get_next_fire_time(None, maandag) for i in ("bewaartermijn", "weekoverzicht")}
+    volgende = {i: jobs[i].trigger.get_next_fire_time(None, maandag)
+                for i in ("bewaartermijn", "weekoverzicht", "dagoverzicht")}
     assert volgende["bewaartermijn"] == datetime(2026, 3, 2, 2, 15, tzinfo=AMS)
-    assert volgende["weekoverzicht"] == datetime(2026, 3, 2, 8, 30, tzinfo=AMS)
-    assert jobs["weekoverzicht"].trigger.get_next_fire_time(None, zaterdag) == datetime(2026, 3, 9, 8, 30, tzinfo=AMS)
+    assert volgende["weekoverzicht"] == volgende["dagoverzicht"] == datetime(2026, 3, 2, 8, 30, tzinfo=AMS)
+    for i in ("weekoverzicht", "dagoverzicht"):
+        assert jobs[i].trigger.get_next_fire_time(None, zaterdag) == datetime(2026, 3, 9, 8, 30, tzinfo=AMS)
     assert all(j.max_instances == 1 and j.coalesce for j in jobs.values())  # a slow run is never run twice at once
 
 
@@ -111,7 +113,7 @@ def test_the_scheduler_process_takes_due_deadline_steps_and_sends_the_outbox(pos
     zaak = db_session.get(Zaak, zaak.id)
     assert zaak.trede >= 1  # the passed deadline made it climb
     stapmails = db_session.execute(select(UitgaandeMail).where(UitgaandeMail.zaak_id == zaak.id)).scalars().all()
-    assert {"verlopen", "opgeschaald", "team_verlopen"} <= {m.soort for m in stapmails}
+    assert {"verlopen", "team_verlopen"} <= {m.soort for m in stapmails}  # the teamleider's: a daily overview
 
 
 def test_the_nightly_retention_job_erases_what_is_past_the_retention_period(app, db_session, wereld):
@@ -151,6 +153,25 @@ def test_the_weekly_overview_job_queues_one_digest_per_recipient_per_week(app, d
                                ("overzicht_team", "manager@test.local")]
 
 
+def test_the_daily_overview_job_queues_the_teamleiders_overview_once_a_day(app, db_session, wereld):
+    """Guards against the daily overview job being dropped from the wiring or not committing: a case that
+    climbed to the teamleider on Monday is in Tuesday's 08:30 overview, and a second run that day adds none."""
+    from app.bewaking import sweep
+
+    zaak = _verstuurde_escalatie(db_session, wereld, datetime(2026, 3, 5, 9, 0, tzinfo=AMS), urgentie=Urgentie.ACUUT)
+    sweep(datetime(2026, 3, 9, 17, 5, tzinfo=AMS))  # both terms long passed: it climbs once
+    nummer = zaak.nummer
+    db_session.close()  # on SQLite even a read holds the write lock: leave the database to the job
+    job = _jobs(app)["dagoverzicht"]
+    for _ in range(2):
+        with time_machine.travel(datetime(2026, 3, 10, 8, 30, tzinfo=AMS), tick=False):
+            job.func(*job.args)
+    db_session.expire_all()
+    overzichten = db_session.execute(select(UitgaandeMail).where(UitgaandeMail.soort == "dagoverzicht_ladder")
+                                     ).scalars().all()
+    assert [m.aan for m in overzichten] == ["tl.wmo@test.local"] and nummer in overzichten[0].tekst
+
+
 def test_scheduler_tick_sweeps_and_sends_as_if_it_were_then(app, db_session, wereld):
     """Guards against `flask scheduler tick` losing its sweep or its send: one tick at a moment after the
     deadline takes the step and sends its mails at that moment."""
@@ -162,7 +183,7 @@ def test_scheduler_tick_sweeps_and_sends_as_if_it_were_then(app, db_session, wer
     assert f"{zaak.nummer}: termijn_verlopen" in r.output and "1 zaken" in r.output
     mails = db_session.execute(select(UitgaandeMail.soort, UitgaandeMail.status)
                                .where(UitgaandeMail.zaak_id == zaak.id)).all()
-    assert {"verlopen", "opgeschaald"} <= {s for s, _ in mails}
+    assert {"verlopen", "team_verlopen"} <= {s for s, _ in mails}
     assert all(status == MailStatus.VERZONDEN for _, status in mails)
     assert f"{len(mails)} mails verzonden" in r.output
     r = app.test_cli_runner().invoke(args=["scheduler", "tick", "--at", "morgen"])

@@ -1,0 +1,367 @@
+"""Every mail Knipkaart sends, in every state a case can be in when it is sent, made the way production makes
+it: through the use cases, `na_resultaat`, the deadline steps and the overviews, on a small invented
+municipality. For review side by side (/dev/mails) and for the tests that read every mail.
+
+`maak_proefmails` writes to the session it is given and leaves it to the caller to roll back: /dev/mails runs
+it on a throw-away in-memory database, the tests on their own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from types import SimpleNamespace
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from workflows import bewaking, usecases
+from workflows.kalender import TZ
+from workflows.models import (
+    Afwezigheid,
+    Contactpersoon,
+    Dienst,
+    Gebruiker,
+    LadderFunctie,
+    LadderTrede,
+    MailVoorkeur,
+    Oorzaak,
+    Rol,
+    Status,
+    UitzonderingSoort,
+    Urgentie,
+    VasteContactpersoon,
+    Wijkteam,
+    Zaak,
+    ZaakSoort,
+)
+from workflows.overgangen import Actor
+from workflows.zaken import ZaakInvoer, kalender
+
+from .dagoverzicht import dagoverzichten
+from .models import UitgaandeMail
+from .overzicht import weekoverzicht
+from .uitgaand import (
+    TEMPLATES,
+    LinkMaker,
+    MailInstellingen,
+    _env,
+    beschrijf_adres,
+    gebruiker_bij,
+    meld_beheerders,
+    na_resultaat,
+)
+
+BEGIN = datetime(2026, 3, 2, 9, 0, tzinfo=TZ)  # a Monday
+
+
+@dataclass
+class Proefmail:
+    soort: str
+    toestand: str  # the case's status when the mail was composed; "" for overviews and alerts
+    wat: str  # what happened, in a few words
+    aan: str
+    aan_wie: str
+    onderwerp: str
+    tekst: str
+    html: str
+    zaak_id: int | None = None
+    voor_team: bool = False  # to a member of the wijkteam (else the dienst, or the beheerder)
+
+
+class _Gemeente:
+    """Feyenoord's team, Werk & Inkomen (knips, a vaste contactpersoon with vervanger, a full ladder), the Wmo
+    (no vaste contactpersoon for the team: its mailbox), Schuldhulpverlening (a small dienst whose teamleider is
+    also the team's contact), Leerlingenvervoer (no ladder set up) and the Landelijk Maatwerkloket."""
+
+    def __init__(self, s: Session):
+        self.team = Wijkteam(naam="Feyenoord", soort="sociaal wijkteam", gebied="Feijenoord, Kop van Zuid")
+        self.wi = Dienst(naam="Werk & Inkomen", mailbox="werkeninkomen@demo.local", accepteert_knippen=True)
+        self.wmo = Dienst(naam="Wmo", mailbox="wmo-loket@demo.local")
+        self.shv = Dienst(naam="Schuldhulpverlening", mailbox="schuldhulp@demo.local")
+        self.llv = Dienst(naam="Leerlingenvervoer", mailbox="leerlingenvervoer@demo.local")
+        self.lmw = Dienst(naam="Landelijk Maatwerkloket", mailbox="maatwerkloket@demo.local", landelijk=True)
+        s.add_all([self.team, self.wi, self.wmo, self.shv, self.llv, self.lmw])
+        s.flush()
+
+        def cp(naam, email, dienst, functie=LadderFunctie.CONTACTPERSOON):
+            p = Contactpersoon(naam=naam, email=email, dienst_id=dienst.id, functie=functie)
+            s.add(p)
+            s.flush()
+            return p
+
+        self.sanne = cp("Sanne Vos", "wi@demo.local", self.wi)
+        self.ahmed = cp("Ahmed Bakker", "wi.vervanger@demo.local", self.wi)
+        self.mwf = cp("Carla Maatman", "maatwerkfunctionaris@demo.local", self.wi, LadderFunctie.MAATWERKFUNCTIONARIS)
+        ladders = {
+            self.wi: [cp("Johan de Graaf", "tl.werkeninkomen@demo.local", self.wi, LadderFunctie.TEAMLEIDER),
+                      cp("Marieke Hoek", "manager.werkeninkomen@demo.local", self.wi, LadderFunctie.MANAGER)],
+            self.wmo: [cp("Peter Mulder", "tl.wmo@demo.local", self.wmo, LadderFunctie.TEAMLEIDER),
+                       cp("Anouk Visser", "manager.wmo@demo.local", self.wmo, LadderFunctie.MANAGER)],
+            self.shv: [cp("Ellen van Dijk", "tl.schuldhulp@demo.local", self.shv, LadderFunctie.TEAMLEIDER)],
+        }
+        for dienst, treden in ladders.items():
+            for niveau, p in enumerate([*treden, self.mwf], start=1):
+                s.add(LadderTrede(dienst_id=dienst.id, niveau=niveau, contactpersoon_id=p.id))
+        s.add_all([
+            VasteContactpersoon(wijkteam_id=self.team.id, dienst_id=self.wi.id, contactpersoon_id=self.sanne.id,
+                                vervanger_id=self.ahmed.id),
+            VasteContactpersoon(wijkteam_id=self.team.id, dienst_id=self.shv.id,
+                                contactpersoon_id=ladders[self.shv][0].id),
+            VasteContactpersoon(wijkteam_id=self.team.id, dienst_id=self.llv.id,
+                                contactpersoon_id=cp("Tim Dekker", "llv@demo.local", self.llv).id),
+        ])
+        self.oorzaak = Oorzaak(naam="Wettelijke wachtperiode / zoektermijn", volgorde=1)
+        self.manager = Gebruiker(email="feyenoord@demo.local", naam="Yvonne Kramer", rol=Rol.WIJKTEAMMANAGER,
+                                 wijkteam_id=self.team.id, wachtwoord_hash="!", telefoon="010 498 12 34")
+        self.medewerker = Gebruiker(email="medewerker.feyenoord@demo.local", naam="Rachid Benali", rol=Rol.MEDEWERKER,
+                                    wijkteam_id=self.team.id, wachtwoord_hash="!", telefoon="06 12 34 56 78",
+                                    contact_email="r.benali@wijkteamfeyenoord.demo.local",
+                                    mail_voorkeur=MailVoorkeur.DAGELIJKS)
+        self.beheerder = Gebruiker(email="beheer@demo.local", naam="Bram Beheer", rol=Rol.BEHEERDER,
+                                   wachtwoord_hash="!")
+        s.add_all([self.oorzaak, self.manager, self.medewerker, self.beheerder])
+        s.flush()
+
+    def dienst_actor(self, wie: Contactpersoon | Dienst) -> Actor:
+        if isinstance(wie, Dienst):
+            return Actor.dienst(f"{wie.naam} ({wie.mailbox})")
+        return Actor.dienst(f"{wie.naam} ({wie.dienst.naam})", wie.id, wie.functie.value)
+
+
+class _Draaiboek:
+    def __init__(self, s: Session, g: _Gemeente, inst: MailInstellingen, link_maker: LinkMaker, begin: datetime):
+        self.s, self.g, self.inst, self.link_maker = s, g, inst, link_maker
+        self.kal = kalender(s)
+        self.now = begin
+        self.uit: list[Proefmail] = []
+        self.gezien = s.execute(select(func.max(UitgaandeMail.id))).scalar() or 0
+        self.team = Actor.gebruiker(g.manager)
+        self.collega = Actor.gebruiker(g.medewerker)
+
+    def later(self, uren: float = 1) -> datetime:
+        self.now += timedelta(hours=uren)
+        return self.now
+
+    def oogst(self, wat: str, zaak: Zaak | None = None) -> None:
+        """Record the mails written since the last harvest, with the case's status now."""
+        self.s.flush()
+        nieuw = self.s.execute(select(UitgaandeMail).where(UitgaandeMail.id > self.gezien)
+                               .order_by(UitgaandeMail.id)).scalars().all()
+        for m in nieuw:
+            z = m.zaak or zaak
+            toestand = z.status.value if (z is not None and m.zaak_id is not None) else ""
+            gebruiker = gebruiker_bij(self.s, m.aan)
+            self.uit.append(Proefmail(m.soort, toestand, wat, m.aan, beschrijf_adres(self.s, m.aan), m.onderwerp,
+                                      m.tekst, m.html, m.zaak_id, gebruiker is not None and gebruiker.wijkteam_id
+                                      is not None))
+            self.gezien = m.id
+
+    def doe(self, wat: str, resultaat, *, niet_voor: datetime | None = None) -> Zaak:
+        na_resultaat(self.s, resultaat, self.now, self.link_maker, self.inst, niet_voor=niet_voor)
+        self.oogst(wat, resultaat.zaak)
+        return resultaat.zaak
+
+    # ---- cases
+
+    def verstuur(self, soort: ZaakSoort, dienst: Dienst, wat: str, *, door: Actor | None = None, **over) -> Zaak:
+        invoer = dict(dienst_id=dienst.id, clientreferentie="FEY-2026-014",
+                      gevraagd="Jongere van 19 zonder inkomen en met huurachterstand heeft per direct een "
+                               "uitkering nodig.",
+                      blokkerende_regel="De zoektermijn van vier weken voor jongeren onder de 27.",
+                      voorgestelde_oplossing="Uitkering per direct toekennen, zonder zoektermijn.",
+                      urgentie=Urgentie.ACUUT, oorzaak_id=self.g.oorzaak.id,
+                      uitzondering=UitzonderingSoort.WACHTTERMIJN if soort == ZaakSoort.KNIP else None)
+        invoer.update(over)
+        maker = door or self.collega
+        zaak = usecases.zaak_aanmaken(self.s, maker, soort, ZaakInvoer(**invoer), self.later(0.25)).zaak
+        return self.doe(wat, usecases.handelen(self.s, self.team, zaak.id, "versturen", self.later(0.25)))
+
+    def handel(self, zaak: Zaak, actor: Actor, actie: str, wat: str, toelichting: str = "") -> Zaak:
+        return self.doe(wat, usecases.handelen(self.s, actor, zaak.id, actie, self.later(), toelichting=toelichting))
+
+    def bericht(self, zaak: Zaak, actor: Actor, tekst: str, wat: str, *, als_antwoord: bool | None = None) -> Zaak:
+        return self.doe(wat, usecases.bericht_plaatsen(self.s, actor, zaak.id, tekst, self.later(),
+                                                       als_antwoord=als_antwoord))
+
+    def bijlage(self, zaak: Zaak, wat: str) -> Zaak:
+        pdf = b"%PDF-1.4\n% voorbeeld\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+        return self.doe(wat, usecases.bijlage_toevoegen(self.s, self.team, zaak.id, "bankafschriften-maart.pdf", pdf,
+                                                        self.later()))
+
+    def stap(self, zaak: Zaak, wat: str) -> Zaak:
+        """Take the case's next deadline step at its moment, as the sweep does (mail in office hours)."""
+        stappen = bewaking.open_stappen(self.s, zaak, self.kal)
+        self.now = max(self.now, stappen[0].op)
+        r = usecases.termijnstappen_nemen(self.s, zaak.id, self.now, self.kal)
+        return self.doe(wat, r, niet_voor=self.kal.kantoormoment(self.now))
+
+    def tot(self, zaak: Zaak, actie: str, wat: str) -> Zaak:
+        """Take deadline steps until one of kind `actie` happened."""
+        for _ in range(12):
+            voor = len(zaak.gebeurtenissen)
+            self.stap(zaak, wat)
+            if any(g.actie == actie for g in zaak.gebeurtenissen[voor:]):
+                return zaak
+        raise AssertionError(f"geen {actie} bij {zaak.nummer}")
+
+    def overzichten(self, wat: str) -> None:
+        """The next werkdag at 08:30: the daily overviews."""
+        dag = self.kal.volgende_werkdag(self.now.astimezone(TZ).date())
+        self.now = datetime.combine(dag, datetime.min.time(), tzinfo=TZ).replace(hour=8, minute=30)
+        dagoverzichten(self.s, self.now, self.inst, self.kal, self.link_maker)
+        self.oogst(wat)
+
+
+def _in_toestand(d: _Draaiboek, toestand: Status, soort: ZaakSoort = ZaakSoort.ESCALATIE) -> Zaak:
+    """A fresh case to Werk & Inkomen in `toestand`, as people bring it there."""
+    g = d.g
+    sanne = g.dienst_actor(g.sanne)
+    zaak = d.verstuur(soort, g.wi, "Verstuurd", urgentie=Urgentie.HOOG)
+    if toestand == Status.ONTVANGEN:
+        d.handel(zaak, sanne, "ontvangen", "Ontvangst bevestigd")
+    elif toestand == Status.IN_BEHANDELING:
+        d.handel(zaak, sanne, "in_behandeling", "In behandeling genomen")
+    elif toestand == Status.WACHT_OP_WIJKTEAM:
+        d.handel(zaak, sanne, "vraag", "Vraag aan het team", "Kunt u bevestigen dat er sinds vorige maand geen "
+                                                            "inkomen is?")
+    elif toestand == Status.HEROPEND:
+        d.handel(zaak, sanne, "toegekend", "Toegekend", "Toegekend per 1 maart.")
+        d.handel(zaak, d.team, "heropenen", "Heropend", "De uitkering is toch niet gestart; wilt u kijken?")
+    elif toestand == Status.OPGELOST:
+        d.handel(zaak, sanne, "toegekend" if soort == ZaakSoort.ESCALATIE else "uitgevoerd", "Besluit",
+                 "Geregeld.")
+    return zaak
+
+
+def maak_proefmails(s: Session, link_maker: LinkMaker, inst: MailInstellingen, begin: datetime = BEGIN
+                     ) -> list[Proefmail]:
+    """Every mail kind in every state it can be sent in, made by the production code on invented data."""
+    g = _Gemeente(s)
+    d = _Draaiboek(s, g, inst, link_maker, begin)
+    sanne = g.dienst_actor(g.sanne)
+
+    # A knip from start to finish, through the whole of its life at the first rungs.
+    knip = d.verstuur(ZaakSoort.KNIP, g.wi, "Knip verstuurd")
+    d.bericht(knip, d.team, "De inwoner is vandaag en morgen telefonisch bereikbaar via ons.", "Bericht van het team")
+    d.bijlage(knip, "Bijlage van het team")
+    d.tot(knip, "herinnering", "Herinnering: reactietermijn")
+    d.bericht(knip, sanne, "Ik pak dit vandaag op.", "Eerste reactie (bericht van de dienst)")
+    d.handel(knip, sanne, "vraag", "Vraag aan het team", "Is er al een aanvraag voor de uitkering gedaan?")
+    d.bericht(knip, d.team, "We zoeken het uit en komen morgen terug.", "Bericht zonder antwoord", als_antwoord=False)
+    d.tot(knip, "team_herinnerd", "Herinnering aan het team")
+    d.overzichten("Dagoverzicht terwijl de dienst wacht")
+    d.bericht(knip, d.team, "Ja, de aanvraag is op 26 februari gedaan.", "Antwoord van het team")
+    d.bijlage(knip, "Bijlage tijdens de behandeling")
+    d.tot(knip, "opgeschaald", "Termijn verlopen, opgeschaald")
+    d.overzichten("Dagoverzichten")
+    johan = g.dienst_actor(knip.ontvanger)
+    d.handel(knip, johan, "uitgevoerd", "Uitgevoerd", "De uitkering loopt vanaf vandaag.")
+    d.bericht(knip, d.team, "Dank, dit voorkomt een huisuitzetting.", "Bericht na het besluit")
+    d.bericht(knip, johan, "Graag gedaan.", "Bericht van de dienst na het besluit")
+
+    # Every decision.
+    for uitkomst in ("regulier", "bezwaar"):
+        zaak = d.verstuur(ZaakSoort.KNIP, g.wi, "Knip verstuurd")
+        d.handel(zaak, sanne, uitkomst, "Besluit: " + uitkomst,
+                 "Past binnen de gewone regels." if uitkomst == "regulier" else "Wij zien juridische risico's.")
+    for uitkomst in ("toegekend", "afgewezen", "anders_opgelost"):
+        zaak = d.verstuur(ZaakSoort.ESCALATIE, g.wmo, "Escalatie naar de algemene mailbox",
+                          urgentie=Urgentie.NORMAAL, gevraagd="Een e-bike om naar het werk te kunnen.",
+                          blokkerende_regel="Wmo verwijst naar bijzondere bijstand, bijzondere bijstand naar de Wmo.",
+                          voorgestelde_oplossing="De Wmo verstrekt de e-bike; bijzondere bijstand draagt de helft.")
+        d.handel(zaak, g.dienst_actor(g.wmo), uitkomst, "Besluit: " + uitkomst.replace("_", " "),
+                 "" if uitkomst == "toegekend" else "Geen grondslag in de verordening.")
+
+    # Withdrawn by the team.
+    zaak = d.verstuur(ZaakSoort.KNIP, g.wi, "Knip verstuurd")
+    d.handel(zaak, d.team, "intrekken", "Ingetrokken", "Opgelost via het netwerk van de inwoner.")
+
+    # Messages, attachments and deadline steps in every state a case can be in at the dienst.
+    for toestand in (Status.VERSTUURD, Status.ONTVANGEN, Status.IN_BEHANDELING, Status.WACHT_OP_WIJKTEAM,
+                     Status.HEROPEND, Status.OPGELOST):
+        zaak = _in_toestand(d, toestand)
+        d.bericht(zaak, d.team, "Een aanvulling van het team.", "Bericht van het team",
+                  als_antwoord=False if toestand == Status.WACHT_OP_WIJKTEAM else None)
+        d.bericht(zaak, sanne, "Een aanvulling van de dienst.", "Bericht van de dienst")
+        d.bijlage(zaak, "Bijlage van het team")
+        if toestand in (Status.VERSTUURD, Status.ONTVANGEN, Status.IN_BEHANDELING, Status.HEROPEND):
+            d.tot(zaak, "herinnering", "Herinnering")
+            d.tot(zaak, "termijn_verlopen", "Termijn verlopen")
+            d.overzichten("Dagoverzichten")
+
+    # Routed again: the contactpersoon falls ill; the vervanger gets the case.
+    for toestand in (Status.VERSTUURD, Status.IN_BEHANDELING):
+        zaak = _in_toestand(d, toestand)
+        ziek = Afwezigheid(contactpersoon_id=g.sanne.id, van=d.now.date(), tot=d.now.date() + timedelta(days=14),
+                           omschrijving="ziek")
+        s.add(ziek)
+        d.doe("Opnieuw gerouteerd", usecases.herrouteren(s, zaak.id, d.later(), "Sanne Vos is ziek gemeld."))
+        s.delete(ziek)
+
+    # The whole ladder of a bovenlokaal case, then the Landelijk Maatwerkloket, which has no ladder of its own.
+    zaak = d.verstuur(ZaakSoort.ESCALATIE, g.wi, "Escalatie verstuurd", bovenlokaal=True, urgentie=Urgentie.HOOG)
+    d.tot(zaak, "ladder_uitgeput", "De ladder op")
+    d.overzichten("Dagoverzichten")
+    d.handel(zaak, d.team, "doorsturen_lmw", "Doorgestuurd naar het Landelijk Maatwerkloket",
+             "De IB60-regel is landelijk; de maatwerkfunctionaris kon niets doen.")
+
+    # A dienst whose ladder nobody set up: its contactpersoon is the last rung.
+    zaak = d.verstuur(ZaakSoort.ESCALATIE, g.llv, "Escalatie verstuurd", urgentie=Urgentie.NORMAAL,
+                      gevraagd="Vervoer naar school voor een kind met autisme dat 5,5 km van school woont.",
+                      blokkerende_regel="De 6-km-grens van het leerlingenvervoer.",
+                      voorgestelde_oplossing="Eenmalig vervoer toekennen en de grens evalueren.")
+    d.tot(zaak, "ladder_uitgeput", "Ladder uitgeput zonder ladder")
+
+    # A small dienst whose teamleider is also the team's contact: the climb reaches the same person directly.
+    zaak = d.verstuur(ZaakSoort.ESCALATIE, g.shv, "Escalatie verstuurd", urgentie=Urgentie.ACUUT,
+                      gevraagd="Water wordt afgesloten bij een gezin met jonge kinderen.",
+                      blokkerende_regel="Schuldhulpverlening start pas na een volledig schuldenoverzicht.",
+                      voorgestelde_oplossing="Direct contact met het waterbedrijf en een tijdelijke regeling.")
+    d.tot(zaak, "opgeschaald", "Opgeschaald naar dezelfde persoon")
+
+    # The weekly overviews (Monday 08:30) and an alert to the beheerder.
+    maandag = d.now.date() + timedelta(days=7 - d.now.weekday())
+    d.now = datetime.combine(maandag, datetime.min.time(), tzinfo=TZ).replace(hour=8, minute=30)
+    weekoverzicht(s, d.now, inst, d.kal, link_maker)
+    d.oogst("Weekoverzicht")
+    meld_beheerders(s, "E-mailadres van Sanne Vos onbestelbaar",
+                    "Mail aan Sanne Vos (contactpersoon, Werk & Inkomen) kwam niet aan: 550 mailbox unavailable.\n\n"
+                    "2 open zaken zijn opnieuw gerouteerd.", d.now, inst)
+    d.oogst("Melding aan de beheerder")
+    return d.uit
+
+
+def andere_proefmails(gemeente: str) -> list[Proefmail]:
+    """Mails composed outside `na_resultaat` (accounts, quarantine), rendered from their templates with invented
+    values, so that /dev/mails shows every mail. A template whose context changed shows its error instead."""
+    nu = datetime.combine(date(2026, 3, 2), datetime.min.time(), tzinfo=TZ).replace(hour=8, minute=30)
+    gehouden = SimpleNamespace(ontvangen_op=nu - timedelta(hours=15), afzender="onbekend@elders.demo.local",
+                               zaak=SimpleNamespace(nummer="ES-2026-0012"),
+                               reden="De afzender mag niet antwoorden voor deze zaak.")
+    soorten = {
+        "account_uitnodiging": dict(naam="Rachid Benali", door="Bram Beheer", rol="medewerker", team="Feyenoord",
+                                    link="https://knipkaart.demo.local/account/activeren/voorbeeld",
+                                    tweede_factor=False, geldig_tot="woensdag 4 maart 2026 08:30",
+                                    inlog_link="", knoptekst=""),
+        "account_herstel": dict(naam="Rachid Benali", door="", link="https://knipkaart.demo.local/wachtwoord/voorbeeld",
+                                geldig_tot="maandag 2 maart 2026 09:30"),
+        "mijn_zaken": dict(naam="Sanne Vos", dienst="Werk & Inkomen",
+                           link="https://knipkaart.demo.local/mijn-zaken/voorbeeld"),
+        "afzender_onbekend": dict(onderwerp="RE: ES-2026-0012", ontvangen=nu - timedelta(hours=1), van_wijkteam=False),
+        "quarantaine_overzicht": dict(ontvanger="Bram Beheer", dag="maandag 2 maart", mails=[gehouden], aantal=1,
+                                      voorstellen=1, oudste=gehouden.ontvangen_op,
+                                      links=SimpleNamespace(quarantaine="https://knipkaart.demo.local/beheer/quarantaine",
+                                                            afwezigheid="https://knipkaart.demo.local/beheer/afwezigheid")),
+    }
+    uit = []
+    for soort, ctx in soorten.items():
+        if not (TEMPLATES / f"{soort}.html").exists():
+            continue
+        ctx = dict(ctx, gemeente=gemeente)
+        try:
+            delen = [_env.get_template(f"{soort}{deel}").render(ctx) for deel in (".onderwerp.txt", ".txt", ".html")]
+        except Exception as fout:  # another team's template may want other values: show why, not a broken page
+            delen = [f"{soort}: niet te tonen", f"Deze mail kan hier niet worden getoond: {fout!r}", ""]
+        uit.append(Proefmail(soort, "", "Andere mail", "voorbeeld@demo.local", "voorbeeld", delen[0].strip(),
+                             delen[1], delen[2]))
+    return uit

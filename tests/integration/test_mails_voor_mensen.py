@@ -1,0 +1,183 @@
+"""Every mail, in every state a case can be in when it is sent, reads as written for people (issue 13, point 2).
+
+The mails are made as production makes them (notifications/proefdruk.py drives the use cases, the deadline
+steps and the overviews on an invented municipality) and read back from the outbox: text and HTML.
+"""
+import re
+from collections import defaultdict
+
+import pytest
+
+from notifications.uitgaand import STAPMELDINGEN_TEAM
+from workflows.overgangen import OVERGANGEN, TREFWOORDEN
+
+# Which mail can be sent in which state of its case (status values; "" for mail about no single case).
+KAN_IN = {
+    "zaak_nieuw": {"verstuurd", "in_behandeling", "heropend"},  # sent, routed again, forwarded, reopened
+    "bericht": {"verstuurd", "ontvangen", "in_behandeling", "wacht_op_wijkteam", "heropend", "opgelost"},
+    "bijlage": {"verstuurd", "ontvangen", "in_behandeling", "wacht_op_wijkteam", "heropend", "opgelost"},
+    "herinnering": {"verstuurd", "ontvangen", "in_behandeling", "heropend"},
+    "verlopen": {"verstuurd", "ontvangen", "in_behandeling", "heropend"},
+    "team_verlopen": {"verstuurd", "ontvangen", "in_behandeling", "heropend"},
+    "opgeschaald": {"verstuurd"},
+    "uitgeput": {"verstuurd"},
+    "team_uitgeput": {"verstuurd"},
+    "vraag": {"wacht_op_wijkteam"},
+    "team_wacht": {"wacht_op_wijkteam"},
+    "antwoord": {"in_behandeling"},
+    "besluit": {"opgelost"},
+    "bezwaar_manager": {"opgelost"},
+    "ingetrokken": {"teruggetrokken"},
+    "dagoverzicht_team": {""},
+    "dagoverzicht_ladder": {""},
+    "overzicht_team": {""},
+    "overzicht_dienst": {""},
+    "beheer": {""},
+}
+BESLIST = {"opgelost", "gesloten", "teruggetrokken"}
+ADRES = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+URL = re.compile(r"https?://\S+")
+
+
+@pytest.fixture
+def proefmails(app, db_session):
+    from app.links import link_url
+    from app.mail import instellingen
+    from notifications.proefdruk import maak_proefmails
+
+    with app.test_request_context():
+        uit = maak_proefmails(db_session, link_url, instellingen())
+    return uit
+
+
+def _eigenaars(db_session) -> dict[str, str]:
+    """Every address whose owner has a name: person or dienst."""
+    from sqlalchemy import select
+
+    from workflows.models import Contactpersoon, Dienst, Gebruiker
+
+    uit = {cp.email.lower(): cp.naam for cp in db_session.scalars(select(Contactpersoon))}
+    for g in db_session.scalars(select(Gebruiker)):
+        uit[g.email.lower()] = g.naam
+        if g.contact_email:
+            uit[g.contact_email.lower()] = g.naam
+    uit.update({d.mailbox.lower(): d.naam for d in db_session.scalars(select(Dienst))})
+    return uit
+
+
+def _zonder_links(tekst: str) -> str:
+    return URL.sub("", re.sub(r'(href|src)="[^"]*"', "", tekst))
+
+
+def test_every_mail_kind_is_made_in_every_state_it_can_be_sent_in(proefmails):
+    gemaakt = defaultdict(set)
+    for v in proefmails:
+        gemaakt[v.soort].add(v.toestand)
+    for soort, toestanden in KAN_IN.items():
+        assert toestanden <= gemaakt[soort], (soort, toestanden - gemaakt[soort])
+
+
+def test_no_mail_has_an_unrendered_placeholder_or_leaves_the_resident_in(proefmails):
+    for v in proefmails:
+        for deel in (v.onderwerp, v.tekst, v.html):
+            assert "{{" not in deel and "{%" not in deel and "None" not in deel and "Undefined" not in deel, (
+                v.soort, v.wat)
+            assert "FEY-2026-014" not in deel, (v.soort, "the cliëntreferentie never leaves the municipality")
+
+
+def test_no_mail_shows_a_bare_address_where_a_name_exists(proefmails, db_session):
+    eigenaars = _eigenaars(db_session)
+    for v in proefmails:
+        for deel in (v.tekst, _zonder_links(v.html)):
+            for m in ADRES.finditer(deel):
+                adres = m.group(0).lower()
+                if adres.startswith("zaak+"):
+                    continue  # a case's reply address belongs to nobody
+                naam = eigenaars.get(adres)
+                assert naam is not None, (v.soort, adres, "an address nobody in the municipality has")
+                ervoor = deel[max(0, m.start() - 200):m.start()]
+                assert naam in ervoor, (v.soort, v.wat, adres, "shown without its owner's name")
+
+
+def test_subjects_lead_with_the_case_number_and_say_one_thing(proefmails):
+    for v in proefmails:
+        if v.zaak_id is not None:
+            assert re.match(r"(KN|ES)-\d{4}-\d{4}: \S", v.onderwerp), v.onderwerp
+        assert "Herinnering: Herinnering" not in v.onderwerp and "@" not in v.onderwerp, v.onderwerp
+        assert len(v.onderwerp) <= 130, v.onderwerp
+
+
+def test_nothing_is_said_that_no_longer_holds(proefmails):
+    for v in proefmails:
+        if v.toestand in BESLIST:
+            for deel in (v.tekst, v.html):
+                assert "vóór" not in deel and "Wanneer" not in deel, (v.soort, v.toestand, "a deadline after a decision")
+                assert "Antwoorden per e-mail" not in deel and "ONTVANGEN" not in deel, (v.soort, "keywords")
+        if v.voor_team:
+            assert "om het wijkteam te laten reageren" not in v.tekst
+            assert "Antwoorden per e-mail" not in v.tekst, (v.soort, "keywords are the dienst's, not the team's")
+
+
+def test_every_mail_to_the_dienst_says_what_is_needed_by_when_whom_to_call_and_what_each_keyword_does(proefmails):
+    uitleg = {woord: OVERGANGEN[actie].uitleg for woord, actie in TREFWOORDEN.items()}
+    gezien = 0
+    for v in proefmails:
+        if v.voor_team or not v.zaak_id or v.toestand in BESLIST:
+            continue
+        gezien += 1
+        for deel in (v.tekst, v.html):
+            assert "Wat is er nodig" in deel and "Wanneer" in deel, (v.soort, v.toestand)
+            assert "Contact bij het wijkteam" in deel and "Rachid Benali" in deel, (v.soort, v.toestand)
+            assert "/link/" in deel, (v.soort, "the case's link")
+            # While the dienst waits on the team no keyword does anything; otherwise they are explained.
+            assert ("Antwoorden per e-mail" in deel) == (v.toestand != "wacht_op_wijkteam"), (v.soort, v.toestand)
+        woorden = re.findall(r"^- ([A-Z ]+): (.+(?:\n  .+)*)", v.tekst, re.M)
+        assert woorden or v.toestand == "wacht_op_wijkteam", (v.soort, v.toestand)
+        for woord, tekst in woorden:
+            assert " ".join(tekst.split()) == uitleg[woord], (woord, tekst)
+    assert gezien > 30
+
+
+def test_every_team_mail_links_to_the_case_and_says_what_a_reply_does(proefmails):
+    for v in proefmails:
+        if not v.voor_team or not v.zaak_id:
+            continue
+        assert re.search(rf"/zaken/{v.zaak_id}\b", v.tekst) and f"/zaken/{v.zaak_id}" in v.html, v.soort
+        assert ("Antwoord op deze e-mail" in v.tekst) == (v.toestand not in BESLIST - {"opgelost"}), v.soort
+        if v.soort in STAPMELDINGEN_TEAM:
+            assert "/wijkteam/mail" in v.tekst, "a step notice says how to choose the daily overview"
+
+
+def test_the_teams_phone_is_only_shown_to_the_dienst_that_handles_the_case(proefmails):
+    telefoon = "06 12 34 56 78"  # Rachid Benali's
+    for v in proefmails:
+        getoond = telefoon in v.tekst or telefoon in v.html
+        naar_dienst = not v.voor_team and v.soort not in {"beheer", "overzicht_dienst"} and (
+            v.zaak_id or v.soort == "dagoverzicht_ladder")
+        if getoond:
+            assert naar_dienst, (v.soort, v.aan)
+
+
+def test_text_parts_have_lines_a_mail_client_shows_as_written(proefmails):
+    for v in proefmails:
+        if v.soort.startswith(("account_", "afzender_", "quarantaine_")):
+            continue  # other teams' mails
+        for regel in v.tekst.splitlines():
+            if URL.search(regel) or ADRES.search(regel):
+                continue  # a link or address is never broken
+            assert len(regel) <= 72, (v.soort, regel)
+        if v.zaak_id:  # (an overview sets its cases apart with two blank lines)
+            assert "\n\n\n" not in v.tekst, (v.soort, "stray blank lines")
+
+
+def test_html_parts_are_a_document_in_dutch_with_headings_and_real_lists(proefmails):
+    for v in proefmails:
+        if v.soort.startswith(("account_", "afzender_", "quarantaine_")):
+            continue
+        h = v.html
+        assert h.startswith("<!doctype html>") and '<html lang="nl">' in h, v.soort
+        assert 'name="viewport"' in h and f"<title>{v.onderwerp.replace('&', '&amp;')}</title>" in h.replace(
+            "&#39;", "'"), v.soort
+        assert "<h1" in h, v.soort
+        if "\n- " in v.tekst:
+            assert "<ul" in h and "<li>" in h, (v.soort, "the text's list is a real list in HTML")
