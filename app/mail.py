@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import click
-from flask import Blueprint, Flask, abort, current_app, render_template, send_from_directory
+from flask import Blueprint, Flask, abort, current_app, make_response, render_template, request, send_from_directory
 from flask.cli import AppGroup
 
 from notifications import uitgaand
@@ -68,6 +68,70 @@ def outbox_bestand(naam: str):
     if not naam.endswith(".eml") or "/" in naam or naam.startswith("."):
         abort(404)
     return send_from_directory(current_app.config["OUTBOX_DIR"], naam, mimetype="text/plain")
+
+
+def _alleen_ontwikkeling() -> None:
+    if current_app.config["ENV_PRODUCTION"]:
+        abort(404)
+
+
+_PROEFMAILS: dict[tuple, list] = {}
+
+
+def _proefmails(vernieuw: bool = False) -> list:
+    """Every mail kind in every state, made by the production code on an invented municipality in a throw-away
+    in-memory database (the development database keeps its own data). Kept until a mail template changes."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+    from sqlalchemy.pool import StaticPool
+
+    from notifications.proefdruk import andere_proefmails, maak_proefmails
+    from workflows.models import Base
+
+    from .extensions import configure_sqlite
+
+    sleutel = (current_app.config["BASE_URL"], max(p.stat().st_mtime for p in uitgaand.TEMPLATES.iterdir()))
+    if vernieuw or sleutel not in _PROEFMAILS:
+        engine = create_engine("sqlite://", poolclass=StaticPool)
+        configure_sqlite(engine)
+        # A scratch schema for a preview only; real databases get theirs from the migrations.
+        Base.metadata.create_all(engine)
+        try:
+            with Session(engine) as sessie:
+                lijst = maak_proefmails(sessie, link_url, instellingen())
+                sessie.rollback()
+        finally:
+            engine.dispose()
+        _PROEFMAILS.clear()
+        _PROEFMAILS[sleutel] = lijst + andere_proefmails(current_app.config["GEMEENTE_NAAM"])
+    return _PROEFMAILS[sleutel]
+
+
+@bp.route("/dev/mails")
+def mails():
+    """Development only: every mail, text beside HTML, with demo data, for review."""
+    _alleen_ontwikkeling()
+    proefmails = _proefmails(vernieuw=request.args.get("vernieuw") == "1")
+    soort = request.args.get("soort", "")
+    soorten = sorted({v.soort for v in proefmails})
+    getoond = [(i, v) for i, v in enumerate(proefmails) if not soort or v.soort == soort]
+    return render_template("mail/proefdruk.html", proefmails=getoond, soorten=soorten, soort=soort,
+                           aantal=len(proefmails))
+
+
+@bp.route("/dev/mails/<int:nummer>.html")
+def mail_html(nummer: int):
+    """The HTML part of one example as a mail client gets it: its own inline styles allowed, nothing else."""
+    _alleen_ontwikkeling()
+    proefmails = _proefmails()
+    if not 0 <= nummer < len(proefmails):
+        abort(404)
+    response = make_response(proefmails[nummer].html)
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    response.headers["Content-Security-Policy"] = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                                                   "frame-ancestors 'self'; base-uri 'none'; form-action 'none'")
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
 
 
 def init_app(app: Flask) -> None:

@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from workflows.kalender import amsterdam
 from workflows.models import STATUS_LABELS, Status
+from workflows.overgangen import gebeurtenis_label
 
 DAGEN = ["ma", "di", "wo", "do", "vr", "za", "zo"]
 MAANDEN = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
@@ -55,6 +56,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datum"] = datum
     app.jinja_env.filters["tijd_over"] = tijd_over
     app.jinja_env.filters["status_label"] = status_label
+    app.jinja_env.filters["gebeurtenis_label"] = gebeurtenis_label
     app.jinja_env.globals["nu"] = lambda: datetime.now(timezone.utc)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

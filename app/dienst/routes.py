@@ -80,6 +80,7 @@ def _pagina(token: str, t: _Toegang, actie_form=None, bericht_form=None, status:
     return render_template("dienst/zaak.html", token=token, zaak=t.zaak, actor=t.actor, bijlagen=bijlagen,
                            acties=zaken.mogelijke_acties(t.actor, t.zaak, db.session), actie_form=actie_form,
                            bericht_form=bericht_form, termijnen=zaken.termijnstanden(t.zaak), now=_nu(),
+                           team_contacten=zaken.team_contacten(db.session, t.zaak),
                            inzage=audit.voor_zaak(t.zaak.id)), status
 
 

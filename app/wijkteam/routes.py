@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from notifications.models import Bijlage, UitgaandeMail
+from notifications.models import Bijlage
 from workflows import bewaking, knipkaart, usecases, zaken, zoeken
 from workflows.fouten import DomeinFout, GeenToegang, OngeldigeInvoer
 from workflows.kalender import amsterdam
@@ -33,6 +33,7 @@ from ..extensions import db
 from ..links import link_url
 from . import bp
 from .forms import ActieFormulier, BerichtFormulier, BijlageFormulier, EscalatieFormulier, KnipFormulier
+from .tijdlijn import tijdlijn
 
 
 MAX_OPEN = 50  # the rest through the API; a page of 50 rows stays readable on a phone
@@ -277,9 +278,6 @@ def _zaakpagina(zaak_: Zaak, actie_form=None, bericht_form=None, status: int = 2
     bericht_form.formulier_sleutel.data = idempotentie.nieuwe_sleutel()
     bijlage_form = bijlage_form or BijlageFormulier(formdata=None)
     link = link_url(zaak_, zaak_.ontvanger_email) if zaak_.ontvanger_email and zaak_.status in zaken.LOPEND else None
-    mails = db.session.execute(
-        select(UitgaandeMail).where(UitgaandeMail.zaak_id == zaak_.id).order_by(UitgaandeMail.id)
-    ).scalars().all()
     bijlagen = db.session.execute(select(Bijlage).where(Bijlage.zaak_id == zaak_.id).order_by(Bijlage.id)
                                   ).scalars().all()
     uitgeput = zaak_.status in zaken.OPEN_BIJ_DIENST and bewaking.is_uitgeput(db.session, zaak_)
@@ -292,7 +290,8 @@ def _zaakpagina(zaak_: Zaak, actie_form=None, bericht_form=None, status: int = 2
                            stand=_kaartstand() if zaak_.is_knip and zaak_.status == Status.CONCEPT else None,
                            bijlage_form=bijlage_form, max_bijlage_mb=usecases.MAX_BIJLAGE // (1024 * 1024),
                            bericht_form=bericht_form, termijnen=zaken.termijnstanden(zaak_), now=_nu(),
-                           link=link, mails=mails, bijlagen=bijlagen, inzage=audit.voor_zaak(zaak_.id)), status
+                           link=link, tijdlijn=tijdlijn(db.session, zaak_), bijlagen=bijlagen,
+                           inzage=audit.voor_zaak(zaak_.id)), status
 
 
 @bp.route("/zaken/<int:zaak_id>/bijlagen/<int:bijlage_id>")

@@ -239,6 +239,48 @@ def test_the_beheerder_sets_a_team_members_mail_settings(client, inlog, wereld, 
     assert client.get(f"/beheer/gebruikers/{wereld.beheerder.id}/mail").status_code == 404  # no team, no case mail
 
 
+def test_the_case_page_folds_its_mails_into_the_timeline(client, inlog, wereld, db_session):
+    from tests.integration.test_wijkteam import _knip_formulier
+
+    inlog.als("manager@test.local")
+    client.post("/knippen/nieuw", data=_knip_formulier(wereld))
+    zaak = db_session.execute(select(Zaak)).scalar_one()
+    pagina = client.get(f"/zaken/{zaak.id}").get_data(as_text=True)
+    assert "<h2>E-mail</h2>" not in pagina
+    tijdlijn = pagina[pagina.index('<ol class="tijdlijn">'):]
+    verstuurd = tijdlijn[tijdlijn.index("<strong>Verstuurd</strong>"):]
+    assert "E-mail aan Sanne Vos (contactpersoon, Werk &amp; Inkomen): in de wachtrij" in verstuurd[:1500]
+
+
+def test_the_link_page_says_whom_to_call_at_the_team(app, client, wereld, db_session):
+    from tests.integration.test_dienst_link import _link
+
+    wereld.manager.telefoon = "010 498 12 34"
+    manager = Actor.gebruiker(wereld.manager)
+    zaak = nieuwe_zaak(db_session, manager, ZaakSoort.KNIP, wereld.invoer(), t("2026-03-10"))
+    uitvoeren(db_session, manager, zaak, "versturen", t("2026-03-10"))
+    db_session.commit()
+    pagina = client.get(_link(app, zaak)).get_data(as_text=True)
+    assert "Contact: Mila Manager, " in pagina
+    assert 'href="tel:0104981234"' in pagina and "mailto:manager@test.local" in pagina
+
+
+def test_dev_mails_shows_every_mail_text_beside_html_in_development_only(app, client, db_session):
+    from tests.integration.test_mails_voor_mensen import KAN_IN
+
+    pagina = client.get("/dev/mails").get_data(as_text=True)
+    for soort in KAN_IN:
+        assert f"<strong>{soort}</strong>" in pagina, soort
+    html = client.get("/dev/mails/0.html")
+    assert html.status_code == 200 and "style-src 'unsafe-inline'" in html.headers["Content-Security-Policy"]
+    assert html.get_data(as_text=True).startswith("<!doctype html>")
+    app.config["ENV_PRODUCTION"] = True
+    try:
+        assert client.get("/dev/mails").status_code == 404
+    finally:
+        app.config["ENV_PRODUCTION"] = False
+
+
 def test_the_steps_a_mail_names_say_who_with_function_never_a_bare_address(app_ctx, db_session, wereld, ladder):
     from app.bewaking import sweep
 

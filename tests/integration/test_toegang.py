@@ -38,7 +38,7 @@ REGELS = [
     (r"^/voorbeelden/<int:voorbeeld_id>/vastzetten$", {"management"}),
     (r"^/link/<token>", set(ROLLEN)),  # access through the token, not the role: tested in test_dienst_link
     (r"^/mijn-zaken", set(ROLLEN)),  # a contactpersoon's personal link, no account: tested in test_mijn_zaken
-    (r"^/dev/outbox", set(ROLLEN)),  # development only (404 in production): the demo's mailbox
+    (r"^/dev/(outbox|mails)", set(ROLLEN)),  # development only (404 in production): the demo's mailbox, every mail
     (r"^/mail/(inbound|events)/sendgrid$", set(ROLLEN)),  # webhooks: a shared secret, tested in test_mail_in
     (r"^/(healthz|readyz)$", set(ROLLEN)),  # for load balancers: no data, no login
     (r"^/api/v1/", set(ROLLEN)),  # a token, not the session: every API route has its rule in tests/api/test_api.py
