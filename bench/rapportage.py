@@ -93,6 +93,8 @@ KALE_SQL = {
 def _label(functie: str, sql: str) -> str:
     """The KALE_SQL key of a statement maak_rapport sent, or a label for one of its small look-ups."""
     s = " ".join(sql.lower().split())
+    if functie == "periodecijfers":
+        return "vergelijking: two comparison periods (3 each)"
     if "percentile_cont" in s:
         return "diensten: counts and percentiles"
     if "lower(trim(" in s:

@@ -289,10 +289,11 @@ def maak_rapport(session: Session, filters: Filters, now: datetime,
     kosten = _kosten(session, filters, prijslijst, {o.oorzaak_id: o for o in oorzaken})
     vorige = jaar = None
     if vergelijken:
-        vorige = periodecijfers(session, replace(filters, **dict(zip(("van", "tot"), vorige_periode(
-            filters.van, filters.tot)))), prijslijst)
-        jaar = periodecijfers(session, replace(filters, **dict(zip(("van", "tot"), jaar_eerder(
-            filters.van, filters.tot)))), prijslijst)
+        perioden = vorige_periode(filters.van, filters.tot), jaar_eerder(filters.van, filters.tot)
+        vorige = periodecijfers(session, replace(filters, van=perioden[0][0], tot=perioden[0][1]), prijslijst)
+        # A period of a whole year: the previous period is the year before, computed once.
+        jaar = vorige if perioden[1] == perioden[0] else periodecijfers(
+            session, replace(filters, van=perioden[1][0], tot=perioden[1][1]), prijslijst)
     return Rapport(
         filters=filters,
         maanden=[m for m, _ in maanden],

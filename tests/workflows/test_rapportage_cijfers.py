@@ -173,3 +173,9 @@ def test_card_use_of_all_teams_together(db_session, dataset):
 def test_every_table_says_what_it_counts(db_session, dataset):
     for t in tabellen(maak_rapport(db_session, HALFJAAR, NU)):
         assert t.toelichting, t.sleutel
+
+
+def test_a_year_long_period_compares_with_the_year_before_once(db_session, dataset):
+    r = maak_rapport(db_session, Filters(date(2026, 1, 1), date(2026, 12, 31)), NU)
+    assert (r.vorige.van, r.vorige.tot) == (date(2025, 1, 1), date(2025, 12, 31))
+    assert r.jaar_eerder is r.vorige
