@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test serve install migrate clean
+.PHONY: run test serve install migrate clean mutation
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,14 @@ run: $(STAMP)
 ## Run the whole suite: SQLite always, PostgreSQL too when TEST_DATABASE_URL is set.
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Mutation testing (docs/testing.md): mutmut 3 on the knipkaart ledger, the werkdag calendar and routing,
+## one worker, the focused tests in pyproject.toml's [tool.mutmut]. Slow; not part of `make test` or CI.
+## With TEST_DATABASE_URL set (a database of its own) the PostgreSQL tests run for each mutant too.
+mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,mutation]'
+	$(BIN)/mutmut run --max-children 1
+	$(BIN)/mutmut results
 
 ## The production setup on one machine: gunicorn (2 workers) on :8000 plus the scheduler process.
 ## Needs KNIPKAART_ENV=production, SECRET_KEY and DATABASE_URL=postgresql+psycopg://... (see README).
