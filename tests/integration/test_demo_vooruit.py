@@ -60,6 +60,8 @@ def test_twenty_werkdagen_ahead_each_recipient_gets_at_most_one_mail_per_step_an
     print("per ontvanger:", Counter(m.aan for m in mails).most_common())
     print("per soort:", Counter(m.soort for m in mails).most_common())
     print("gehouden per ontvanger:", Counter(m.aan for m in gehouden).most_common())
+    print("gehouden per zaak:", sorted(Counter(nummers[m.zaak_id] for m in gehouden).items()))
+    print("gehouden per soort:", Counter(m.soort for m in gehouden).most_common())
 
     assert zaakmails and overzichten, "the demo has open cases whose deadlines pass in 20 werkdagen"
     # One mail per recipient per step, a held step counting as one.
