@@ -24,6 +24,7 @@ REGELS = [
     (r"^/$", set(ROLLEN) - {"anoniem"}),
     (r"^/beheer/", {"beheerder"}),
     (r"^/rapportage/vervolg", {"management"}),  # follow-up actions: management records them
+    (r"^/rapportage/conclusie", {"management"}),  # conclusions per period: management writes them, others read
     (r"^/rapportage", {"beheerder", "management", "wijkteammanager", "andere_manager"}),  # own team only: test_rapportage
     (r"^/wijkteam$", TEAM | {"andere_manager"}),
     (r"^/wijkteam/mail$", TEAM | {"andere_manager"}),  # one's own mail settings: test_mailbudget
