@@ -78,7 +78,9 @@ def lopende_termijn(zaak: Zaak) -> tuple[str, datetime] | None:
 
 
 def _gedaan(session: Session, zaak: Zaak) -> list[Termijnstap]:
-    return list(session.execute(select(Termijnstap).where(Termijnstap.zaak_id == zaak.id)).scalars())
+    """The steps taken in the case's current term round (a forward or a reopening starts a new one)."""
+    return list(session.execute(select(Termijnstap).where(
+        Termijnstap.zaak_id == zaak.id, Termijnstap.ronde == (zaak.termijnronde or 0))).scalars())
 
 
 def open_stappen(session: Session, zaak: Zaak, kal: Werkdagkalender) -> list[Stap]:
@@ -144,8 +146,9 @@ def ladder(session: Session, zaak: Zaak) -> list[tuple[int, str, str]]:
 def is_uitgeput(session: Session, zaak: Zaak) -> bool:
     """The local ladder is exhausted: the top rung's term has passed too."""
     return volgende_trede(session, zaak) is None and session.execute(
-        select(Termijnstap.id).where(Termijnstap.zaak_id == zaak.id, Termijnstap.trede == zaak.trede,
-                                     Termijnstap.soort == VERLOPEN, Termijnstap.klok != WACHT).limit(1)
+        select(Termijnstap.id).where(Termijnstap.zaak_id == zaak.id, Termijnstap.ronde == (zaak.termijnronde or 0),
+                                     Termijnstap.trede == zaak.trede, Termijnstap.soort == VERLOPEN,
+                                     Termijnstap.klok != WACHT).limit(1)
     ).first() is not None
 
 
@@ -186,7 +189,8 @@ def neem_stap(session: Session, zaak: Zaak, stap: Stap, now: datetime, kal: Werk
     An absent or unreachable contactpersoon is first replaced as routing says (vervanger, else the
     dienst's mailbox), so the reminder reaches someone who can act.
     """
-    session.add(Termijnstap(zaak_id=zaak.id, klok=stap.klok, trede=stap.trede, soort=stap.soort, gepland_op=stap.op,
+    session.add(Termijnstap(zaak_id=zaak.id, ronde=zaak.termijnronde or 0, klok=stap.klok, trede=stap.trede,
+                            soort=stap.soort, gepland_op=stap.op,
                             uitgevoerd_op=now))
     session.flush()  # the unique key decides, before anything else happens
     if stap.klok == WACHT:
@@ -256,8 +260,8 @@ def uitgeput_sql():
     from sqlalchemy import and_, exists
 
     return and_(
-        exists().where(Termijnstap.zaak_id == Zaak.id, Termijnstap.trede == Zaak.trede,
-                       Termijnstap.soort == VERLOPEN, Termijnstap.klok != WACHT),
+        exists().where(Termijnstap.zaak_id == Zaak.id, Termijnstap.ronde == Zaak.termijnronde,
+                       Termijnstap.trede == Zaak.trede, Termijnstap.soort == VERLOPEN, Termijnstap.klok != WACHT),
         ~exists().where(LadderTrede.dienst_id == Zaak.dienst_id, LadderTrede.niveau > Zaak.trede),
     )
 

@@ -616,6 +616,7 @@ class Zaak(Base):
     oplos_werkdagen: Mapped[float | None] = mapped_column(Float)  # dienst_sinds -> solved, minus waits
     pauze_werkdagen: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     hoogste_trede: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    termijnronde: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # see Termijnstap.ronde
 
     wijkteam: Mapped[Wijkteam] = relationship()
     dienst: Mapped[Dienst] = relationship()
@@ -691,9 +692,12 @@ class Termijnstap(Base):
     """A reminder or a climb taken for a case: recorded once, by its unique key."""
 
     __tablename__ = "termijnstap"
-    __table_args__ = (UniqueConstraint("zaak_id", "klok", "trede", "soort", name="uq_termijnstap_sleutel"),)
+    __table_args__ = (UniqueConstraint("zaak_id", "ronde", "klok", "trede", "soort", name="uq_termijnstap_sleutel"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     zaak_id: Mapped[int] = mapped_column(ForeignKey("zaak.id"), index=True)
+    # The case's term round the step belongs to (Zaak.termijnronde): forwarding to the Landelijk Maatwerkloket
+    # or reopening starts a new round with its own ladder, so its steps do not collide with the earlier ones.
+    ronde: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     klok: Mapped[str] = mapped_column(String(10))     # reactie / oplos
     trede: Mapped[int] = mapped_column(Integer)
     soort: Mapped[str] = mapped_column(String(20))    # herinnering / verlopen

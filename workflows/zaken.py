@@ -81,7 +81,8 @@ def mogelijke_acties(actor: Actor, zaak: Zaak, session: Session | None = None) -
     acties = [o for o in OVERGANGEN.values()
               if zaak.status in o.van and zaak.soort in o.soorten and mag(actor, o, zaak)]
     if session is not None:
-        kan_door = zaak.bovenlokaal and (actor.is_maatwerkfunctionaris or bewaking.is_uitgeput(session, zaak))
+        kan_door = zaak.bovenlokaal and not zaak.dienst.landelijk and (
+            actor.is_maatwerkfunctionaris or bewaking.is_uitgeput(session, zaak))
         acties = [o for o in acties if o.actie != Actie.DOORSTUREN_LMW or kan_door]
     return acties
 
@@ -305,6 +306,7 @@ def uitvoeren(session: Session, actor: Actor, zaak: Zaak, actie: str | Actie, no
         zaak.uitkomst = None
         zaak.opgelost_op = None
         zaak.gesloten_op = None
+        zaak.termijnronde = (zaak.termijnronde or 0) + 1  # the ladder runs again for the reopened case
         zaak.oplos_deadline = kal.termijn_einde(now, termijnen(session, zaak)[1])
     zaak.status = o.naar
     _meet(zaak, kal)
@@ -369,6 +371,8 @@ def _doorsturen_lmw(session: Session, zaak: Zaak, now: datetime, kal: Werkdagkal
     once the local ladder is exhausted."""
     if not zaak.bovenlokaal:
         raise OngeldigeOvergang("Alleen een bovenlokale zaak gaat naar het Landelijk Maatwerkloket.")
+    if zaak.dienst.landelijk:
+        raise OngeldigeOvergang("De zaak ligt al bij het Landelijk Maatwerkloket.")
     if not door_maatwerkfunctionaris and not bewaking.is_uitgeput(session, zaak):
         raise OngeldigeOvergang("Het Landelijk Maatwerkloket neemt een zaak pas als de lokale ladder is uitgeput.")
     lmw = session.execute(select(Dienst).where(Dienst.landelijk.is_(True), Dienst.actief.is_(True))).scalars().first()
@@ -378,6 +382,7 @@ def _doorsturen_lmw(session: Session, zaak: Zaak, now: datetime, kal: Werkdagkal
     zaak.dienst_id = lmw.id
     zaak.dienst = lmw
     zaak.ontvangen_op = None
+    zaak.termijnronde = (zaak.termijnronde or 0) + 1  # a new ladder at the new dienst
     route = _naar_dienst(session, zaak, now, kal)
     waarom = "door de maatwerkfunctionaris" if door_maatwerkfunctionaris else "nadat de lokale ladder was uitgeput"
     zaak.routering_reden = f"Doorgestuurd van {vorige} naar {lmw.naam} {waarom}. {route.reden}"

@@ -164,3 +164,37 @@ def test_an_action_prints_as_its_value_in_forms_and_templates():
 
     assert str(Actie.UITGEVOERD) == "uitgevoerd" and f"{Actie.DOORSTUREN_LMW}" == "doorsturen_lmw"
     assert str(Voorval.OPGESCHAALD) == "opgeschaald"
+
+
+def test_a_case_forwarded_to_the_lmw_gets_its_own_reminders_and_ladder_there(session, gemeente):
+    """Guards against the steps of the first dienst's ladder blocking those at the Landelijk Maatwerkloket
+    (the step key must tell the two apart)."""
+    from workflows.models import LadderTrede
+
+    lmw_tl = gemeente._cp("Lotte Landelijk", "tl.lmw@test.local")
+    lmw_tl.dienst_id = gemeente.lmw.id
+    session.add(LadderTrede(dienst_id=gemeente.lmw.id, niveau=1, contactpersoon_id=lmw_tl.id))
+    session.commit()
+    zaak = _verstuurd(session, gemeente, bovenlokaal=True)
+    moment = t("2026-03-20")
+    for _ in range(6):
+        usecases.termijnstappen_nemen(session, zaak.id, moment)
+        moment = moment.replace(day=moment.day + 7) if moment.day < 20 else moment.replace(month=moment.month + 1)
+    usecases.handelen(session, gemeente.team_actor, zaak.id, Actie.DOORSTUREN_LMW, t("2026-07-01"),
+                      toelichting="Landelijke regel")
+    session.commit()
+    assert zaak.volgende_stap_op is not None  # the fresh terms at the LMW have steps
+    r = usecases.termijnstappen_nemen(session, zaak.id, t("2026-07-20"))
+    assert [g.actie for g in r.gebeurtenissen] == ["herinnering", "termijn_verlopen", "opgeschaald"]
+    assert zaak.ontvanger_email == "tl.lmw@test.local"
+
+
+def test_a_reopened_case_runs_its_ladder_again(session, gemeente):
+    zaak = _verstuurd(session, gemeente)
+    usecases.termijnstappen_nemen(session, zaak.id, t("2026-03-20"))  # climbed once
+    usecases.handelen(session, gemeente.dienst_actor(gemeente.ladder[0]), zaak.id, Actie.AFGEWEZEN, t("2026-03-23"),
+                      toelichting="Geen grond")
+    usecases.handelen(session, gemeente.team_actor, zaak.id, Actie.HEROPENEN, t("2026-03-24"),
+                      toelichting="Nieuwe informatie")
+    session.commit()
+    assert zaak.volgende_stap_op is not None
