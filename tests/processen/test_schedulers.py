@@ -1,7 +1,10 @@
 """Real scheduler processes against one PostgreSQL: two at once, and one killed mid-sweep.
 
 Exactly once is checked from what the processes leave behind: the termijnstap
-rows, the outbox rows and the .eml files the dispatchers wrote.
+rows, the outbox rows and the .eml files the dispatchers wrote, or the messages a
+real SMTP server received (tests/processen/grens.py); and that the sweep's lock
+took effect: no two processes led at the same time, and one that found the lock
+held stood aside.
 """
 import os
 import signal
@@ -18,6 +21,15 @@ from sqlalchemy import func, select
 from notifications.models import MailStatus, UitgaandeMail
 from workflows.models import Contactpersoon, LadderFunctie, LadderTrede, Termijnstap, Urgentie, Zaak, ZaakSoort
 from workflows.zaken import Actor, nieuwe_zaak, uitvoeren
+
+from tests.processen.grens import (  # noqa: F401 (smtp is a fixture)
+    aan_de_grens_precies_eens,
+    elke_stap_aan_de_grens,
+    nooit_twee_leiders_tegelijk,
+    smtp,
+    start_driver,
+    tikken,
+)
 
 AMS = ZoneInfo("Europe/Amsterdam")
 DRIVER = Path(__file__).with_name("sweep_driver.py")
@@ -101,25 +113,27 @@ def _controleer_precies_eens(db_session, outbox: Path):
     return [(z, k, t, s) for z, k, t, s, _ in stappen]
 
 
-def test_two_scheduler_processes_over_a_week_take_every_step_exactly_once(postgres, db_session, wereld, tmp_path):
+def test_two_scheduler_processes_over_a_week_take_every_step_exactly_once(postgres, db_session, wereld, smtp):
+    """Guards against switching off the advisory lock in app/bewaking.py: both processes would lead sweeps
+    that overlap in time, and take steps at the same simulated moment. What reached the SMTP server is counted
+    per Message-ID (a dispatcher that sends a row twice fails here, as in the test below) and per step."""
     ids = _wereld_met_zaken(db_session, wereld, 1000)
-    outbox = tmp_path / "outbox"
-    processen = [_start(postgres, "2026-03-02 09:00", "2026-03-09 09:00", 120, outbox) for _ in range(2)]
-    uitvoer = [p.communicate(timeout=1200) for p in processen]
+    processen = [start_driver(postgres, "2026-03-02 09:00", "2026-03-09 09:00", 120, smtp.adres) for _ in range(2)]
+    uitvoer = [p.communicate(timeout=1800) for p in processen]
     for p, (out, err) in zip(processen, uitvoer):
         assert p.returncode == 0, err[-3000:]
-    leiders = [sum(1 for r in out.splitlines() if "leider=True" in r) for out, _ in uitvoer]
-    gewacht = [sum(1 for r in out.splitlines() if "leider=False" in r) for out, _ in uitvoer]
-    # The lock was contested: both took turns as leader, or one found it held by the other. (Which of the two
-    # happens depends on the machine's load; either shows two live schedulers on one database.)
-    assert sum(leiders) and (all(leiders) or sum(gewacht)), (leiders, gewacht)
+    per_proces = [tikken(out) for out, _ in uitvoer]
+    assert [len(t) for t in per_proces] == [7 * 12 + 1] * 2  # both ran every tick of the week (every 2 hours)
+    nooit_twee_leiders_tegelijk(per_proces)
+    assert sum(t.stappen for ts in per_proces for t in ts) > 0
     # A tick skipped because the other process held the lock is caught up by the next one; one last tick
     # makes sure everything due by the end of the week has been taken before counting.
-    laatste = _start(postgres, "2026-03-09 09:00", "2026-03-09 09:00", 60, outbox)
+    laatste = start_driver(postgres, "2026-03-09 09:00", "2026-03-09 09:00", 60, smtp.adres)
     _, err = laatste.communicate(timeout=600)
     assert laatste.returncode == 0, err[-3000:]
     db_session.expire_all()
-    stappen = _controleer_precies_eens(db_session, outbox)
+    aan_de_grens_precies_eens(db_session, smtp)
+    stappen = elke_stap_aan_de_grens(db_session)
     # Every case of the same urgency was sent at the same moment: the same steps on the first rung, whoever took
     # them. After a climb the new term starts when the climb was taken, and the two processes' simulated clocks
     # do not run in lockstep, so the steps of the next rung may fall on either side of the week's end.
@@ -131,6 +145,37 @@ def test_two_scheduler_processes_over_a_week_take_every_step_exactly_once(postgr
         eerste_trede = {frozenset(s for s in per_zaak.get(z, ()) if s[1] == 0) for z in ids if urgentie[z] == u}
         assert len(eerste_trede) == 1, (u, eerste_trede)
         assert ("reactie", 0, "verlopen") in next(iter(eerste_trede)), u
+
+
+def test_while_one_scheduler_sweeps_a_second_stands_aside(postgres, db_session, wereld, smtp, tmp_path):
+    """Guards against switching off (or never taking) the advisory lock in app/bewaking.py, deterministically:
+    the first process stops inside its sweep, holding the lock, after one case; a second process sweeping the
+    same moment must report that it did not lead and take no step. Without the lock it leads and takes the
+    rest. Then the first finishes, and every step and mail is there once: a dispatcher that hands a row to
+    the provider twice fails on the SMTP server's count."""
+    _wereld_met_zaken(db_session, wereld, 30)
+    vrijgave = tmp_path / "vrijgave"
+    eerste = start_driver(postgres, "2026-03-20 10:00", "2026-03-20 10:00", 60, smtp.adres,
+                    "--pauzeer-na", "1", "--vrijgave", str(vrijgave))
+    for regel in eerste.stdout:
+        if regel.strip() == "gepauzeerd":
+            break
+    else:
+        pytest.fail("the first scheduler never reached its sweep: " + eerste.stderr.read()[-3000:])
+    tweede = start_driver(postgres, "2026-03-20 10:00", "2026-03-20 10:00", 60, smtp.adres)
+    out, err = tweede.communicate(timeout=300)
+    assert tweede.returncode == 0, err[-3000:]
+    (tik,) = tikken(out)
+    assert (tik.leider, tik.stappen) == (False, 0), "the second scheduler swept while the first held the lock"
+    vrijgave.touch()
+    out, err = eerste.communicate(timeout=300)
+    assert eerste.returncode == 0, err[-3000:]
+    (tik,) = tikken(out)
+    assert tik.leider and tik.stappen > 0
+    db_session.expire_all()
+    assert db_session.execute(select(func.count(func.distinct(Termijnstap.zaak_id)))).scalar_one() == 30
+    aan_de_grens_precies_eens(db_session, smtp)
+    elke_stap_aan_de_grens(db_session)
 
 
 def test_a_scheduler_killed_mid_sweep_loses_nothing_and_doubles_nothing(postgres, db_session, wereld, tmp_path):
