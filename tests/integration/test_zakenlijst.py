@@ -63,12 +63,10 @@ def test_the_filters_live_in_the_url_and_every_wrong_one_is_named(client, inlog,
 
 
 def test_overdue_and_paging(client, inlog, wereld, db_session, app):
-    import time_machine
-
     zaken_, _ = _zaken(db_session, wereld)
     inlog.als("manager@test.local")
-    with time_machine.travel(NU + timedelta(days=30), tick=False):
-        html = client.get("/zaken?te_laat=ja").get_data(as_text=True)
+    # The cases were sent in March 2026 (NU); by the app's own clock their terms have long passed.
+    html = client.get("/zaken?te_laat=ja").get_data(as_text=True)
     assert "3 zaken" in html and "te laat" in html
     html = client.get("/zaken?per_pagina=2&sorteer=oud").get_data(as_text=True)
     assert "pagina 1 van 2" in html and 'rel="next"' in html
