@@ -58,3 +58,17 @@ def test_a_minute_of_working_time_is_a_five_hundred_and_tenth_of_a_werkdag():
     """Catches werkdagen_tussen starting its sum at 1 instead of 0, or rounding to 5 decimals instead of 4."""
     assert KAL.werkdagen_tussen(t("2026-03-16 10:00"), t("2026-03-16 10:01")) == 0.002  # 1/510 = 0.00196...
     assert KAL.werkdagen_tussen(t("2026-03-16 10:00"), t("2026-03-17 10:00")) == 1.0
+
+
+def test_one_second_of_working_time_is_rounded_away():
+    """Catches werkdagen_tussen starting its sum at one second (`totaal = 1.0`): 2 s would round to 0.0001."""
+    begin = t("2026-03-16 10:00")
+    assert KAL.werkdagen_tussen(begin, begin.replace(second=1)) == 0.0
+
+
+def test_the_refusals_say_what_was_wrong():
+    """Catches the messages of a naive moment and a negative count being dropped or garbled."""
+    with pytest.raises(ValueError, match=r"^naive datetime: pass an aware datetime$"):
+        KAL.termijn_einde(datetime(2026, 3, 10, 10, 0), 1)
+    with pytest.raises(ValueError, match=r"^n must be >= 0$"):
+        KAL.plus_werkdagen(date(2026, 3, 10), -1)

@@ -4,8 +4,9 @@ Written against the mutants that survived `make mutation` (docs/testing.md) in w
 """
 from datetime import date
 
+from tests.conftest import NU
 from workflows.models import Afwezigheid, Zaak
-from workflows.routering import pas_route_toe, vervanger_van
+from workflows.routering import pas_route_toe, routeer, vervanger_van
 
 DAG = date(2026, 3, 10)
 
@@ -65,3 +66,31 @@ def test_the_vervanger_is_offered_only_for_the_vaste_contactpersoon_and_only_whe
     wereld.cp_wi_vervanger.actief = False
     db_session.flush()
     assert vervanger_van(db_session, zaak, wereld.cp_wi.id, date(2026, 3, 11)) is None
+
+
+def test_an_absence_that_has_not_begun_does_not_count_and_the_latest_ending_one_is_named(db_session, wereld):
+    """Catches afwezigheid_op forgetting `van <= dag` (a holiday planned for next month would send today's
+    case to the vervanger), or naming any of two overlapping absences instead of the one that ends last."""
+    db_session.add(Afwezigheid(contactpersoon_id=wereld.cp_wi.id, van=date(2026, 4, 1), tot=date(2026, 4, 10)))
+    db_session.flush()
+    r = routeer(db_session, wereld.team.id, wereld.wi.id, DAG)
+    assert (r.contactpersoon.id, r.email) == (wereld.cp_wi.id, "wi@test.local")
+    db_session.add_all([Afwezigheid(contactpersoon_id=wereld.cp_wi.id, van=date(2026, 3, 2), tot=date(2026, 3, 12)),
+                        Afwezigheid(contactpersoon_id=wereld.cp_wi.id, van=date(2026, 3, 9), tot=date(2026, 3, 20))])
+    db_session.flush()
+    r = routeer(db_session, wereld.team.id, wereld.wi.id, DAG)
+    assert (r.contactpersoon.id, r.email) == (wereld.cp_wi_vervanger.id, "wi.vervanger@test.local")
+    assert "afwezig van 09-03-2026 t/m 20-03-2026" in r.reden
+
+
+def test_an_unreachable_vervanger_sends_the_case_to_the_mailbox_and_says_why(db_session, wereld):
+    """Catches the mailbox branch for an unreachable vervanger losing its address, its reason or its shape,
+    and the reason for an undeliverable vaste contactpersoon being dropped."""
+    wereld.cp_wi.onbestelbaar_sinds = NU
+    wereld.cp_wi_vervanger.actief = False
+    db_session.flush()
+    r = routeer(db_session, wereld.team.id, wereld.wi.id, DAG)
+    assert (r.contactpersoon, r.email) == (None, "wi-postbus@test.local")
+    assert r.reden == ("het e-mailadres van Sanne Vos (vaste contactpersoon) is onbestelbaar; vervanger Ahmed "
+                       "Bakker is niet actief of onbestelbaar; naar de algemene mailbox van Werk & Inkomen "
+                       "(wi-postbus@test.local).")
