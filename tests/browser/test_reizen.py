@@ -20,6 +20,8 @@ def _inloggen(page, server, email):
         code, _CODESTAPPEN[(server, email)] = totp_code(_CODESTAPPEN.get((server, email)))
         page.get_by_label("Code").fill(code)
         page.get_by_role("button", name="Inloggen").click()
+    # Wait until the login is done (the next page has loaded): is_visible() checks at once, it does not wait.
+    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def test_a_manager_spends_a_knip_and_the_contactpersoon_executes_it(server, pagina, wereld, db_session):
@@ -136,11 +138,11 @@ def test_management_reads_filters_and_downloads_the_report(server, pagina, werel
     Dataset(db_session, wereld)
     db_session.close()  # leave the SQLite database to the server
     _inloggen(pagina, server, "mt@test.local")
-    assert pagina.get_by_role("heading", name="Knelpuntenrapportage").is_visible()
+    pagina.get_by_role("heading", name="Knelpuntenrapportage").wait_for()
     pagina.locator("#van").fill("2026-01-01")
     pagina.locator("#tot").fill("2026-06-30")
     pagina.get_by_role("button", name="Toon rapport").click()
-    assert pagina.get_by_role("img", name="Reactietijd per dienst").is_visible()
+    pagina.get_by_role("img", name="Reactietijd per dienst").wait_for()  # waits for the report to load
     rij = pagina.locator("#tabel-diensten tbody tr").first
     assert rij.locator("td").nth(1).inner_text() == "2,0"
     assert _axe_overtredingen(pagina) == [], "/rapportage"
@@ -151,7 +153,7 @@ def test_management_reads_filters_and_downloads_the_report(server, pagina, werel
     # A bad period: a clear message, in Dutch, accessible.
     pagina.locator("#van").fill("2026-07-01")
     pagina.get_by_role("button", name="Toon rapport").click()
-    assert pagina.get_by_text("De einddatum ligt vóór de begindatum.").first.is_visible()
+    pagina.get_by_text("De einddatum ligt vóór de begindatum.").first.wait_for()
     assert _axe_overtredingen(pagina) == [], "/rapportage with errors"
     pagina.goto(server + "/rapportage/vervolg")
     assert _axe_overtredingen(pagina) == [], "/rapportage/vervolg"
