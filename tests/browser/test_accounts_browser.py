@@ -80,15 +80,15 @@ def test_management_sets_up_the_second_factor_on_a_phone(server, browser, wereld
         geheim = pagina.locator("code.sleutel").inner_text()
         pagina.get_by_label("Code").fill("000000")
         pagina.get_by_role("button", name="Tweede factor opslaan").click()
-        assert "klopt niet" in pagina.locator(".foutsamenvatting").inner_text()
+        assert "klopt niet" in pagina.locator(".foutsamenvatting").inner_text()  # inner_text() waits for it
         assert _axe_overtredingen(pagina) == [], "enrolment with an error"
         pagina.get_by_label("Code").fill(pyotp.TOTP(geheim).now())
         pagina.get_by_role("button", name="Tweede factor opslaan").click()
-        assert pagina.get_by_role("heading", name="Uw herstelcodes").is_visible()
+        pagina.get_by_role("heading", name="Uw herstelcodes").wait_for()
         assert pagina.locator(".herstelcodes li").count() == 10
         assert _axe_overtredingen(pagina) == [], "recovery codes"
         pagina.get_by_role("link", name="Ik heb de codes bewaard, verder").click()
-        assert pagina.get_by_role("heading", name="Knelpuntenrapportage").is_visible()
+        pagina.get_by_role("heading", name="Knelpuntenrapportage").wait_for()  # the report takes a moment
     finally:
         context.close()
     db_session.expire_all()

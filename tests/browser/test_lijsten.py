@@ -54,4 +54,4 @@ def test_the_contact_asks_for_and_opens_mijn_zaken_on_a_phone(server, pagina, we
     assert pagina.locator(".zaakkaarten li").count() == 3
     assert _axe_overtredingen(pagina) == [], "mijn zaken"
     pagina.locator(".zaakkaarten a").first.click()
-    assert pagina.get_by_role("heading", name="Uw reactie").is_visible()
+    pagina.get_by_role("heading", name="Uw reactie").wait_for()

@@ -27,7 +27,7 @@ def test_management_reads_the_first_page_on_a_phone_and_writes_its_conclusions(s
     assert _axe_overtredingen(pagina) == [], "/rapportage/conclusie"
     pagina.get_by_label("Conclusies van management").fill("Wachttijden bij Werk & Inkomen agenderen bij de raad.")
     pagina.get_by_role("button", name="Vastleggen").click()
-    assert pagina.get_by_text("Wachttijden bij Werk & Inkomen agenderen bij de raad.").first.is_visible()
+    pagina.get_by_text("Wachttijden bij Werk & Inkomen agenderen bij de raad.").first.wait_for()
     assert "Vastgelegd door" in pagina.locator("#conclusies").inner_text()
     assert _axe_overtredingen(pagina) == [], "/rapportage with conclusions"
     # The table of contents leads to each section.
@@ -35,6 +35,6 @@ def test_management_reads_the_first_page_on_a_phone_and_writes_its_conclusions(s
     assert pagina.url.endswith("#kosten")
     # From a cause to the anonymised cases behind it, on the phone too.
     pagina.locator("#tabel-oorzaken tbody th a").first.click()
-    assert pagina.get_by_role("heading", name="Zaken achter het cijfer").is_visible()
+    pagina.get_by_role("heading", name="Zaken achter het cijfer").wait_for()
     assert pagina.locator("#tabel-zaken tbody tr").count() >= 1
     assert _axe_overtredingen(pagina) == [], "/rapportage/zaken"

@@ -26,7 +26,7 @@ def _inloggen(page, server, email):
 
 def test_a_manager_spends_a_knip_and_the_contactpersoon_executes_it(server, pagina, wereld, db_session):
     _inloggen(pagina, server, "manager@test.local")
-    assert pagina.get_by_role("heading", name="Wijkteam Feyenoord").is_visible()
+    pagina.get_by_role("heading", name="Wijkteam Feyenoord").wait_for()
     pagina.get_by_role("link", name="Knip inzetten").first.click()
     pagina.locator("#dienst_id").select_option(label="Werk & Inkomen")
     pagina.locator("#clientreferentie").fill("FEY-2026-031")
@@ -212,8 +212,8 @@ def test_the_beheerder_puts_a_contactpersoon_on_holiday_and_new_cases_go_to_the_
     pagina.locator("#tot").fill((vandaag + timedelta(days=14)).isoformat())
     pagina.locator("#omschrijving").fill("Zomervakantie")
     pagina.locator("form:has(#omschrijving) button[type=submit]").click()
-    assert pagina.get_by_text("Zomervakantie").first.is_visible()
-    assert pagina.get_by_text("Ahmed Bakker").first.is_visible()  # the vervanger takes Feyenoord's cases
+    pagina.get_by_text("Zomervakantie").first.wait_for()
+    pagina.get_by_text("Ahmed Bakker").first.wait_for()  # the vervanger takes Feyenoord's cases
     # A knip sent now goes to the vervanger.
     pagina.context.clear_cookies()
     _inloggen(pagina, server, "manager@test.local")
@@ -226,7 +226,7 @@ def test_the_beheerder_puts_a_contactpersoon_on_holiday_and_new_cases_go_to_the_
     pagina.locator("#voorgestelde_oplossing").fill("Uitkering per direct")
     pagina.locator("#oorzaak_id").select_option(index=1)
     pagina.locator("button[value=versturen]").click()
-    assert pagina.get_by_text("Ahmed Bakker").first.is_visible()  # the confirmation says where it goes
+    pagina.get_by_text("Ahmed Bakker").first.wait_for()  # the confirmation says where it goes
     pagina.get_by_role("button", name="Ja, knip inzetten en versturen").click()
     pagina.wait_for_url(re.compile(r"/zaken/\d+$"))
     assert pagina.get_by_text("wi.vervanger@test.local").first.is_visible()
