@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from .kalender import Werkdagkalender
 from .models import Sluitingsdag, Status, Termijnnorm, Urgentie, Zaak
-from .overgangen import LOPEND
+from .overgangen import LOPEND, OPEN_BIJ_DIENST
 
 STANDAARD_TERMIJNEN: dict[Urgentie, tuple[int, int]] = {
     Urgentie.ACUUT: (1, 2),
@@ -80,6 +80,12 @@ def eerstvolgende_deadline(zaak: Zaak) -> datetime | None:
     if zaak.ontvangen_op is None and zaak.reactie_deadline is not None:
         return zaak.reactie_deadline
     return zaak.oplos_deadline
+
+
+def te_laat(zaak: Zaak, now: datetime) -> bool:
+    """The case lies with the dienst and its running deadline has passed (the list filter's rule, per case)."""
+    deadline = eerstvolgende_deadline(zaak)
+    return zaak.status in OPEN_BIJ_DIENST and deadline is not None and deadline < now
 
 
 def eerstvolgende_deadline_sql():

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from notifications.models import Bijlage
 from notifications.persoonlijk import mijn_zaken_mail
-from workflows import usecases, zaken
+from workflows import termijnen, usecases, zaken
 from workflows.fouten import DomeinFout, GeenToegang, OngeldigeInvoer
 from workflows.models import Contactpersoon, Zaak
 
@@ -209,4 +209,5 @@ def mijn_zaken(token: str):
         .order_by(zaken.eerstvolgende_deadline_sql().asc().nulls_last(), Zaak.id)).all()
     audit.zet_zaak(None, f"mijn zaken gelezen: {', '.join(z.nummer for z in open_)}"[:400])
     return render_template("dienst/mijn_zaken.html", cp=cp, zaken_=open_, now=_nu(),
-                           link=lambda z: link_url(z, cp.email), eerstvolgende=zaken.eerstvolgende_deadline)
+                           link=lambda z: link_url(z, cp.email), eerstvolgende=zaken.eerstvolgende_deadline,
+                           te_laat=termijnen.te_laat)

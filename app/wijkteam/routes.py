@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from notifications.models import Bijlage
-from workflows import bewaking, knipkaart, usecases, zaken, zoeken
+from workflows import bewaking, knipkaart, termijnen, usecases, zaken, zoeken
 from workflows.fouten import DomeinFout, GeenToegang, OngeldigeInvoer
 from workflows.kalender import amsterdam
 from workflows.models import (
@@ -428,7 +428,7 @@ def zaken_lijst():
                            dienst_opties=[("", "Alle")] + [(d.id, d.naam) for d in diensten],
                            urgentie_opties=[("", "Alle")] + [(u.value, u.label) for u in Urgentie],
                            sorteringen=zoeken.SORTERINGEN, args=args, now=now,
-                           eerstvolgende=zaken.eerstvolgende_deadline), status
+                           eerstvolgende=zaken.eerstvolgende_deadline, te_laat=termijnen.te_laat), status
 
 
 def _csv_veilig(waarde) -> str:
