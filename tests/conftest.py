@@ -192,15 +192,20 @@ def sleutel_uit(html: str) -> str | None:
 
 def totp_code(stap_na: int | None = None, geheim: str = TOTP_GEHEIM) -> tuple[str, int]:
     """A code of the app of Wereld's beheerder and management: of the current time step, or of the first step
-    after `stap_na` that the app still accepts (one step of drift), since no code counts twice."""
+    after `stap_na`, since no code counts twice.
+
+    Never the previous step: a code of step n-1 taken at the end of step n is refused a moment later, in step
+    n+1 (one step of drift either way), which made a login under CI load fail now and then. A code of the next
+    step is accepted from now on; a later one only after waiting for its turn."""
     import time
 
     import pyotp
 
     totp = pyotp.TOTP(geheim)
     nu = int(time.time()) // totp.interval
-    stap = nu - 1 if stap_na is None else max(nu - 1, stap_na + 1)
-    assert stap <= nu + 1, "more logins in one minute than codes: wait for the next one"
+    stap = nu if stap_na is None else max(nu, stap_na + 1)
+    if stap > nu + 1:  # more logins of one account in a minute than codes: wait until this step is accepted
+        time.sleep((stap - 1) * totp.interval - time.time() + 0.1)
     return totp.generate_otp(stap), stap
 
 
