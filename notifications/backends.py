@@ -9,7 +9,10 @@ waits at most `timeout` seconds to connect and for each read.
 from __future__ import annotations
 
 import http.client
+import itertools
+import os
 import smtplib
+import tempfile
 import urllib.error
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -89,11 +92,24 @@ class OutboxBackend:
     def verstuur(self, mail: UitgaandeMail) -> str | None:
         pad = Path(self.map)
         pad.mkdir(parents=True, exist_ok=True)
-        bestand = pad / f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{mail.id:06d}-{mail.soort}.eml"
-        tijdelijk = bestand.with_suffix(".tmp")
-        tijdelijk.write_bytes(bytes(bouw_bericht(mail, self.afzender)))
-        tijdelijk.replace(bestand)  # atomic: a reader never sees half a mail
-        return bestand.name
+        stam = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{mail.id:06d}-{mail.soort}"
+        # A temporary file of its own, then a hard link under a name nobody has: a reader never sees half a
+        # mail, and a second send of the same mail in the same second is a second file, never an overwrite
+        # (which would hide exactly the double send a test looks for).
+        fd, tijdelijk = tempfile.mkstemp(dir=pad, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(bytes(bouw_bericht(mail, self.afzender)))
+            for n in itertools.count(1):
+                bestand = pad / (f"{stam}.eml" if n == 1 else f"{stam}.{n}.eml")
+                try:
+                    os.link(tijdelijk, bestand)
+                    return bestand.name
+                except FileExistsError:
+                    continue
+        finally:
+            os.unlink(tijdelijk)
+        raise AssertionError("unreachable")  # pragma: no cover
 
 
 class _Smtp(smtplib.SMTP):
