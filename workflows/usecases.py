@@ -16,14 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import bewaking, knipkaart, vastleggen, zaken
 from .fouten import DomeinFout, GeenToegang, OngeldigeInvoer, OngeldigeOvergang
 from .kalender import Werkdagkalender, amsterdam
-from .models import Bericht, Gebeurtenis, Status, Zaak, ZaakSoort
+from .models import Bericht, Contactpersoon, Gebeurtenis, Status, Zaak, ZaakSoort
 from .overgangen import DIENST, Actie, Actor, Voorval, lees_trefwoord
 from .routering import pas_route_toe, vervanger_van
 
@@ -151,7 +151,8 @@ def automatisch_antwoord(session: Session, zaak_id: int, afzender: str, onderwer
     """An out-of-office reply: never a reaction or a message. It is noted on the case, and where the routed
     vaste contactpersoon has a reachable vervanger, the case goes to the vervanger."""
     zaak = vergrendel(session, zaak_id)
-    tekst = f"Afwezigheidsbericht ontvangen van {afzender} (automatisch antwoord): {onderwerp[:200]}"
+    wie = _naam_van(session, afzender)
+    tekst = f"Afwezigheidsbericht ontvangen van {wie} (automatisch antwoord): {onderwerp[:200]}"
     uit = [vastleggen.gebeurtenis(session, zaak, Actor.systeem(), Voorval.AUTOMATISCH_ANTWOORD, None, None,
                                   tekst.strip(" :"), now)]
     if (zaak.status in zaken.LOPEND and zaak.trede == 0 and zaak.ontvanger is not None
@@ -164,6 +165,13 @@ def automatisch_antwoord(session: Session, zaak_id: int, afzender: str, onderwer
                                               zaak.routering_reden, now, betreft=zaak.ontvanger_email))
             bewaking.herbereken(session, zaak, zaken.kalender(session))
     return Resultaat(zaak, uit)
+
+
+def _naam_van(session: Session, adres: str) -> str:
+    """A contactpersoon by name, as everywhere a person is meant; an address only for someone we do not know."""
+    naam = session.execute(select(Contactpersoon.naam).where(func.lower(Contactpersoon.email) == (adres or "").lower())
+                           .order_by(Contactpersoon.id).limit(1)).scalar_one_or_none()
+    return naam or adres
 
 
 # ---------------------------------------------------------------- attachments from the team

@@ -158,7 +158,8 @@ def test_an_out_of_office_is_noted_never_acknowledges_and_the_case_goes_to_the_v
     assert db_session.execute(select(Bericht)).first() is None
     notitie, herroutering = zaak.gebeurtenissen[-2:]
     assert notitie.actie == "automatisch_antwoord"
-    assert notitie.toelichting.startswith("Afwezigheidsbericht ontvangen van wi@test.local")
+    # The person by name, as everywhere a person is meant (issue 13: nobody named by a bare address).
+    assert notitie.toelichting.startswith("Afwezigheidsbericht ontvangen van Sanne Vos (automatisch antwoord)")
     assert herroutering.actie == "herrouteerd" and zaak.ontvanger_email == "wi.vervanger@test.local"
     assert _mails_aan(db_session, "wi.vervanger@test.local") == 1
     assert _mails_aan(db_session, "wi@test.local") == voor  # an auto-reply is never answered
