@@ -310,7 +310,15 @@ def context(session: Session, zaak: Zaak, soort: str, aan: str, extra: dict, ins
         volgende=_volgende(session, zaak), top=_top(session, zaak) if soort == "team_uitgeput" else None,
         afzender=_afzender(session, zaak, extra.get("bericht")),
         vraag_tekst=met_namen(session, extra["vraag"].toelichting) if extra.get("vraag") is not None else "",
+        gezamenlijk=None if voor_team else _gezamenlijk(session, zaak),
     )
+
+
+def _gezamenlijk(session: Session, zaak: Zaak) -> dict | None:
+    """For a dienst's mail about a part of a joint case: which other diensten are asked, who took it on."""
+    from workflows.gezamenlijk import voor_mail
+
+    return voor_mail(session, zaak)
 
 
 def _afzender(session: Session, zaak: Zaak, bericht: Bericht | None) -> str:
@@ -370,7 +378,7 @@ def _nieuwe_mail(session: Session, zaak: Zaak, soort: str, aan: str, extra: dict
 # Which actions and events mail whom. Keyed by the same enums as the state machine (workflows/overgangen.py).
 NAAR_DIENST = {Actie.VERSTUREN: "zaak_nieuw", Voorval.HERROUTEERD: "zaak_nieuw", Actie.DOORSTUREN_LMW: "zaak_nieuw",
                Actie.HEROPENEN: "zaak_nieuw", Actie.BEANTWOORDEN: "antwoord", Actie.INTREKKEN: "ingetrokken",
-               Voorval.BIJLAGE_TOEGEVOEGD: "bijlage"}
+               Voorval.BIJLAGE_TOEGEVOEGD: "bijlage", Voorval.OVERBRUGD: "overbrugging"}
 # Deadline steps: to the address the step concerned (Gebeurtenis.betreft), and the team where it matters.
 TERMIJNMAILS = {Voorval.HERINNERING: ("herinnering", False), Voorval.TERMIJN_VERLOPEN: ("verlopen", True),
                 Voorval.OPGESCHAALD: ("opgeschaald", False), Voorval.LADDER_UITGEPUT: ("uitgeput", True)}
@@ -381,7 +389,7 @@ NAAR_TEAM = {Actie.VRAAG: "vraag", Actie.TOEGEKEND: "besluit", Actie.AFGEWEZEN: 
 # A new recipient first of all needs the case itself.
 RANG = {"zaak_nieuw": 10, "uitgeput": 9, "team_uitgeput": 9, "opgeschaald": 8, "besluit": 7, "vraag": 7,
         "antwoord": 7, "ingetrokken": 7, "bezwaar_manager": 7, "verlopen": 5, "team_verlopen": 5,
-        "herinnering": 3, "team_wacht": 3, "bericht": 1, "bijlage": 1}
+        "herinnering": 3, "team_wacht": 3, "bericht": 1, "bijlage": 1, "overbrugging": 7}
 # Step notices that wait for the daily overview of whom they are held for (see the module's docstring).
 STAPMELDINGEN_DIENST = frozenset({"herinnering", "verlopen", "opgeschaald", "uitgeput"})
 STAPMELDINGEN_TEAM = frozenset({"team_verlopen", "team_uitgeput", "team_wacht"})

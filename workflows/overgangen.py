@@ -119,6 +119,8 @@ class Voorval(str, enum.Enum):
     TEAM_HERINNERD = "team_herinnerd"
     AUTOMATISCH_ANTWOORD = "automatisch_antwoord"
     BIJLAGE_TOEGEVOEGD = "bijlage_toegevoegd"
+    GEZAMENLIJK = "gezamenlijk"  # a part of a joint case (workflows.gezamenlijk)
+    OVERBRUGD = "overbrugd"  # one dienst took the joint case on for all: help now, settle later
 
 
 OPEN_BIJ_DIENST = frozenset({Status.VERSTUURD, Status.ONTVANGEN, Status.IN_BEHANDELING, Status.HEROPEND})
@@ -206,6 +208,7 @@ GEBEURTENIS_LABELS: dict[str, str] = {
     Voorval.TERMIJN_VERLOPEN: "Termijn verlopen", Voorval.OPGESCHAALD: "Opgeschaald",
     Voorval.LADDER_UITGEPUT: "Ladder uitgeput", Voorval.TEAM_HERINNERD: "Herinnering aan het wijkteam",
     Voorval.AUTOMATISCH_ANTWOORD: "Afwezigheidsbericht", Voorval.BIJLAGE_TOEGEVOEGD: "Bijlage toegevoegd",
+    Voorval.GEZAMENLIJK: "Gezamenlijke vraag", Voorval.OVERBRUGD: "Overbrugging",
 }
 assert set(GEBEURTENIS_LABELS) == set(Actie) | set(Voorval), "every event has a name"
 
