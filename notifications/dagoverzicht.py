@@ -26,6 +26,7 @@ from workflows.zaken import team_contacten
 
 from .models import Overzichtsmelding, UitgaandeMail
 from .uitgaand import (
+    CONCEPT_KLAAR,
     LinkMaker,
     MailInstellingen,
     _datum,
@@ -43,6 +44,9 @@ from .uitgaand import (
 def _melding(session: Session, m: Overzichtsmelding) -> dict:
     """A held step as one line: when, and the event's own sentence (or its name when it has none)."""
     g = m.gebeurtenis
+    if m.soort == CONCEPT_KLAAR and m.zaak.aangemaakt_door is not None:
+        return {"op": m.op, "tekst": f"{m.zaak.aangemaakt_door.naam} zette dit concept voor u klaar. Verstuur het, "
+                                     "of pas het eerst aan."}
     if g is None:
         return {"op": m.op, "tekst": m.soort.replace("_", " ").capitalize()}
     return {"op": g.op, "tekst": met_namen(session, g.toelichting) or gebeurtenis_label(g.actie)}
@@ -62,7 +66,8 @@ def _team(session: Session, gebruiker: Gebruiker, meldingen: list[Overzichtsmeld
         wacht = zaak.status == Status.WACHT_OP_WIJKTEAM
         vraag = next((g for g in reversed(zaak.gebeurtenissen) if g.actie == "vraag"), None) if wacht else None
         zaken.append({
-            "zaak": zaak, "meldingen": [_melding(session, m) for m in ms], "link": inst.team_link(zaak),
+            "zaak": zaak, "titel": zaak.nummer or "Concept", "meldingen": [_melding(session, m) for m in ms],
+            "link": inst.team_link(zaak),
             "ontvanger_nu": huidige_ontvanger(zaak), "lopend": zaak.status in LOPEND,
             "termijnen": termijnen_nu(zaak), "wacht": wacht,
             "vraag": met_namen(session, vraag.toelichting) if vraag is not None else "",
@@ -119,6 +124,9 @@ def dagoverzichten(session: Session, now: datetime, inst: MailInstellingen, kal:
                                .order_by(Overzichtsmelding.aan, Overzichtsmelding.id)).scalars().all()
     per_adres: dict[str, list[Overzichtsmelding]] = {}
     for m in wachtend:
+        if m.soort == CONCEPT_KLAAR and m.zaak.status != Status.CONCEPT:
+            session.delete(m)  # sent or withdrawn since: the line would say what no longer holds
+            continue
         per_adres.setdefault(m.aan, []).append(m)
     aantal = 0
     for aan, meldingen in per_adres.items():

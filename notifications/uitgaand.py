@@ -140,8 +140,10 @@ def reply_adres(session: Session, zaak: Zaak, ontvanger: str, inst: MailInstelli
 
 
 def _eerste_message_id(session: Session, zaak: Zaak) -> str | None:
+    # The team's own notice about the concept is not the thread the dienst gets (it never saw that mail).
     return session.execute(
-        select(UitgaandeMail.message_id).where(UitgaandeMail.zaak_id == zaak.id).order_by(UitgaandeMail.id).limit(1)
+        select(UitgaandeMail.message_id).where(UitgaandeMail.zaak_id == zaak.id, UitgaandeMail.soort != CONCEPT_KLAAR)
+        .order_by(UitgaandeMail.id).limit(1)
     ).scalar_one_or_none()
 
 
@@ -358,8 +360,8 @@ def render(soort: str, ctx: dict) -> tuple[str, str, str]:
 
 def _nieuwe_mail(session: Session, zaak: Zaak, soort: str, aan: str, extra: dict, now: datetime,
                  inst: MailInstellingen, *, link: str | None, reply_naar_team: bool,
-                 niet_voor: datetime | None = None) -> UitgaandeMail:
-    reply_to = reply_adres(session, zaak, aan, inst, van_wijkteam=reply_naar_team)
+                 niet_voor: datetime | None = None, antwoord: bool = True) -> UitgaandeMail:
+    reply_to = reply_adres(session, zaak, aan, inst, van_wijkteam=reply_naar_team) if antwoord else None
     eerste = _eerste_message_id(session, zaak)
     message_id = f"<kk.{zaak.id}.{secrets.token_hex(8)}@{inst.message_id_domain}>"
     onderwerp, tekst, html = render(soort, context(session, zaak, soort, aan, extra, inst, link=link,
@@ -387,12 +389,15 @@ NAAR_TEAM = {Actie.VRAAG: "vraag", Actie.TOEGEKEND: "besluit", Actie.AFGEWEZEN: 
              Actie.BEZWAAR: "besluit", Voorval.TEAM_HERINNERD: "team_wacht"}
 # Per step a recipient gets one mail: the one that says the most (DOMAIN.md "Deadlines").
 # A new recipient first of all needs the case itself.
-RANG = {"zaak_nieuw": 10, "uitgeput": 9, "team_uitgeput": 9, "opgeschaald": 8, "besluit": 7, "vraag": 7,
+RANG = {"zaak_nieuw": 10, "concept_klaar": 6, "uitgeput": 9, "team_uitgeput": 9, "opgeschaald": 8, "besluit": 7, "vraag": 7,
         "antwoord": 7, "ingetrokken": 7, "bezwaar_manager": 7, "verlopen": 5, "team_verlopen": 5,
         "herinnering": 3, "team_wacht": 3, "bericht": 1, "bijlage": 1, "overbrugging": 7}
-# Step notices that wait for the daily overview of whom they are held for (see the module's docstring).
+# Step notices that wait for the daily overview of whom they are held for (see the module's docstring); a
+# colleague's new concept is told to the managers the same way.
 STAPMELDINGEN_DIENST = frozenset({"herinnering", "verlopen", "opgeschaald", "uitgeput"})
-STAPMELDINGEN_TEAM = frozenset({"team_verlopen", "team_uitgeput", "team_wacht"})
+STAPMELDINGEN_TEAM = frozenset({"team_verlopen", "team_uitgeput", "team_wacht", "concept_klaar"})
+# A medewerker's new concept, told to the team's managers (they send it). Not a reply to anything: no reply address.
+CONCEPT_KLAAR = "concept_klaar"
 
 
 @dataclass
@@ -402,6 +407,22 @@ class _Voorstel:
     ctx: dict
     link: bool
     reply_naar_team: bool
+    antwoord: bool = True  # False: no reply address (a reply could do nothing)
+
+
+def _concept_voorstellen(session: Session, gebeurtenis: Gebeurtenis) -> list[_Voorstel]:
+    """A concept a medewerker saved for the first time is submitted: each active manager of the team hears
+    of it once. Later saves of the draft (Voorval.GEWIJZIGD) and a manager's own concept tell nobody."""
+    zaak = gebeurtenis.zaak
+    maker = zaak.aangemaakt_door
+    if zaak.status != Status.CONCEPT or maker is None or maker.rol == Rol.WIJKTEAMMANAGER:
+        return []
+    managers = session.execute(
+        select(Gebruiker.email).where(Gebruiker.wijkteam_id == zaak.wijkteam_id, Gebruiker.actief.is_(True),
+                                      Gebruiker.rol == Rol.WIJKTEAMMANAGER, Gebruiker.id != maker.id)
+        .order_by(Gebruiker.id)).scalars().all()
+    ctx = {"gebeurtenis": gebeurtenis, "maker": maker}
+    return [_Voorstel(CONCEPT_KLAAR, a, ctx, False, True, antwoord=False) for a in managers if a]
 
 
 def _voorstellen(session: Session, gebeurtenis: Gebeurtenis) -> list[_Voorstel]:
@@ -409,6 +430,8 @@ def _voorstellen(session: Session, gebeurtenis: Gebeurtenis) -> list[_Voorstel]:
     ctx = {"gebeurtenis": gebeurtenis}
     uit: list[_Voorstel] = []
     actie = gebeurtenis.actie
+    if actie == Voorval.AANGEMAAKT:
+        return _concept_voorstellen(session, gebeurtenis)
     if actie in TERMIJNMAILS:
         soort, ook_team = TERMIJNMAILS[actie]
         if gebeurtenis.betreft:
@@ -492,7 +515,7 @@ def na_resultaat(session: Session, resultaat, now: datetime, link_maker: LinkMak
             continue
         mails.append(_nieuwe_mail(session, zaak, v.soort, v.aan, v.ctx, now, inst,
                                   link=link_maker(zaak, v.aan) if v.link else None,
-                                  reply_naar_team=v.reply_naar_team, niet_voor=niet_voor))
+                                  reply_naar_team=v.reply_naar_team, niet_voor=niet_voor, antwoord=v.antwoord))
     session.flush()
     return mails
 

@@ -64,9 +64,11 @@ def vergrendel(session: Session, zaak_id: int) -> Zaak:
 
 def zaak_aanmaken(session: Session, actor: Actor, soort: ZaakSoort, invoer: zaken.ZaakInvoer, now: datetime, *,
                   versturen: bool = False, standaard_quotum: int = knipkaart.STANDAARD_QUOTUM) -> Resultaat:
-    """A new concept, sent at once when `versturen` (the manager only)."""
+    """A new concept, sent at once when `versturen` (the manager only). The result carries the creation: a
+    medewerker's first save submits the concept to the managers (notifications.uitgaand)."""
     zaak = zaken.nieuwe_zaak(session, actor, soort, invoer, now)
-    r = Resultaat(zaak)
+    r = Resultaat(zaak, [session.execute(select(Gebeurtenis).where(
+        Gebeurtenis.zaak_id == zaak.id, Gebeurtenis.actie == Voorval.AANGEMAAKT.value)).scalar_one()])
     if versturen:
         vergrendel(session, zaak.id)
         r.gebeurtenissen.append(zaken.uitvoeren(session, actor, zaak, Actie.VERSTUREN, now,
