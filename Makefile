@@ -25,12 +25,19 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## Mutation testing (docs/testing.md): mutmut 3 on the knipkaart ledger, the werkdag calendar and routing,
-## one worker, the focused tests in pyproject.toml's [tool.mutmut]. Slow; not part of `make test` or CI.
+## Mutation testing (docs/testing.md): mutmut 3 on the knipkaart ledger, the werkdag calendar, routing, the
+## case transitions and use cases, and the inbound matching and sender check; one worker, the focused tests in
+## pyproject.toml's [tool.mutmut]. Slow; not part of `make test` or CI. MUTANTS chooses which mutants run
+## (of notifications/inkomend.py only the matching and the sender check); `make mutation MUTANTS=...` for others.
 ## With TEST_DATABASE_URL set (a database of its own) the PostgreSQL tests run for each mutant too.
+MUTANTS ?= 'workflows.knipkaart.*' 'workflows.kalender.*' 'workflows.routering.*' 'workflows.overgangen.*' \
+	$(foreach f,vergrendel zaak_aanmaken concept_bijwerken handelen _eerste_reactie bericht_plaatsen \
+	antwoord_toepassen automatisch_antwoord _naam_van herrouteren termijnstappen_nemen,'workflows.usecases.x_$(f)__*') \
+	$(foreach f,lees_spf lees_dkim _zonder_commentaar _verdicten_uit_kopregels _domein uitgelijnd geauthenticeerd \
+	interne_dienst _adres_token zoek_zaak afzender_mag,'notifications.inkomend.x_$(f)__*')
 mutation: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,mutation]'
-	$(BIN)/mutmut run --max-children 1
+	$(BIN)/mutmut run --max-children 1 $(MUTANTS)
 	$(BIN)/mutmut results
 
 ## The production setup on one machine: gunicorn (2 workers) on :8000 plus the scheduler process.
