@@ -50,3 +50,6 @@ def wis_zaken(session: Session, zaak_ids: list[int], now: datetime) -> None:
         clientreferentie=GEWIST[:60], gewist_op=now, **{veld: "" for veld in VRIJE_TEKST_LEEG}))
     session.execute(update(Bericht).where(Bericht.zaak_id.in_(zaak_ids)).values(tekst=GEWIST))
     session.execute(update(Gebeurtenis).where(Gebeurtenis.zaak_id.in_(zaak_ids)).values(toelichting=""))
+    from .usecases_nazorg import wis_nazorg
+
+    wis_nazorg(session, zaak_ids)  # agreements, the effect's sentence, hand-over notes; the facts stay
