@@ -89,6 +89,9 @@ def register_blueprints(app: Flask) -> None:
 
     api(app)
     app.register_blueprint(beheer_bp, url_prefix="/beheer")
+    from .maatwerk import bp as maatwerk_bp
+
+    app.register_blueprint(maatwerk_bp)
     gezondheid.init_app(app)
 
 
