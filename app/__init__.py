@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from .beheer import bp as beheer_bp
     from .dienst import bp as dienst_bp
     from .leren import bp as leren_bp
+    from .gezamenlijk import bp as gezamenlijk_bp
     from .main import bp as main_bp
     from .rapportage import bp as rapportage_bp
     from .wijkteam import bp as wijkteam_bp
@@ -85,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dienst_bp)
     app.register_blueprint(rapportage_bp)
     app.register_blueprint(leren_bp)
+    app.register_blueprint(gezamenlijk_bp)
     from .api.routes import init_app as api
 
     api(app)

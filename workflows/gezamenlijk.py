@@ -161,8 +161,19 @@ def voor_mail(session: Session, zaak: Zaak) -> dict | None:
 
 
 def invoerfouten(session: Session, dienst_ids: list[int], invoer: zaken.ZaakInvoer) -> list[OngeldigeInvoer]:
-    """Every problem with the team's input at once: the diensten (at least two, each once, none the Landelijk
-    Maatwerkloket), then the fields every part shares, checked as for one escalation."""
+    """Every problem with the team's input at once: the diensten (`dienstfouten`), then the fields every part
+    shares, checked as for one escalation."""
+    ids = [int(i) for i in dienst_ids if i]
+    fouten = dienstfouten(session, ids)
+    # The shared fields, as one escalation checks them; the dienst is checked above.
+    proef = replace(invoer, dienst_id=ids[0] if ids else 0)
+    fouten += [f for f in zaken.invoerfouten(session, ZaakSoort.ESCALATIE, proef) if f.veld != "dienst_id"]
+    return fouten
+
+
+def dienstfouten(session: Session, dienst_ids: list[int]) -> list[OngeldigeInvoer]:
+    """What is wrong with the chosen diensten: at least two, each once, existing and active, and never the
+    Landelijk Maatwerkloket (it takes a case only after local escalation failed)."""
     fouten: list[OngeldigeInvoer] = []
     ids = [int(i) for i in dienst_ids if i]
     if len(set(ids)) != len(ids):
@@ -183,9 +194,6 @@ def invoerfouten(session: Session, dienst_ids: list[int], invoer: zaken.ZaakInvo
             if dienst.landelijk:
                 fouten.append(OngeldigeInvoer(zaken.LMW_NIET_EERST, veld="diensten"))
                 break
-    # The shared fields, as one escalation checks them; the dienst is checked above.
-    proef = replace(invoer, dienst_id=ids[0] if ids else 0)
-    fouten += [f for f in zaken.invoerfouten(session, ZaakSoort.ESCALATIE, proef) if f.veld != "dienst_id"]
     return fouten
 
 

@@ -22,6 +22,7 @@ BLADNAMEN = {
     "diensten": "Reactie en oplossing per dienst", "knipkaarten": "Knipkaartgebruik per team",
     "regels": "Meest genoemde regels", "kosten": "Vermeden kosten", "kosten_oorzaak": "Vermeden kosten per oorzaak",
     "prijslijst": "Prijslijst", "vervolg": "Vervolgacties per oorzaak",
+    "gezamenlijk": "Gezamenlijke vragen per dienst",
 }
 MAX_BLADNAAM = 31
 

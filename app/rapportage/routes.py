@@ -83,6 +83,13 @@ def _kop(form: FilterFormulier, now: datetime) -> list[tuple[str, str]]:
             ("Urgentie", keuze(form.urgentie)), ("Gemaakt op", f"{amsterdam(now):%d-%m-%Y %H:%M}")]
 
 
+def _tabellen(rapport, form: FilterFormulier):
+    """The report's tables, with the joint cases and overbruggingen per dienst (workflows.gezamenlijk)."""
+    from workflows import gezamenlijk
+
+    return tabellen(rapport) + [gezamenlijk.rapporttabel(db.session, _filters(form))]
+
+
 def _rapport(now: datetime):
     form = _filterformulier(now)
     if request.args and not form.validate():
@@ -101,7 +108,7 @@ def index():
     vervolg_form = None
     if current_user.rol == Rol.MANAGEMENT:
         vervolg_form = _vervolgformulier()
-    return render_template("rapportage/index.html", form=form, rapport=rapport, tabellen=tabellen(rapport),
+    return render_template("rapportage/index.html", form=form, rapport=rapport, tabellen=_tabellen(rapport, form),
                            grafieken=grafieken.voor_rapport(rapport), kop=_kop(form, now), vervolg_form=vervolg_form,
                            afrond_form=LeegFormulier(), eigen_team=_eigen_team(),
                            periode={"van": form.van.data.isoformat(), "tot": form.tot.data.isoformat()})
@@ -114,7 +121,7 @@ def _export(formaat: str):
         fouten = "; ".join(f"{getattr(form, v).label.text}: {' '.join(m)}" for v, m in form.errors.items())
         return Response(f"Het rapport kan niet worden gemaakt. {fouten}\n", status=400,
                         mimetype="text/plain; charset=utf-8")
-    kop, t = _kop(form, now), tabellen(rapport)
+    kop, t = _kop(form, now), _tabellen(rapport, form)
     if formaat == "csv":
         inhoud = export.als_csv(kop, t)
     elif formaat == "xlsx":
