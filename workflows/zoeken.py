@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, literal_column, or_, select
+from sqlalchemy import case, func, literal_column, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from . import bewaking
 from .models import Status, Urgentie, Zaak, ZaakSoort
-from .overgangen import OPEN_BIJ_DIENST
+from .overgangen import LOPEND, OPEN_BIJ_DIENST
 from .termijnen import eerstvolgende_deadline_sql
 
 # The text a case is found by, lower case. Migration 0014 indexes this very expression (pg_trgm); change
@@ -87,17 +87,41 @@ def zoek_stmt(wijkteam_id: int, vraag: Zoekvraag, now: datetime):
         return stmt.order_by(Zaak.id.desc())
     if vraag.sorteer == "oud":
         return stmt.order_by(Zaak.id.asc())
-    open_eerst = Zaak.status.in_([*OPEN_BIJ_DIENST, Status.WACHT_OP_WIJKTEAM])
-    return stmt.order_by(open_eerst.desc(), eerstvolgende_deadline_sql().asc().nulls_last(), Zaak.id.desc())
+    # Open cases first, by their next deadline; then the rest (concepts, closed), newest first: a closed case's
+    # old deadline says nothing. zoek_zaken pages the two parts separately in this very order.
+    open_ = Zaak.status.in_(LOPEND)
+    return stmt.order_by(open_.desc(), case((open_, eerstvolgende_deadline_sql())).asc().nulls_last(),
+                         Zaak.id.desc())
 
 
 def zoek_zaken(session: Session, wijkteam_id: int, vraag: Zoekvraag, now: datetime) -> Zoekresultaat:
-    """One page of the team's cases that match, with the total."""
-    stmt = zoek_stmt(wijkteam_id, vraag, now)
-    totaal = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
-    zaken = session.scalars(stmt.options(joinedload(Zaak.dienst))
-                            .offset((vraag.pagina - 1) * vraag.per_pagina).limit(vraag.per_pagina)).all()
-    return Zoekresultaat(totaal, list(zaken), vraag)
+    """One page of the team's cases that match, with the total.
+
+    In deadline order the page is read as two parts, the open cases by deadline (migration 0008's partial
+    index on the team's open cases by deadline) and then the rest newest first (the team's index by id): the
+    same order as `zoek_stmt`, without sorting all of a team's cases for one page (at 25,000 cases that sort
+    was most of the list's time)."""
+    stmt = zoek_stmt(wijkteam_id, vraag, now).order_by(None)
+    totaal = _aantal(session, stmt)
+    begin, n = (vraag.pagina - 1) * vraag.per_pagina, vraag.per_pagina
+    if vraag.sorteer not in ("deadline", ""):
+        return Zoekresultaat(totaal, _pagina(session, zoek_stmt(wijkteam_id, vraag, now), begin, n), vraag)
+    open_ = stmt.where(Zaak.status.in_(LOPEND)).order_by(eerstvolgende_deadline_sql().asc().nulls_last(),
+                                                          Zaak.id.desc())
+    rest = stmt.where(Zaak.status.not_in(LOPEND)).order_by(Zaak.id.desc())
+    aantal_open = _aantal(session, open_.order_by(None))
+    zaken = _pagina(session, open_, begin, n) if begin < aantal_open else []
+    if len(zaken) < n:
+        zaken += _pagina(session, rest, max(0, begin - aantal_open), n - len(zaken))
+    return Zoekresultaat(totaal, zaken, vraag)
+
+
+def _aantal(session: Session, stmt) -> int:
+    return session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+
+
+def _pagina(session: Session, stmt, begin: int, n: int) -> list[Zaak]:
+    return list(session.scalars(stmt.options(joinedload(Zaak.dienst)).offset(begin).limit(n)).all())
 
 
 def eerdere_zaken(session: Session, wijkteam_id: int, clientreferentie: str, now: datetime, *,
