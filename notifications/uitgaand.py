@@ -386,12 +386,15 @@ TERMIJNMAILS = {Voorval.HERINNERING: ("herinnering", False), Voorval.TERMIJN_VER
                 Voorval.OPGESCHAALD: ("opgeschaald", False), Voorval.LADDER_UITGEPUT: ("uitgeput", True)}
 NAAR_TEAM = {Actie.VRAAG: "vraag", Actie.TOEGEKEND: "besluit", Actie.AFGEWEZEN: "besluit",
              Actie.ANDERS_OPGELOST: "besluit", Actie.UITGEVOERD: "besluit", Actie.REGULIER: "besluit",
-             Actie.BEZWAAR: "besluit", Voorval.TEAM_HERINNERD: "team_wacht"}
+             Actie.BEZWAAR: "besluit", Voorval.TEAM_HERINNERD: "team_wacht",
+             Actie.ADVISEREN: "advies", Actie.ADVISEREN_DELEN: "advies"}
+# An adviesvraag is new to the expert in a mail of its own (what is asked, that it is not binding, how to share).
+ADVIESMAILS = {"zaak_nieuw": "adviesvraag"}
 # Per step a recipient gets one mail: the one that says the most (DOMAIN.md "Deadlines").
 # A new recipient first of all needs the case itself.
 RANG = {"zaak_nieuw": 10, "concept_klaar": 6, "uitgeput": 9, "team_uitgeput": 9, "opgeschaald": 8, "besluit": 7, "vraag": 7,
         "antwoord": 7, "ingetrokken": 7, "bezwaar_manager": 7, "verlopen": 5, "team_verlopen": 5,
-        "herinnering": 3, "team_wacht": 3, "bericht": 1, "bijlage": 1, "overbrugging": 7}
+        "herinnering": 3, "team_wacht": 3, "bericht": 1, "bijlage": 1, "adviesvraag": 10, "advies": 7, "overbrugging": 7}
 # Step notices that wait for the daily overview of whom they are held for (see the module's docstring); a
 # colleague's new concept is told to the managers the same way.
 STAPMELDINGEN_DIENST = frozenset({"herinnering", "verlopen", "opgeschaald", "uitgeput"})
@@ -440,7 +443,8 @@ def _voorstellen(session: Session, gebeurtenis: Gebeurtenis) -> list[_Voorstel]:
             uit += [_Voorstel(f"team_{soort}", a, ctx, False, True) for a in _team_adressen(session, zaak)]
         return uit
     if actie in NAAR_DIENST and zaak.ontvanger_email:
-        uit.append(_Voorstel(NAAR_DIENST[actie], zaak.ontvanger_email, ctx, actie != Actie.INTREKKEN, False))
+        soort = ADVIESMAILS.get(NAAR_DIENST[actie], NAAR_DIENST[actie]) if zaak.is_advies else NAAR_DIENST[actie]
+        uit.append(_Voorstel(soort, zaak.ontvanger_email, ctx, actie != Actie.INTREKKEN, False))
     if actie in NAAR_TEAM:
         if actie == Voorval.TEAM_HERINNERD:
             ctx = dict(ctx, vraag=next((g for g in reversed(zaak.gebeurtenissen) if g.actie == Actie.VRAAG), None))

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from . import vastleggen
 from .kalender import EINDE_WERKDAG, TZ, Werkdagkalender, amsterdam
-from .models import Dienst, Gebeurtenis, LadderTrede, Status, Termijnstap, Zaak
+from .models import Dienst, Gebeurtenis, LadderTrede, Status, Termijnstap, Zaak, ZaakSoort
 from .overgangen import OPEN_BIJ_DIENST, Actor, Voorval
 from .routering import afwezigheid_op, pas_route_toe, routeer
 from .termijnen import start_termijnen
@@ -85,6 +85,8 @@ def _gedaan(session: Session, zaak: Zaak) -> list[Termijnstap]:
 
 def open_stappen(session: Session, zaak: Zaak, kal: Werkdagkalender) -> list[Stap]:
     """The steps still to take for this case, in time order."""
+    if zaak.soort == ZaakSoort.ADVIESVRAAG:
+        return []  # non-binding: its term shows on the pages, but nothing reminds, climbs or chases the team
     gedaan = _gedaan(session, zaak)
     if zaak.status == Status.WACHT_OP_WIJKTEAM:
         return [_team_herinnering(zaak, kal, gedaan)]

@@ -90,6 +90,7 @@ class Rol(str, enum.Enum):
 class ZaakSoort(str, enum.Enum):
     KNIP = "knip"
     ESCALATIE = "escalatie"
+    ADVIESVRAAG = "adviesvraag"  # a non-binding question to an expert at a dienst (workflows/advies.py)
 
 
 class Status(str, enum.Enum):
@@ -128,10 +129,12 @@ class Uitkomst(str, enum.Enum):
     UITGEVOERD = "uitgevoerd"
     REGULIER = "regulier"
     BEZWAAR = "bezwaar"
+    GEADVISEERD = "geadviseerd"  # an adviesvraag answered
 
     @property
     def label(self) -> str:
         return {
+            "geadviseerd": "Advies gegeven",
             "toegekend": "Toegekend",
             "afgewezen": "Afgewezen",
             "anders_opgelost": "Anders opgelost",
@@ -150,10 +153,12 @@ class Urgentie(str, enum.Enum):
     HOOG = "hoog"
     NORMAAL = "normaal"
     KNIP = "knip"  # the norm for executing a knip; not chosen by users
+    ADVIES = "advies"  # the norm for answering an adviesvraag; not chosen by users
 
     @property
     def label(self) -> str:
-        return {"acuut": "Acuut", "hoog": "Hoog", "normaal": "Normaal", "knip": "Knip (uitvoeren)"}[self.value]
+        return {"acuut": "Acuut", "hoog": "Hoog", "normaal": "Normaal", "knip": "Knip (uitvoeren)",
+                "advies": "Adviesvraag (beantwoorden)"}[self.value]
 
 
 class UitzonderingSoort(str, enum.Enum):
@@ -633,6 +638,15 @@ class Zaak(Base):
     @property
     def is_knip(self) -> bool:
         return self.soort == ZaakSoort.KNIP
+
+    @property
+    def is_advies(self) -> bool:
+        return self.soort == ZaakSoort.ADVIESVRAAG
+
+    @property
+    def soort_naam(self) -> str:
+        """"knip", "escalatie" or "adviesvraag", as a sentence names the case."""
+        return self.soort.value
 
     @property
     def omschrijving(self) -> str:

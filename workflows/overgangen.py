@@ -100,6 +100,9 @@ class Actie(str, enum.Enum):
     DOORSTUREN_LMW = "doorsturen_lmw"
     SLUITEN = "sluiten"
     HEROPENEN = "heropenen"
+    ADVISEREN = "adviseren"  # an adviesvraag answered (workflows/advies.py)
+    ADVISEREN_DELEN = "adviseren_delen"  # answered, and shared with every team as generally useful
+    OMZETTEN = "omzetten"  # an adviesvraag becomes an escalatie, question and answer carried over
 
 
 class Voorval(str, enum.Enum):
@@ -127,6 +130,9 @@ OPEN_BIJ_DIENST = frozenset({Status.VERSTUURD, Status.ONTVANGEN, Status.IN_BEHAN
 LOPEND = OPEN_BIJ_DIENST | {Status.WACHT_OP_WIJKTEAM}
 EINDSTATUSSEN = frozenset({Status.GESLOTEN, Status.TERUGGETROKKEN})
 BEIDE = frozenset({ZaakSoort.KNIP, ZaakSoort.ESCALATIE})
+ADVIES = frozenset({ZaakSoort.ADVIESVRAAG})
+# Sending, acknowledging, asking the team, withdrawing and closing are the same for every kind of case.
+ALLE_SOORTEN = BEIDE | ADVIES
 
 
 @dataclass(frozen=True)
@@ -136,7 +142,7 @@ class Overgang:
     van: frozenset[Status]
     naar: Status
     door: str  # MANAGER, TEAM or DIENST
-    soorten: frozenset[ZaakSoort] = BEIDE
+    soorten: frozenset[ZaakSoort] = ALLE_SOORTEN
     toelichting_verplicht: bool = False
     uitkomst: Uitkomst | None = None
 
@@ -172,6 +178,12 @@ OVERGANGEN: dict[Actie, Overgang] = {o.actie: o for o in [
     Overgang(Actie.SLUITEN, "Sluiten", frozenset({Status.OPGELOST}), Status.GESLOTEN, MANAGER),
     Overgang(Actie.HEROPENEN, "Heropenen", frozenset({Status.OPGELOST, Status.GESLOTEN}), Status.HEROPEND, MANAGER,
              soorten=frozenset({ZaakSoort.ESCALATIE}), toelichting_verplicht=True),
+    # An adviesvraag: answered by the expert (the answer is the explanation), non-binding, no ladder.
+    Overgang(Actie.ADVISEREN, "Advies geven", OPEN_BIJ_DIENST, Status.OPGELOST, DIENST, ADVIES,
+             toelichting_verplicht=True, uitkomst=Uitkomst.GEADVISEERD),
+    Overgang(Actie.ADVISEREN_DELEN, "Advies geven en delen met alle teams", OPEN_BIJ_DIENST, Status.OPGELOST, DIENST,
+             ADVIES, toelichting_verplicht=True, uitkomst=Uitkomst.GEADVISEERD),
+    Overgang(Actie.OMZETTEN, "Omzetten in een escalatie", LOPEND | {Status.OPGELOST}, Status.GESLOTEN, TEAM, ADVIES),
 ]}
 assert set(OVERGANGEN) == set(Actie), "every action has exactly one transition"
 
@@ -191,6 +203,9 @@ UITLEG: dict[Actie, str] = {
     Actie.DOORSTUREN_LMW: "De zaak gaat met de hele geschiedenis naar het Landelijk Maatwerkloket.",
     Actie.SLUITEN: "Het team sluit de zaak af.",
     Actie.HEROPENEN: "De zaak gaat opnieuw naar de dienst.",
+    Actie.ADVISEREN: "Uw tekst is het advies aan het team; het is niet bindend.",
+    Actie.ADVISEREN_DELEN: "Uw advies gaat naar het team en, zonder namen of cliëntgegevens, naar alle teams.",
+    Actie.OMZETTEN: "Vraag en advies gaan mee in een nieuwe escalatie aan dezelfde dienst.",
 }
 assert set(UITLEG) == set(Actie), "every action is explained"
 
@@ -203,6 +218,8 @@ GEBEURTENIS_LABELS: dict[str, str] = {
     Actie.ANDERS_OPGELOST: "Anders opgelost", Actie.UITGEVOERD: "Uitgevoerd", Actie.REGULIER: "Regulier opgelost",
     Actie.BEZWAAR: "Bezwaar", Actie.DOORSTUREN_LMW: "Doorgestuurd naar het Landelijk Maatwerkloket",
     Actie.SLUITEN: "Gesloten", Actie.HEROPENEN: "Heropend",
+    Actie.ADVISEREN: "Advies gegeven", Actie.ADVISEREN_DELEN: "Advies gegeven en gedeeld met alle teams",
+    Actie.OMZETTEN: "Omgezet in een escalatie",
     Voorval.AANGEMAAKT: "Aangemaakt", Voorval.GEWIJZIGD: "Gewijzigd", Voorval.GEROUTEERD: "Gerouteerd",
     Voorval.HERROUTEERD: "Opnieuw gerouteerd", Voorval.HERINNERING: "Herinnering",
     Voorval.TERMIJN_VERLOPEN: "Termijn verlopen", Voorval.OPGESCHAALD: "Opgeschaald",
@@ -230,6 +247,8 @@ def mag(actor: Actor, o: Overgang, zaak: Zaak) -> bool:
     """May this actor make this transition on this case (the state aside)?"""
     if o.actie == Actie.DOORSTUREN_LMW and actor.is_maatwerkfunctionaris:
         return True  # the mandated official may forward a bovenlokaal case at any rung
+    if o.door == MANAGER and zaak.soort == ZaakSoort.ADVIESVRAAG:
+        return actor.hoort_bij_team(zaak)  # a non-binding question spends nothing: any team member asks it
     if o.door == MANAGER:
         return actor.is_manager_van(zaak)
     if o.door == TEAM:
@@ -249,6 +268,8 @@ TREFWOORDEN: dict[str, Actie] = {
     "UITGEVOERD": Actie.UITGEVOERD,
     "REGULIER": Actie.REGULIER,
     "BEZWAAR": Actie.BEZWAAR,
+    "ADVIES": Actie.ADVISEREN,
+    "ADVIES VOOR ALLE TEAMS": Actie.ADVISEREN_DELEN,
 }
 assert all(OVERGANGEN[a].door == DIENST for a in TREFWOORDEN.values()), "keywords are the dienst's actions"
 

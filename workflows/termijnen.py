@@ -16,6 +16,7 @@ STANDAARD_TERMIJNEN: dict[Urgentie, tuple[int, int]] = {
     Urgentie.HOOG: (2, 5),
     Urgentie.NORMAAL: (3, 10),
     Urgentie.KNIP: (1, 2),
+    Urgentie.ADVIES: (1, 3),  # an adviesvraag: a short term, and no ladder (workflows/bewaking.py)
 }
 
 

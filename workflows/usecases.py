@@ -93,11 +93,19 @@ def concept_bijwerken(session: Session, actor: Actor, zaak_id: int, invoer: zake
 
 def handelen(session: Session, actor: Actor, zaak_id: int, actie: str | Actie, now: datetime, *,
              toelichting: str = "", structureel: bool | None = None,
-             standaard_quotum: int = knipkaart.STANDAARD_QUOTUM) -> Resultaat:
-    """Make one transition (a button on a page, an API call)."""
+             standaard_quotum: int = knipkaart.STANDAARD_QUOTUM,
+             waardering: tuple[int, str] | None = None) -> Resultaat:
+    """Make one transition (a button on a page, an API call). Closing may carry the team's rating of how the
+    dienst handled the case, (score, sentence): stored with the closing or, when it is off the scale, neither."""
+    if str(actie) == Actie.OMZETTEN.value:  # it makes a second case: only workflows.advies.omzetten does that
+        raise OngeldigeOvergang("Zet een adviesvraag om met 'Omzetten in een escalatie' op de zaakpagina.")
     zaak = vergrendel(session, zaak_id)
     g = zaken.uitvoeren(session, actor, zaak, actie, now, toelichting=toelichting, structureel=structureel,
                         standaard_quotum=standaard_quotum)
+    if waardering is not None and g.actie == Actie.SLUITEN.value:
+        from . import waardering as waarderingen
+
+        waarderingen.vastleggen(session, actor, zaak, *waardering, now)
     return Resultaat(zaak, [g])
 
 
@@ -135,13 +143,18 @@ def antwoord_toepassen(session: Session, actor: Actor, zaak_id: int, tekst: str,
     """A reply by mail (or a quarantined mail the beheerder lets through), its new text already stripped.
 
     From the dienst: a keyword on the first line makes that transition, the rest is the explanation; it
-    acknowledges the case too. Without a keyword the reply is a message, and a first reaction. From the
-    team: the answer when the dienst waits on it, a message otherwise.
+    acknowledges the case too. Without a keyword the reply is a message, and a first reaction; on an open
+    adviesvraag it is the advice itself. From the team: the answer when the dienst waits on it, a message
+    otherwise.
     """
     if actor.rol == DIENST:
         actie, rest = lees_trefwoord(tekst)
+        zaak = vergrendel(session, zaak_id)
+        if actie in (Actie.ADVISEREN, Actie.ADVISEREN_DELEN) and not zaak.is_advies:
+            actie, rest = None, tekst  # "Advies: ..." on a knip or escalatie is a message, as it always was
+        if actie is None and zaak.is_advies and zaak.status in zaken.OPEN_BIJ_DIENST:
+            actie, rest = Actie.ADVISEREN, tekst.strip()  # the expert's reply to an adviesvraag is its answer
         if actie is not None:
-            zaak = vergrendel(session, zaak_id)
             if actie != Actie.ONTVANGEN or zaak.status == Status.VERSTUURD:
                 return Resultaat(zaak, [zaken.uitvoeren(session, actor, zaak, actie, now, toelichting=rest)])
             # "ONTVANGEN" on a case already acknowledged: nothing to change; what follows is a message

@@ -151,7 +151,9 @@ def invoerfouten(session: Session, soort: ZaakSoort, invoer: ZaakInvoer) -> list
     for naam in VRIJE_TEKST:
         if vind_bsn(getattr(invoer, naam)):
             fout(BSN_MELDING, naam)
-    for naam in ("clientreferentie", "gevraagd", "blokkerende_regel"):
+    verplicht = ("gevraagd", "blokkerende_regel") if soort == ZaakSoort.ADVIESVRAAG else (
+        "clientreferentie", "gevraagd", "blokkerende_regel")
+    for naam in verplicht:
         if not (getattr(invoer, naam) or "").strip():
             fout("Dit veld is verplicht.", naam)
     dienst = session.get(Dienst, invoer.dienst_id)
@@ -163,7 +165,10 @@ def invoerfouten(session: Session, soort: ZaakSoort, invoer: ZaakInvoer) -> list
         fouten.append(DienstAccepteertGeenKnippen(f"{dienst.naam} neemt geen knippen aan; open een escalatie."))
     if soort == ZaakSoort.KNIP and invoer.uitzondering is None:
         fout("Kies welke uitzondering de knip vraagt.", "uitzondering")
-    if invoer.urgentie == Urgentie.KNIP:
+    if soort == ZaakSoort.ADVIESVRAAG:
+        if invoer.urgentie != Urgentie.ADVIES:
+            fout("Een adviesvraag heeft geen urgentie: ze heeft haar eigen korte termijn.", "urgentie")
+    elif invoer.urgentie in (Urgentie.KNIP, Urgentie.ADVIES):
         fout("Kies acuut, hoog of normaal.", "urgentie")
     oorzaak = session.get(Oorzaak, invoer.oorzaak_id)
     if oorzaak is None or not oorzaak.actief:
@@ -233,7 +238,7 @@ def _schoon(waarde):
 
 
 def _nummer(session: Session, zaak: Zaak, now: datetime) -> str:
-    prefix = "KN" if zaak.is_knip else "ES"
+    prefix = "KN" if zaak.is_knip else "AV" if zaak.is_advies else "ES"
     jaar = amsterdam(now).year
     insert_if_absent(session, Zaaknummer, {"prefix": prefix, "jaar": jaar, "laatste": 0}, ["prefix", "jaar"])
     teller = session.execute(
@@ -296,6 +301,16 @@ def uitvoeren(session: Session, actor: Actor, zaak: Zaak, actie: str | Actie, no
         zaak.uitkomst = o.uitkomst
         if o.uitkomst == Uitkomst.REGULIER:
             knipkaart.knip_teruggeven(session, zaak, actor.label, "Regulier opgelost door de dienst", now)
+        if o.uitkomst == Uitkomst.GEADVISEERD:  # the advice is the dienst's word in the conversation too
+            _bericht(session, zaak, actor, toelichting, now, van_wijkteam=False)
+        if actie == Actie.ADVISEREN_DELEN:  # the expert marked the answer as useful for every team
+            from . import advies
+
+            advies.delen(session, zaak, toelichting, actor, now)
+    elif actie == Actie.OMZETTEN:  # the adviesvraag ends here; workflows/advies.py makes the escalatie
+        _pauze_beeindigen(zaak, now, kal)
+        zaak.gesloten_op = now
+        _links_intrekken(zaak)
     elif actie == Actie.SLUITEN:
         zaak.gesloten_op = now
         zaak.structureel = structureel

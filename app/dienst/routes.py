@@ -117,7 +117,10 @@ def actie(token: str):
         if form.actie.data == ALLEEN_BERICHT:  # one form: a message is one of the choices
             r = usecases.bericht_plaatsen(db.session, t.actor, t.zaak.id, form.toelichting.data or "", now)
         else:
-            r = usecases.handelen(db.session, t.actor, t.zaak.id, form.actie.data, now,
+            actie = form.actie.data
+            if actie == zaken.Actie.ADVISEREN.value and form.delen.data:  # the checkbox beside the answer
+                actie = zaken.Actie.ADVISEREN_DELEN.value
+            r = usecases.handelen(db.session, t.actor, t.zaak.id, actie, now,
                                   toelichting=form.toelichting.data or "")
         mail.meld(r, now)
     except DomeinFout as fout:
@@ -208,6 +211,9 @@ def mijn_zaken(token: str):
                Zaak.status.in_(zaken.LOPEND))
         .order_by(zaken.eerstvolgende_deadline_sql().asc().nulls_last(), Zaak.id)).all()
     audit.zet_zaak(None, f"mijn zaken gelezen: {', '.join(z.nummer for z in open_)}"[:400])
+    from workflows.waardering import voor_contactpersoon
+
     return render_template("dienst/mijn_zaken.html", cp=cp, zaken_=open_, now=_nu(),
+                           waarderingen=voor_contactpersoon(db.session, cp.id),
                            link=lambda z: link_url(z, cp.email), eerstvolgende=zaken.eerstvolgende_deadline,
                            te_laat=termijnen.te_laat)

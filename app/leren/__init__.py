@@ -11,4 +11,4 @@ def _niet_bewaren(response):
     return response
 
 
-from . import routes  # noqa: E402,F401
+from . import advies, routes  # noqa: E402,F401

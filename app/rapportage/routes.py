@@ -14,6 +14,7 @@ from sqlalchemy import select
 from workflows.kalender import amsterdam
 from workflows.fouten import OngeldigeInvoer
 from workflows.models import Dienst, Oorzaak, Rol, Urgentie, Vervolgactie, Wijkteam
+from workflows.waardering import per_dienst
 from workflows.rapportage import (
     Filters,
     conclusie_vastleggen,
@@ -108,7 +109,9 @@ def index():
     vervolg_form = None
     if current_user.rol == Rol.MANAGEMENT:
         vervolg_form = _vervolgformulier()
-    return render_template("rapportage/index.html", form=form, rapport=rapport, tabellen=_tabellen(rapport, form),
+    f = _filters(form)  # the teams' ratings per dienst, beside its terms (issue 18, workflows/waardering.py)
+    waarderingen = per_dienst(db.session, f.begin, f.einde, dienst_id=f.dienst_id, wijkteam_id=f.wijkteam_id)
+    return render_template("rapportage/index.html", form=form, rapport=rapport, waarderingen=waarderingen, tabellen=_tabellen(rapport, form),
                            grafieken=grafieken.voor_rapport(rapport), kop=_kop(form, now), vervolg_form=vervolg_form,
                            afrond_form=LeegFormulier(), eigen_team=_eigen_team(),
                            periode={"van": form.van.data.isoformat(), "tot": form.tot.data.isoformat()})

@@ -96,6 +96,15 @@ class ActieFormulier(Formulier):
                                                                       ("nee", "Nee, een eenmalig geval"),
                                                                       ("onbekend", "Weet ik niet")],
                              validators=[Optional()], default="onbekend")
+    # Closing: how the dienst handled the case (issue 18, workflows/waardering.py); optional.
+    waardering = RadioField("Hoe heeft de dienst deze zaak behandeld?",
+                            choices=[("5", "5 · Uitstekend"), ("4", "4 · Goed"), ("3", "3 · Redelijk"),
+                                     ("2", "2 · Matig"), ("1", "1 · Slecht")], validators=[Optional()])
+    waardering_toelichting = StringField("Eén zin erbij (mag leeg)", validators=[Optional(), Length(max=500), geen_bsn])
+    # Turning an adviesvraag into an escalatie (workflows/advies.py): its urgency, and a client if none was named.
+    urgentie = RadioField("Urgentie van de escalatie", choices=URGENTIES, default=Urgentie.NORMAAL.value,
+                          validators=[Optional()])
+    clientreferentie = StringField("Cliëntreferentie", validators=[Optional(), Length(max=60), geen_bsn])
 
 
 class BerichtFormulier(Formulier):

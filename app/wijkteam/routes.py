@@ -282,7 +282,7 @@ def _zaakpagina(zaak_: Zaak, actie_form=None, bericht_form=None, status: int = 2
                                   ).scalars().all()
     uitgeput = zaak_.status in zaken.OPEN_BIJ_DIENST and bewaking.is_uitgeput(db.session, zaak_)
     top = bewaking.bovenste_trede(db.session, zaak_) if uitgeput else None
-    ladder = bewaking.ladder(db.session, zaak_) if zaak_.status != Status.CONCEPT else []
+    ladder = bewaking.ladder(db.session, zaak_) if zaak_.status != Status.CONCEPT and not zaak_.is_advies else []
     # While the dienst waits on the team, the conversation box is the answer box (no separate button).
     acties = [o for o in acties if o.actie != zaken.Actie.BEANTWOORDEN]
     return render_template("wijkteam/zaak.html", zaak=zaak_, acties=acties, actie_form=actie_form,
@@ -346,12 +346,31 @@ def actie(zaak_id: int):
         return redirect(url_for(".zaak", zaak_id=zaak_.id))
     now = _nu()
     try:
+        if form.actie.data == zaken.Actie.OMZETTEN.value:  # an adviesvraag becomes an escalatie: two cases
+            from workflows import advies
+
+            r, escalatie = advies.omzetten(db.session, huidige_actor(), zaak_.id, now,
+                                           urgentie=Urgentie(form.urgentie.data or Urgentie.NORMAAL.value),
+                                           clientreferentie=form.clientreferentie.data or "",
+                                           standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
+            mail.meld(r, now)
+            mail.meld(escalatie, now)
+            db.session.commit()
+            flash(f"Omgezet in een escalatie{' en verstuurd' if escalatie.zaak.nummer else ' (concept voor de manager)'}"
+                  ": vraag en advies gaan mee.", "ok")
+            return redirect(url_for(".zaak", zaak_id=escalatie.zaak.id))
+        waardering = None
+        if form.actie.data == zaken.Actie.SLUITEN.value and form.waardering.data:
+            waardering = (int(form.waardering.data), form.waardering_toelichting.data or "")
         r = usecases.handelen(db.session, huidige_actor(), zaak_.id, form.actie.data, now,
                               toelichting=form.toelichting.data or "", structureel=structureel,
-                              standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
+                              standaard_quotum=current_app.config["STANDAARD_QUOTUM"], waardering=waardering)
         mail.meld(r, now)
     except DomeinFout as fout:
-        return _domeinfout(zaak_id, fout, form.toelichting, lambda z: _zaakpagina(z, actie_form=form, status=422))
+        veld = form.toelichting
+        if getattr(fout, "veld", None) in ("clientreferentie", "urgentie", "waardering", "waardering_toelichting"):
+            veld = form[fout.veld]  # turning an adviesvraag into an escalatie, or the rating given on closing
+        return _domeinfout(zaak_id, fout, veld, lambda z: _zaakpagina(z, actie_form=form, status=422))
     db.session.commit()
     flash(f"{zaken.OVERGANGEN[r.overgang.actie].label}: gedaan. De zaak is nu '{r.zaak.status.label}'.", "ok")
     return redirect(url_for(".zaak", zaak_id=zaak_id))
