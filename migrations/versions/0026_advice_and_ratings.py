@@ -3,8 +3,8 @@
 An adviesvraag itself is a case (zaak.soort 'adviesvraag', urgentie 'advies', uitkomst 'geadviseerd': the
 enums are stored as strings, so no column changes); what it adds is the anonymised copy of a shared answer.
 
-Revision ID: 0025
-Revises: 0024
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-12-02 11:30:00
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 import workflows.models
 
 
-revision = '0025'
-down_revision = '0024'
+revision = '0026'
+down_revision = '0025'
 branch_labels = None
 depends_on = None
 
