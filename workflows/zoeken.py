@@ -100,12 +100,19 @@ def zoek_zaken(session: Session, wijkteam_id: int, vraag: Zoekvraag, now: dateti
     In deadline order the page is read as two parts, the open cases by deadline (migration 0008's partial
     index on the team's open cases by deadline) and then the rest newest first (the team's index by id): the
     same order as `zoek_stmt`, without sorting all of a team's cases for one page (at 25,000 cases that sort
-    was most of the list's time)."""
+    was most of the list's time). A text search or another order is one statement with the count."""
+    begin, n = (vraag.pagina - 1) * vraag.per_pagina, vraag.per_pagina
+    if vraag.tekst.strip() or vraag.sorteer not in ("deadline", ""):
+        # A text search reads the trigram index once: the page and the number of matches in one statement
+        # (a common word is in tens of thousands of cases nationally; each extra statement would read them again).
+        rijen = session.execute(zoek_stmt(wijkteam_id, vraag, now).add_columns(func.count().over())
+                                .options(joinedload(Zaak.dienst)).offset(begin).limit(n)).all()
+        if rijen:
+            return Zoekresultaat(rijen[0][1], [r[0] for r in rijen], vraag)
+        return Zoekresultaat(_aantal(session, zoek_stmt(wijkteam_id, vraag, now).order_by(None)) if begin else 0,
+                             [], vraag)
     stmt = zoek_stmt(wijkteam_id, vraag, now).order_by(None)
     totaal = _aantal(session, stmt)
-    begin, n = (vraag.pagina - 1) * vraag.per_pagina, vraag.per_pagina
-    if vraag.sorteer not in ("deadline", ""):
-        return Zoekresultaat(totaal, _pagina(session, zoek_stmt(wijkteam_id, vraag, now), begin, n), vraag)
     open_ = stmt.where(Zaak.status.in_(LOPEND)).order_by(eerstvolgende_deadline_sql().asc().nulls_last(),
                                                           Zaak.id.desc())
     rest = stmt.where(Zaak.status.not_in(LOPEND)).order_by(Zaak.id.desc())
