@@ -42,6 +42,7 @@ from .models import (
     ZaakSoort,
 )
 from .privacy import anonimiseer
+from .rapportfeiten import Rapportfeit, RapportfeitKosten, RapportfeitRegel, RapportfeitTijd, in_tienden
 
 MAANDEN = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 TREDE_NAMEN = ["contactpersoon", "teamleider", "manager van de dienst", "maatwerkfunctionaris"]
@@ -76,6 +77,15 @@ class Filters:
             w.append(Zaak.oorzaak_id == self.oorzaak_id)
         if self.urgentie:
             w.append(Zaak.urgentie == self.urgentie)
+        return w
+
+    def feitvoorwaarden(self, t) -> list:
+        """The same selection in a roll-up table `t` (workflows.rapportfeiten), keyed by the day sent."""
+        w = [t.dag >= self.van, t.dag <= self.tot]
+        for kolom, waarde in ((t.dienst_id, self.dienst_id), (t.wijkteam_id, self.wijkteam_id),
+                              (t.oorzaak_id, self.oorzaak_id), (t.urgentie, self.urgentie)):
+            if waarde:
+                w.append(kolom == waarde)
         return w
 
 
@@ -273,34 +283,38 @@ class Rapport:
 
 
 def maak_rapport(session: Session, filters: Filters, now: datetime,
-                 standaard_quotum: int = STANDAARD_QUOTUM, vergelijken: bool = True) -> Rapport:
+                 standaard_quotum: int = STANDAARD_QUOTUM, vergelijken: bool = True, bron: str = "feiten") -> Rapport:
     """The bottleneck report for these filters, as of `now`.
 
-    Five passes over the period's cases: counts by cause, kind and month; per dienst (counts and percentiles);
-    missed deadlines; blocking rules; avoided cost. Everything else is rolled up from their small results.
-    With `vergelijken`, three small passes per comparison period (the previous period of the same length and
-    the same period a year earlier) give their key figures.
+    With `bron="feiten"` (the default) every figure comes from the roll-up per day, team, dienst, cause, kind
+    and urgency (workflows.rapportfeiten), never from the cases. With `bron="zaken"` the same figures are
+    computed over the cases themselves (five passes: counts by cause, kind and month; per dienst; missed
+    deadlines; blocking rules; avoided cost): the full computation the roll-up is tested against.
+    With `vergelijken`, the previous period of the same length and the same period a year earlier give their
+    key figures.
     """
+    if bron not in ("feiten", "zaken"):
+        raise ValueError(f"onbekende bron {bron!r}")
     if filters.tot < filters.van:
         raise ValueError("tot ligt voor van")
     maanden = _maanden(filters.van, filters.tot)
     prijslijst = list(session.scalars(select(Prijspost).order_by(Prijspost.volgorde, Prijspost.naam)))
-    oorzaken, knippen, escalaties = _oorzaken(session, filters, maanden)
-    kosten = _kosten(session, filters, prijslijst, {o.oorzaak_id: o for o in oorzaken})
+    oorzaken, knippen, escalaties = _oorzaken(session, filters, maanden, bron)
+    kosten = _kosten(session, filters, prijslijst, {o.oorzaak_id: o for o in oorzaken}, bron)
     vorige = jaar = None
     if vergelijken:
         perioden = vorige_periode(filters.van, filters.tot), jaar_eerder(filters.van, filters.tot)
-        vorige = periodecijfers(session, replace(filters, van=perioden[0][0], tot=perioden[0][1]), prijslijst)
+        vorige = periodecijfers(session, replace(filters, van=perioden[0][0], tot=perioden[0][1]), prijslijst, bron)
         # A period of a whole year: the previous period is the year before, computed once.
         jaar = vorige if perioden[1] == perioden[0] else periodecijfers(
-            session, replace(filters, van=perioden[1][0], tot=perioden[1][1]), prijslijst)
+            session, replace(filters, van=perioden[1][0], tot=perioden[1][1]), prijslijst, bron)
     return Rapport(
         filters=filters,
         maanden=[m for m, _ in maanden],
         oorzaken=oorzaken,
-        diensten=_diensten(session, filters),
+        diensten=_diensten(session, filters, bron),
         knipkaarten=_knipkaarten(session, filters, now, standaard_quotum),
-        regels=_regels(session, filters),
+        regels=_regels(session, filters, bron),
         kosten=kosten,
         prijslijst=prijslijst,
         knippen_per_maand=knippen,
@@ -311,8 +325,10 @@ def maak_rapport(session: Session, filters: Filters, now: datetime,
     )
 
 
-def periodecijfers(session: Session, f: Filters, prijslijst: list[Prijspost]) -> Periodecijfers:
+def periodecijfers(session: Session, f: Filters, prijslijst: list[Prijspost], bron: str = "feiten") -> Periodecijfers:
     """The key figures of a period on their own: counts per cause and kind, late cases, avoided cost."""
+    if bron == "feiten":
+        return _periodecijfers_uit_feiten(session, f, prijslijst)
     w = f.voorwaarden()
     uit = Periodecijfers(f.van, f.tot)
     for oid, soort, n, ac, bz in session.execute(select(
@@ -363,10 +379,11 @@ def _maand_expr(session: Session, maanden: list[tuple[str, datetime]]):
                 else_=literal(maanden[0][0]))
 
 
-def _oorzaken(session: Session, f: Filters, maanden) -> tuple[list[OorzaakRij], dict[str, int], dict[str, int]]:
+def _oorzaken(session: Session, f: Filters, maanden,
+              bron: str = "zaken") -> tuple[list[OorzaakRij], dict[str, int], dict[str, int]]:
     """One pass: per cause, kind and month the counts; the totals per cause and per month are rolled up."""
     maand = _maand_expr(session, maanden).label("maand")
-    telling = select(
+    telling = _oorzaken_uit_feiten(session, f) if bron == "feiten" else select(
         Zaak.oorzaak_id, Zaak.soort, maand, func.count(),
         func.sum(case((Zaak.geen_inkomen.is_(True), 1), else_=0)),
         func.sum(case((Zaak.bovenlokaal.is_(True), 1), else_=0)),
@@ -422,15 +439,18 @@ def _getal(x) -> float | None:
     return None if x is None else round(float(x), 2)
 
 
-def _diensten(session: Session, f: Filters) -> list[DienstRij]:
+def _diensten(session: Session, f: Filters, bron: str = "zaken") -> list[DienstRij]:
+    if bron == "feiten":
+        return _diensten_uit_feiten(session, f)
     w = f.voorwaarden()
     namen = dict(session.execute(select(Dienst.id, Dienst.naam)).all())
     tellers = [func.count(), func.max(Zaak.hoogste_trede), func.sum(case((Zaak.uitkomst == Uitkomst.BEZWAAR, 1), else_=0))]
     rijen: dict[int, DienstRij] = {}
     if session.get_bind().dialect.name == "postgresql":
-        # One pass: counts and the four percentiles (percentile_cont skips the NULLs of open cases).
-        pct = [func.percentile_cont(p).within_group(kolom) for kolom in (Zaak.reactie_werkdagen, Zaak.oplos_werkdagen)
-               for p in (0.5, 0.9)]
+        # One pass: counts and the four percentiles (percentile_cont skips the NULLs of open cases), over the
+        # times in tenths of a werkdag, as the report shows them and the roll-up keeps them.
+        pct = [func.percentile_cont(p).within_group(in_tienden(session, kolom))
+               for kolom in (Zaak.reactie_werkdagen, Zaak.oplos_werkdagen) for p in (0.5, 0.9)]
         for did, n, hoogste, bz, r50, r90, o50, o90 in session.execute(
                 select(Zaak.dienst_id, *tellers, *pct).where(*w).group_by(Zaak.dienst_id)):
             rijen[did] = DienstRij(did, namen[did], int(n), _getal(r50), _getal(r90), _getal(o50), _getal(o90),
@@ -440,7 +460,7 @@ def _diensten(session: Session, f: Filters) -> list[DienstRij]:
             rijen[did] = DienstRij(did, namen[did], int(n), hoogste_trede=int(hoogste or 0), bezwaren=int(bz))
         for kolom, velden in ((Zaak.reactie_werkdagen, ("reactie_mediaan", "reactie_p90")),
                               (Zaak.oplos_werkdagen, ("oplos_mediaan", "oplos_p90"))):
-            r = select(Zaak.dienst_id.label("g"), kolom.label("x"),
+            r = select(Zaak.dienst_id.label("g"), in_tienden(session, kolom).label("x"),
                        func.row_number().over(partition_by=Zaak.dienst_id, order_by=kolom).label("rn"),
                        func.count().over(partition_by=Zaak.dienst_id).label("n")).where(*w, kolom.is_not(None)).subquery()
             for g, p50, p90 in session.execute(select(r.c.g, _percentielen(r, 0.5), _percentielen(r, 0.9)).group_by(r.c.g)):
@@ -487,19 +507,25 @@ def _knipkaarten(session: Session, f: Filters, now: datetime, standaard_quotum: 
 # ---------------------------------------------------------------- blocking rules
 
 
-def _regels(session: Session, f: Filters) -> list[RegelRij]:
+def _regels(session: Session, f: Filters, bron: str = "zaken") -> list[RegelRij]:
     """The most frequent blocking rules (same wording, case and spaces aside), each with one anonymised example.
 
     Grouped on the raw text and team first, so that only the distinct wordings are normalised (a sort of
     every case's text would spill to disk at national scale; see docs/performance.md).
     """
-    ruw = select(Zaak.blokkerende_regel.label("regel"), Zaak.wijkteam_id.label("team"), func.count().label("n"),
-                 func.min(Zaak.id).label("eerste")).where(*f.voorwaarden()).group_by(
-        Zaak.blokkerende_regel, Zaak.wijkteam_id).subquery()
-    sleutel = func.lower(func.trim(ruw.c.regel))
-    per_team = select(sleutel.label("sleutel"), ruw.c.team, func.sum(ruw.c.n).label("n"),
-                      func.min(ruw.c.eerste).label("eerste")).where(func.length(func.trim(ruw.c.regel)) > 0).group_by(
-        sleutel, ruw.c.team).subquery()
+    if bron == "feiten":
+        t = RapportfeitRegel
+        per_team = select(t.sleutel.label("sleutel"), t.wijkteam_id.label("team"), func.sum(t.zaken).label("n"),
+                          func.min(t.eerste_zaak_id).label("eerste")).where(*f.feitvoorwaarden(t)).group_by(
+            t.sleutel, t.wijkteam_id).subquery()
+    else:
+        ruw = select(Zaak.blokkerende_regel.label("regel"), Zaak.wijkteam_id.label("team"), func.count().label("n"),
+                     func.min(Zaak.id).label("eerste")).where(*f.voorwaarden()).group_by(
+            Zaak.blokkerende_regel, Zaak.wijkteam_id).subquery()
+        sleutel = func.lower(func.trim(ruw.c.regel))
+        per_team = select(sleutel.label("sleutel"), ruw.c.team, func.sum(ruw.c.n).label("n"),
+                          func.min(ruw.c.eerste).label("eerste")).where(func.length(func.trim(ruw.c.regel)) > 0).group_by(
+            sleutel, ruw.c.team).subquery()
     top = session.execute(
         select(per_team.c.sleutel, func.sum(per_team.c.n), func.count(), func.min(per_team.c.eerste))
         .group_by(per_team.c.sleutel).order_by(func.sum(per_team.c.n).desc(), per_team.c.sleutel)
@@ -529,9 +555,11 @@ def namen_van_personen(session: Session) -> list[str]:
 
 
 def _kosten(session: Session, f: Filters, prijslijst: list[Prijspost],
-            oorzaken: dict[int, OorzaakRij]) -> list[KostenRij]:
+            oorzaken: dict[int, OorzaakRij], bron: str = "zaken") -> list[KostenRij]:
     """One pass: per cause and price-list item the cases and the quantity; per item and per cause rolled up."""
-    stmt = select(Zaak.oorzaak_id, VermedenScenario.prijspost_id, func.count(), func.sum(VermedenScenario.aantal)).join(
+    t = RapportfeitKosten
+    stmt = select(t.oorzaak_id, t.prijspost_id, func.sum(t.zaken), func.sum(t.aantal)).where(
+        *f.feitvoorwaarden(t)).group_by(t.oorzaak_id, t.prijspost_id) if bron == "feiten" else select(Zaak.oorzaak_id, VermedenScenario.prijspost_id, func.count(), func.sum(VermedenScenario.aantal)).join(
         VermedenScenario, VermedenScenario.zaak_id == Zaak.id).where(*f.voorwaarden()).group_by(
         Zaak.oorzaak_id, VermedenScenario.prijspost_id)
     posten = {p.id: p for p in prijslijst}
@@ -545,6 +573,92 @@ def _kosten(session: Session, f: Filters, prijslijst: list[Prijspost],
     uit = [KostenRij(p.naam, p.eenheid, p.prijs, p.bandbreedte, p.bron, *per_post[p.id])
            for p in prijslijst if p.id in per_post]
     return sorted(uit, key=lambda k: -k.bedrag)
+
+
+# ---------------------------------------------------------------- from the roll-up (workflows.rapportfeiten)
+
+
+def _feit_maand(session: Session, t):
+    """The month of the roll-up's day as 'YYYY-MM', in SQL."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_char(t.dag, "YYYY-MM")
+    return func.strftime("%Y-%m", t.dag)
+
+
+def _oorzaken_uit_feiten(session: Session, f: Filters):
+    """The counts per cause, kind and month, in the columns of the pass over the cases."""
+    t = Rapportfeit
+    maand = _feit_maand(session, t).label("maand")
+    return select(
+        t.oorzaak_id, t.soort, maand, func.sum(t.zaken), func.sum(t.geen_inkomen), func.sum(t.bovenlokaal),
+        func.sum(case((t.urgentie == Urgentie.ACUUT, t.zaken), else_=0)), func.sum(t.structureel),
+        func.sum(t.bezwaren)).where(*f.feitvoorwaarden(t)).group_by(t.oorzaak_id, t.soort, maand)
+
+
+def percentiel(histogram: list[tuple[int, int]], p: float) -> float | None:
+    """The p-th percentile of a histogram [(tenths, cases)] sorted by tenths: linear interpolation between
+    ranks, computed as PostgreSQL's percentile_cont does (first + (second - first) * fraction)."""
+    n = sum(aantal for _, aantal in histogram)
+    if n == 0:
+        return None
+    pos = p * (n - 1)
+    laag = int(pos)
+
+    def op_rang(rang: int) -> float:
+        tot = 0
+        for emmer, aantal in histogram:
+            tot += aantal
+            if rang < tot:
+                return float(emmer) / float(10)
+        raise AssertionError("rang buiten het histogram")
+
+    x_laag = op_rang(laag)
+    x_hoog = op_rang(laag + 1) if laag + 1 < n else x_laag
+    return x_laag + (x_hoog - x_laag) * (pos - laag)
+
+
+def _diensten_uit_feiten(session: Session, f: Filters) -> list[DienstRij]:
+    """Per dienst: counts and missed deadlines summed, percentiles from the histograms of the times."""
+    t, h = Rapportfeit, RapportfeitTijd
+    namen = dict(session.execute(select(Dienst.id, Dienst.naam)).all())
+    rijen: dict[int, DienstRij] = {}
+    for did, n, hoogste, bz, gemist, te_laat in session.execute(select(
+            t.dienst_id, func.sum(t.zaken), func.max(t.hoogste_trede), func.sum(t.bezwaren),
+            func.sum(t.termijnen_gemist), func.sum(t.zaken_te_laat)).where(*f.feitvoorwaarden(t)).group_by(t.dienst_id)):
+        rijen[did] = DienstRij(did, namen[did], int(n), hoogste_trede=int(hoogste or 0), bezwaren=int(bz),
+                               termijnen_gemist=int(gemist), zaken_te_laat=int(te_laat))
+    histogrammen: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    for did, maat, emmer, n in session.execute(select(h.dienst_id, h.maat, h.tienden, func.sum(h.zaken)).where(
+            *f.feitvoorwaarden(h)).group_by(h.dienst_id, h.maat, h.tienden).order_by(h.dienst_id, h.maat, h.tienden)):
+        histogrammen.setdefault((did, maat), []).append((int(emmer), int(n)))
+    for (did, maat), histogram in histogrammen.items():
+        velden = ("reactie_mediaan", "reactie_p90") if maat == "reactie" else ("oplos_mediaan", "oplos_p90")
+        setattr(rijen[did], velden[0], _getal(percentiel(histogram, 0.5)))
+        setattr(rijen[did], velden[1], _getal(percentiel(histogram, 0.9)))
+    return sorted(rijen.values(), key=lambda r: (-r.zaken, r.naam))
+
+
+def _periodecijfers_uit_feiten(session: Session, f: Filters, prijslijst: list[Prijspost]) -> Periodecijfers:
+    t, k = Rapportfeit, RapportfeitKosten
+    uit = Periodecijfers(f.van, f.tot)
+    for oid, soort, n, ac, bz, te_laat in session.execute(select(
+            t.oorzaak_id, t.soort, func.sum(t.zaken), func.sum(case((t.urgentie == Urgentie.ACUUT, t.zaken), else_=0)),
+            func.sum(t.bezwaren), func.sum(t.zaken_te_laat)).where(*f.feitvoorwaarden(t)).group_by(
+            t.oorzaak_id, t.soort)):
+        if soort == ZaakSoort.KNIP:
+            uit.knippen += int(n)
+        else:
+            uit.escalaties += int(n)
+        uit.acuut += int(ac)
+        uit.bezwaren += int(bz)
+        uit.zaken_te_laat += int(te_laat)
+        if ac:
+            uit.acuut_per_oorzaak[oid] = uit.acuut_per_oorzaak.get(oid, 0) + int(ac)
+    prijs = {p.id: p.prijs for p in prijslijst}
+    for pid, aantal in session.execute(select(k.prijspost_id, func.sum(k.aantal)).where(
+            *f.feitvoorwaarden(k)).group_by(k.prijspost_id)):
+        uit.vermeden += prijs[pid] * int(aantal or 0)
+    return uit
 
 
 # ---------------------------------------------------------------- tables: one source for screen and exports

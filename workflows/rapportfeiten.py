@@ -1,0 +1,298 @@
+"""The report's roll-up: facts per day, wijkteam, dienst, cause, kind and urgency (issue 16, point 5).
+
+The bottleneck report counts per case on the day it was sent (Europe/Amsterdam). Its figures are sums over
+groups of cases, so it answers from four small tables keyed by that day and the case's dimensions instead of
+scanning the cases:
+
+- `rapportfeit`: counts per group (cases, flags, objections, highest rung, missed deadlines, late cases);
+- `rapportfeit_tijd`: histograms of the times to first reaction and to resolution, in tenths of a werkdag
+  (the resolution the report shows); the percentiles are taken over these tenths on both sides;
+- `rapportfeit_kosten`: avoided-cost scenarios per price-list item;
+- `rapportfeit_regel`: blocking rules per normalised wording, with the lowest case id as the example.
+
+A case's facts change after its day (a case sent in March is solved in May; a deadline passes; it goes to
+the Landelijk Maatwerkloket; its blocking rule is anonymised at retention), so a group is recomputed from
+its cases whenever one of them changes, in the same transaction (`bijwerken`, called by the session's flush
+for every change to a case, a deadline step or a scenario; bulk updates call `zaken_gewijzigd`). A group
+is one day of one team: a few cases, read through the index on `zaak.verstuurd_op`. Recomputing from the
+cases (rather than adding and subtracting) keeps every row equal to the aggregate of its cases by
+construction; tests/workflows/test_rapportage_rollup.py checks that against the full computation.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Iterable
+
+from sqlalchemy import (
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    and_,
+    case,
+    cast,
+    delete,
+    event,
+    func,
+    inspect,
+    literal,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from .kalender import TZ, amsterdam
+from .models import Base, Termijnstap, Uitkomst, Urgentie, VermedenScenario, Zaak, ZaakSoort, _enum
+
+TIJD_REACTIE, TIJD_OPLOS = "reactie", "oplos"
+
+
+class _Sleutel:
+    dag: Mapped[date] = mapped_column(Date)
+    wijkteam_id: Mapped[int] = mapped_column(ForeignKey("wijkteam.id"))
+    dienst_id: Mapped[int] = mapped_column(ForeignKey("dienst.id"))
+    oorzaak_id: Mapped[int] = mapped_column(ForeignKey("oorzaak.id"))
+    soort: Mapped[ZaakSoort] = mapped_column(_enum(ZaakSoort, "zaaksoort"))
+    urgentie: Mapped[Urgentie] = mapped_column(_enum(Urgentie, "urgentie"))
+
+
+class Rapportfeit(_Sleutel, Base):
+    """Per day sent, team, dienst, cause, kind and urgency: the counts the report shows."""
+
+    __tablename__ = "rapportfeit"
+    __table_args__ = (Index("ix_rapportfeit_dag_team", "dag", "wijkteam_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    zaken: Mapped[int] = mapped_column(Integer)
+    geen_inkomen: Mapped[int] = mapped_column(Integer)
+    bovenlokaal: Mapped[int] = mapped_column(Integer)
+    structureel: Mapped[int] = mapped_column(Integer)
+    bezwaren: Mapped[int] = mapped_column(Integer)
+    hoogste_trede: Mapped[int] = mapped_column(Integer)  # the highest of the group
+    termijnen_gemist: Mapped[int] = mapped_column(Integer)  # missed deadlines (steps 'verlopen')
+    zaken_te_laat: Mapped[int] = mapped_column(Integer)  # cases with at least one
+
+
+class RapportfeitTijd(_Sleutel, Base):
+    """Histogram of a time (reactie or oplos) in tenths of a werkdag: so many cases took `tienden` / 10."""
+
+    __tablename__ = "rapportfeit_tijd"
+    __table_args__ = (Index("ix_rapportfeit_tijd_dag_team", "dag", "wijkteam_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    maat: Mapped[str] = mapped_column(String(10))
+    tienden: Mapped[int] = mapped_column(Integer)
+    zaken: Mapped[int] = mapped_column(Integer)
+
+
+class RapportfeitKosten(_Sleutel, Base):
+    """Avoided-cost scenarios of the group per price-list item: cases and quantity."""
+
+    __tablename__ = "rapportfeit_kosten"
+    __table_args__ = (Index("ix_rapportfeit_kosten_dag_team", "dag", "wijkteam_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prijspost_id: Mapped[int] = mapped_column(ForeignKey("prijspost.id"))
+    zaken: Mapped[int] = mapped_column(Integer)
+    aantal: Mapped[int] = mapped_column(Integer)
+
+
+class RapportfeitRegel(_Sleutel, Base):
+    """Blocking rules of the group per normalised wording (lower, trimmed): cases and the lowest case id."""
+
+    __tablename__ = "rapportfeit_regel"
+    __table_args__ = (Index("ix_rapportfeit_regel_dag_team", "dag", "wijkteam_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sleutel: Mapped[str] = mapped_column(Text)
+    zaken: Mapped[int] = mapped_column(Integer)
+    eerste_zaak_id: Mapped[int] = mapped_column(Integer)
+
+
+TABELLEN = (Rapportfeit, RapportfeitTijd, RapportfeitKosten, RapportfeitRegel)
+
+
+# ---------------------------------------------------------------- shared SQL: the same expressions on both sides
+
+
+def tienden(session_of_dialect, kolom):
+    """A time in werkdagen as whole tenths (half up), in SQL: the histogram's bucket."""
+    dialect = session_of_dialect if isinstance(session_of_dialect, str) else \
+        session_of_dialect.get_bind().dialect.name
+    x = kolom * 10 + 0.5
+    if dialect == "postgresql":
+        return cast(func.floor(x), Integer)
+    return cast(x, Integer)  # SQLite truncates towards zero: floor for the times, which are never negative
+
+
+def in_tienden(session, kolom):
+    """The time as the report counts it: rounded to tenths of a werkdag, as a float, in SQL."""
+    return cast(tienden(session, kolom), Float) / cast(literal(10), Float)
+
+
+def regel_sleutel(kolom):
+    """A blocking rule's wording with case and surrounding spaces aside."""
+    return func.lower(func.trim(kolom))
+
+
+def _dag_begin(dag: date) -> datetime:
+    return datetime.combine(dag, time(0), tzinfo=TZ)
+
+
+# ---------------------------------------------------------------- recomputing groups
+
+
+def _sleutel_kolommen(dag_expr):
+    return [dag_expr.label("dag"), Zaak.wijkteam_id, Zaak.dienst_id, Zaak.oorzaak_id, Zaak.soort, Zaak.urgentie]
+
+
+def _vullen(session: Session, dag_expr, waar: list) -> None:
+    """INSERT ... SELECT the facts of the cases matching `waar`, grouped by day (`dag_expr`) and dimensions."""
+    conn = session.connection()
+    dims = [Zaak.wijkteam_id, Zaak.dienst_id, Zaak.oorzaak_id, Zaak.soort, Zaak.urgentie]
+    sleutel = ["dag", "wijkteam_id", "dienst_id", "oorzaak_id", "soort", "urgentie"]
+    waar = [Zaak.verstuurd_op.is_not(None), *waar]
+
+    gemist = select(Termijnstap.zaak_id.label("zaak_id"), func.count().label("n")).where(
+        Termijnstap.soort == "verlopen").group_by(Termijnstap.zaak_id).subquery()
+    feiten = select(
+        *_sleutel_kolommen(dag_expr), func.count(),
+        func.sum(case((Zaak.geen_inkomen.is_(True), 1), else_=0)),
+        func.sum(case((Zaak.bovenlokaal.is_(True), 1), else_=0)),
+        func.sum(case((Zaak.structureel.is_(True), 1), else_=0)),
+        func.sum(case((Zaak.uitkomst == Uitkomst.BEZWAAR, 1), else_=0)),
+        func.max(func.coalesce(Zaak.hoogste_trede, 0)),
+        func.sum(func.coalesce(gemist.c.n, 0)),
+        func.sum(case((gemist.c.n > 0, 1), else_=0)),
+    ).select_from(Zaak).outerjoin(gemist, gemist.c.zaak_id == Zaak.id).where(*waar).group_by(dag_expr, *dims)
+    conn.execute(Rapportfeit.__table__.insert().from_select(
+        sleutel + ["zaken", "geen_inkomen", "bovenlokaal", "structureel", "bezwaren", "hoogste_trede",
+                   "termijnen_gemist", "zaken_te_laat"], feiten))
+
+    for maat, kolom in ((TIJD_REACTIE, Zaak.reactie_werkdagen), (TIJD_OPLOS, Zaak.oplos_werkdagen)):
+        emmer = tienden(session, kolom)
+        tijden = select(*_sleutel_kolommen(dag_expr), literal(maat), emmer, func.count()).where(
+            *waar, kolom.is_not(None)).group_by(dag_expr, *dims, emmer)
+        conn.execute(RapportfeitTijd.__table__.insert().from_select(sleutel + ["maat", "tienden", "zaken"], tijden))
+
+    kosten = select(*_sleutel_kolommen(dag_expr), VermedenScenario.prijspost_id, func.count(),
+                    func.sum(VermedenScenario.aantal)).join(VermedenScenario, VermedenScenario.zaak_id == Zaak.id).where(
+        *waar).group_by(dag_expr, *dims, VermedenScenario.prijspost_id)
+    conn.execute(RapportfeitKosten.__table__.insert().from_select(sleutel + ["prijspost_id", "zaken", "aantal"], kosten))
+
+    s = regel_sleutel(Zaak.blokkerende_regel)
+    regels = select(*_sleutel_kolommen(dag_expr), s, func.count(), func.min(Zaak.id)).where(
+        *waar, func.length(func.trim(Zaak.blokkerende_regel)) > 0).group_by(dag_expr, *dims, s)
+    conn.execute(RapportfeitRegel.__table__.insert().from_select(sleutel + ["sleutel", "zaken", "eerste_zaak_id"], regels))
+
+
+def _vergrendel(session: Session, groepen: list[tuple[date, int]]) -> None:
+    """On PostgreSQL, one transaction at a time recomputes a group (in a fixed order: no deadlock between two
+    groups); the next one waits, then reads the first one's committed cases and rows."""
+    if session.get_bind().dialect.name != "postgresql":
+        return  # SQLite has one writer at a time
+    for dag, team in groepen:
+        session.connection().execute(text("SELECT pg_advisory_xact_lock(:k)"),
+                                     {"k": 0x52_4150_0000_0000 + team * 1_000_000 + dag.toordinal()})
+
+
+def bijwerken(session: Session, groepen: Iterable[tuple[date, int]]) -> None:
+    """Recompute the facts of these groups (day sent in Amsterdam, wijkteam) from their cases."""
+    groepen = sorted(set(groepen))
+    if not groepen:
+        return
+    _vergrendel(session, groepen)
+    conn = session.connection()
+    for tabel in TABELLEN:
+        t = tabel.__table__
+        conn.execute(delete(t).where(or_(*[and_(t.c.dag == dag, t.c.wijkteam_id == team) for dag, team in groepen])))
+    for dag, team in groepen:
+        _vullen(session, literal(dag, Date), [Zaak.wijkteam_id == team, Zaak.verstuurd_op >= _dag_begin(dag),
+                                               Zaak.verstuurd_op < _dag_begin(dag + timedelta(days=1))])
+
+
+def herbouwen(session: Session) -> None:
+    """Rebuild the whole roll-up from the cases (after loading data outside the use cases, e.g. a migration
+    or a benchmark)."""
+    conn = session.connection()
+    for tabel in TABELLEN:
+        conn.execute(delete(tabel.__table__))
+    if session.get_bind().dialect.name == "postgresql":
+        _vullen(session, cast(func.timezone("Europe/Amsterdam", Zaak.verstuurd_op), Date), [])
+        return
+    dagen = {amsterdam(_utc(v)).date() for v in conn.execute(select(Zaak.verstuurd_op).where(
+        Zaak.verstuurd_op.is_not(None))).scalars()}
+    for dag in sorted(dagen):
+        _vullen(session, literal(dag, Date), [Zaak.verstuurd_op >= _dag_begin(dag),
+                                               Zaak.verstuurd_op < _dag_begin(dag + timedelta(days=1))])
+
+
+def _utc(v) -> datetime:
+    from datetime import timezone
+
+    if isinstance(v, str):  # a raw SQLite value read through the connection
+        v = datetime.fromisoformat(v)
+    return v if v.tzinfo else v.replace(tzinfo=timezone.utc)
+
+
+def zaken_gewijzigd(session: Session, zaak_ids: Iterable[int]) -> None:
+    """Recompute the groups of these cases after a bulk UPDATE that the session's flush does not see."""
+    ids = list(set(zaak_ids))
+    if not ids:
+        return
+    rijen = session.connection().execute(select(Zaak.verstuurd_op, Zaak.wijkteam_id).where(
+        Zaak.id.in_(ids), Zaak.verstuurd_op.is_not(None))).all()
+    bijwerken(session, {(amsterdam(_utc(v)).date(), t) for v, t in rijen})
+
+
+# ---------------------------------------------------------------- kept up to date with every flush
+
+_VUIL = "rapportfeiten_vuil"
+
+
+def _groep(verstuurd_op, wijkteam_id) -> tuple[date, int] | None:
+    if verstuurd_op is None or wijkteam_id is None:
+        return None
+    return amsterdam(_utc(verstuurd_op)).date(), wijkteam_id
+
+
+@event.listens_for(Session, "before_flush")
+def _noteer(session: Session, flush_context, instances) -> None:
+    """Note which cases change in this flush, and the group each was in before (if that changes too)."""
+    vuil = session.info.setdefault(_VUIL, {"zaken": [], "ids": set(), "groepen": set()})
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Zaak):
+            if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+                continue
+            vuil["zaken"].append(obj)
+            staat = inspect(obj)
+            oud_v, oud_t = staat.attrs.verstuurd_op.history, staat.attrs.wijkteam_id.history
+            if oud_v.deleted or oud_t.deleted:
+                oud = _groep((oud_v.deleted or oud_v.unchanged or [None])[0],
+                             (oud_t.deleted or oud_t.unchanged or [None])[0])
+                if oud:
+                    vuil["groepen"].add(oud)
+        elif isinstance(obj, (Termijnstap, VermedenScenario)) and obj.zaak_id is not None:
+            vuil["ids"].add(obj.zaak_id)
+        elif isinstance(obj, VermedenScenario) and obj.zaak is not None:
+            vuil["zaken"].append(obj.zaak)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _werk_bij(session: Session, flush_context) -> None:
+    """Recompute the groups of the changed cases, in the flush's transaction."""
+    vuil = session.info.pop(_VUIL, None)
+    if not vuil:
+        return
+    groepen = set(vuil["groepen"])
+    for z in vuil["zaken"]:
+        g = _groep(z.verstuurd_op, z.wijkteam_id)
+        if g:
+            groepen.add(g)
+    ids = vuil["ids"] - {z.id for z in vuil["zaken"]}
+    if ids:
+        rijen = session.connection().execute(select(Zaak.verstuurd_op, Zaak.wijkteam_id).where(
+            Zaak.id.in_(ids), Zaak.verstuurd_op.is_not(None))).all()
+        groepen |= {_groep(v, t) for v, t in rijen}
+    if groepen:
+        bijwerken(session, groepen)
