@@ -54,6 +54,8 @@ def wis_zaken(session: Session, zaak_ids: list[int], now: datetime) -> None:
     from .usecases_nazorg import wis_nazorg
 
     wis_nazorg(session, zaak_ids)  # agreements, the effect's sentence, hand-over notes; the facts stay
+    # The blocking rule feeds the report's roll-up: a bulk UPDATE is no flush, so recompute its groups here.
+    zaken_gewijzigd(session, zaak_ids)
     from .waardering import wis_toelichting
 
     wis_toelichting(session, zaak_ids)  # the team's sentence about the dienst; the score stays
