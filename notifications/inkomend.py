@@ -37,6 +37,7 @@ from workflows.kalender import amsterdam
 from workflows.overgangen import TREFWOORDEN, lees_trefwoord  # noqa: F401  (re-exported for callers)
 from workflows.models import Contactpersoon, Dienst, Gebruiker, Status, VasteContactpersoon, Zaak
 
+from . import maatwerk, maatwerk_inkomend
 from .afwezigheid import lees_terugkeer
 from .models import (
     Afwezigheidsbericht,
@@ -832,6 +833,13 @@ def verwerk(session: Session, bericht: BinnenkomendBericht, kanaal: str, now: da
     if rij is None:
         return Uitkomst(None, dubbel=True)
     rij.tekst = nieuwe_tekst(bericht.tekst)
+    maatwerk_adres = maatwerk_inkomend.adres_van(session, _adres_token(bericht.aan, inst))
+    if maatwerk_adres is not None:  # a verdict or BETAALD on the maatwerkbudget: the same rules, its own use cases
+        maatwerk_inkomend.verwerk(
+            session, rij, bericht, maatwerk_adres, now, inst, maatwerk.links(),
+            vertrouwd=rij.geauthenticeerd or interne_dienst(session, bericht.afzender) is not None,
+            verlopen=now - maatwerk_adres.aangemaakt_op > REPLY_GELDIG)
+        return Uitkomst(rij)
     weggelaten = [b.bestandsnaam for b in rij.bijlagen if b.data is None]
     match = zoek_zaak(session, bericht, inst, now)
     rij.zaak_id = match.zaak.id if match.zaak else None

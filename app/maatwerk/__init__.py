@@ -15,3 +15,10 @@ def _niet_bewaren(response):
 
 
 from . import beheer, routes  # noqa: E402,F401
+
+
+@bp.app_template_filter("euro")
+def _euro(centen: int) -> str:
+    from workflows.maatwerk.modellen import euro
+
+    return euro(centen)
