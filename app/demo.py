@@ -290,6 +290,9 @@ def vul_demo(session: Session, now: datetime | None = None) -> list[tuple[str, s
     from .leren.demo import vul_voorbeelden
 
     vul_voorbeelden(session, now)  # examples between teams, from the history's solved cases
+    from .gezamenlijk.demo import vul_gezamenlijk
+
+    vul_gezamenlijk(session, now)  # joint questions of Feyenoord: one open, one overbrugd
     beleid = session.query(Gebruiker).filter_by(email="management@demo.local").one()
     for oi, soort, besluit, eigenaar, dagen, afgerond in VERVOLG:
         session.add(Vervolgactie(oorzaak_id=oorzaken[oi].id, soort=soort, besluit=besluit, eigenaar=eigenaar,

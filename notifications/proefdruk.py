@@ -272,6 +272,23 @@ def maak_proefmails(s: Session, link_maker: LinkMaker, inst: MailInstellingen, b
         d.handel(zaak, g.dienst_actor(g.wmo), uitkomst, "Besluit: " + uitkomst.replace("_", " "),
                  "" if uitkomst == "toegekend" else "Geen grondslag in de verordening.")
 
+    # A joint question (the e-bike that the Wmo and Werk & Inkomen each refuse); the Wmo takes it on for all.
+    from workflows import gezamenlijk
+
+    r = gezamenlijk.aanmaken(s, d.collega, [g.wmo.id, g.wi.id], ZaakInvoer(
+        dienst_id=0, clientreferentie="FEY-2026-014", gevraagd="Een e-bike om naar het werk te kunnen.",
+        blokkerende_regel="Wmo verwijst naar bijzondere bijstand, bijzondere bijstand naar de Wmo.",
+        voorgestelde_oplossing="De Wmo verstrekt de e-bike; Werk & Inkomen draagt de helft.",
+        urgentie=Urgentie.HOOG, oorzaak_id=g.oorzaak.id), d.later(0.25))
+    for deel in r.delen:
+        d.doe("Gezamenlijke vraag klaargezet", deel)
+    for deel in gezamenlijk.versturen(s, d.team, r.groep.id, d.later(0.25)).delen:
+        d.doe("Gezamenlijke vraag verstuurd", deel)
+    r = gezamenlijk.overbruggen(s, d.team, r.groep.id, g.wmo.id, "De Wmo verstrekt de e-bike deze week; Werk & "
+                                "Inkomen vergoedt de helft.", d.later())
+    for deel in r.delen:
+        d.doe("Overbrugging door de Wmo", deel)
+
     # Withdrawn by the team.
     zaak = d.verstuur(ZaakSoort.KNIP, g.wi, "Knip verstuurd")
     d.handel(zaak, d.team, "intrekken", "Ingetrokken", "Opgelost via het netwerk van de inwoner.")

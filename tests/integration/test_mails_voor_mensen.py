@@ -28,6 +28,7 @@ KAN_IN = {
     "besluit": {"opgelost"},
     "bezwaar_manager": {"opgelost"},
     "ingetrokken": {"teruggetrokken"},
+    "overbrugging": {"opgelost"},  # a joint question one dienst took on for all (workflows/gezamenlijk.py)
     "dagoverzicht_team": {""},
     "dagoverzicht_ladder": {""},
     "overzicht_team": {""},
