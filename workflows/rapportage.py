@@ -68,7 +68,8 @@ class Filters:
         return datetime.combine(self.tot + timedelta(days=1), time(0), tzinfo=TZ)
 
     def voorwaarden(self) -> list:
-        w = [Zaak.verstuurd_op.is_not(None), Zaak.verstuurd_op >= self.begin, Zaak.verstuurd_op < self.einde]
+        w = [Zaak.verstuurd_op.is_not(None), Zaak.verstuurd_op >= self.begin, Zaak.verstuurd_op < self.einde,
+             Zaak.soort != ZaakSoort.ADVIESVRAAG]  # advice is not a knip or escalatie: not in the figures
         if self.dienst_id:
             w.append(Zaak.dienst_id == self.dienst_id)
         if self.wijkteam_id:
@@ -81,7 +82,7 @@ class Filters:
 
     def feitvoorwaarden(self, t) -> list:
         """The same selection in a roll-up table `t` (workflows.rapportfeiten), keyed by the day sent."""
-        w = [t.dag >= self.van, t.dag <= self.tot]
+        w = [t.dag >= self.van, t.dag <= self.tot, t.soort != ZaakSoort.ADVIESVRAAG]
         for kolom, waarde in ((t.dienst_id, self.dienst_id), (t.wijkteam_id, self.wijkteam_id),
                               (t.oorzaak_id, self.oorzaak_id), (t.urgentie, self.urgentie)):
             if waarde:

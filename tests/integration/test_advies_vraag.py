@@ -219,3 +219,16 @@ def test_advice_shared_by_keyword_in_the_mail_reply(wereld, db_session):
     gedeeld = advies.zoeken(db_session, advies.Zoekvraag(tekst="zoekgedrag"))
     assert [g.antwoord for g in gedeeld] == ["De zoektermijn kan vervallen bij aantoonbaar zoekgedrag."]
     assert gedeeld[0].deskundige == "contactpersoon, Werk & Inkomen"
+
+
+def test_the_report_counts_no_advice_question_as_an_escalation(wereld, db_session):
+    from workflows.rapportage import Filters, maak_rapport
+
+    zaak = _vraag(db_session, wereld, t("2026-03-10"))
+    usecases.handelen(db_session, Actor.dienst("Sanne Vos (Werk & Inkomen)", wereld.cp_wi.id), zaak.id, "adviseren",
+                      t("2026-03-11"), toelichting="Ja, dat kan.")
+    db_session.commit()
+    for bron in ("feiten", "zaken"):  # the roll-up and the cases themselves
+        r = maak_rapport(db_session, Filters(van=t("2026-03-01").date(), tot=t("2026-03-31").date()),
+                         t("2026-04-01"), vergelijken=False, bron=bron)
+        assert (r.knippen, r.escalaties, r.diensten) == (0, 0, [])
