@@ -115,6 +115,8 @@ def load(instance_path: str, env: dict | None = None) -> dict:
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "GEMEENTE_NAAM": env.get("GEMEENTE_NAAM", "Gemeente Demostad"),
         "STANDAARD_QUOTUM": _int(env, "STANDAARD_QUOTUM", 5),
+        # When approved maatwerk payments go to finance as one batch (weekdays, Europe/Amsterdam).
+        "MAATWERK_BETAALMOMENTEN": env.get("MAATWERK_BETAALMOMENTEN", "09:00,13:00,16:00"),
         "LINK_GELDIG_DAGEN": _int(env, "LINK_GELDIG_DAGEN", 30),
         "RETENTION_MONTHS": _int(env, "RETENTION_MONTHS", 12),
         "MAIL_BACKEND": env.get("MAIL_BACKEND", "outbox"),

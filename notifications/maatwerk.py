@@ -169,3 +169,25 @@ def na_resultaat(session: Session, resultaat, now: datetime, inst: MailInstellin
                                reply_to=reply_to))
     session.flush()
     return mails
+
+
+# ---------------------------------------------------------------- scheduler jobs (app/scheduler.py)
+
+
+def betaalronde(session: Session, now: datetime, inst: MailInstellingen, links_: MaatwerkLinks) -> int:
+    """At the set times: the approved requests not yet at finance go in one batch, with one mail; the number of
+    requests batched. The caller commits (or rolls back when the payment file cannot be made)."""
+    from workflows.maatwerk import aanvragen as mw
+
+    resultaat = mw.betaalronde(session, now)
+    na_resultaat(session, resultaat, now, inst, links_, mw.instelling(session).financien_naam)
+    return resultaat.betaalopdracht.aantal if resultaat.betaalopdracht else 0
+
+
+def herinneringen(session: Session, now: datetime, inst: MailInstellingen, links_: MaatwerkLinks) -> int:
+    """Every few minutes: a reminder to each professional whose werkdag to decide passed, and to finance 20 hours
+    after approval when payment is not confirmed; each once. The number of mails; the caller commits."""
+    from workflows.maatwerk import aanvragen as mw
+
+    resultaat = mw.herinneringen(session, now)
+    return len(na_resultaat(session, resultaat, now, inst, links_, mw.instelling(session).financien_naam))

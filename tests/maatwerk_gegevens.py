@@ -1,6 +1,8 @@
 """A maatwerkbudget to test against, on top of conftest's Wereld: settings, professionals, a budget."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from workflows.maatwerk import aanvragen as mw
 from workflows.maatwerk import budget as budgetboek
 from workflows.maatwerk.modellen import MaatwerkProfessional
@@ -25,7 +27,9 @@ class Maatwerk:
                                          wijkteam_id=w.team.id)
         s.add_all([self.schuldhulp, self.inkomen, self.zorg])
         s.flush()
-        budgetboek.budget_instellen(s, w.team.id, 2026, bedrag_centen)
+        # The year of the tests' fixed moment (NU) and the app's own year (a form posts at the real time).
+        for jaar in {2026, mw.jaar_van(datetime.now(timezone.utc))}:
+            budgetboek.budget_instellen(s, w.team.id, jaar, bedrag_centen)
         s.flush()
 
     @staticmethod
