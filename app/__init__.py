@@ -86,6 +86,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dienst_bp)
     app.register_blueprint(rapportage_bp)
     app.register_blueprint(leren_bp)
+    from .nazorg import bp as nazorg_bp
+
+    app.register_blueprint(nazorg_bp)
     app.register_blueprint(gezamenlijk_bp)
     from .api.routes import init_app as api
 

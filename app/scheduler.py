@@ -160,11 +160,29 @@ def _maatwerk_jobs(scheduler, app: Flask) -> None:
                       max_instances=1, coalesce=True, replace_existing=True)
 
 
+def _nazorg_job(app: Flask) -> None:
+    """The six-month effect questions and renewal reminders that are due (app/nazorg/taken.py)."""
+    from .extensions import db
+    from .nazorg.taken import vragen_stellen
+
+    with app.app_context():
+        try:
+            gevraagd = vragen_stellen(datetime.now(timezone.utc))
+            if gevraagd.effect or gevraagd.verlenging:
+                log.info("nazorg: effect gevraagd bij %s; verlengen herinnerd bij %s",
+                         ", ".join(gevraagd.effect) or "-", ", ".join(gevraagd.verlenging) or "-")
+        finally:
+            db.session.remove()
+
+
 def _jobs(scheduler, app: Flask) -> None:
     _maatwerk_jobs(scheduler, app)
     scheduler.add_job(_verstuur_job, "interval", seconds=app.config.get("OUTBOX_INTERVAL_SECONDEN", 5), args=[app],
                       id="outbox", max_instances=1, coalesce=True, replace_existing=True)
     scheduler.add_job(_sweep_job, "interval", minutes=1, args=[app], id="deadlines", max_instances=1,
+                      coalesce=True, replace_existing=True)
+    # Every quarter of an hour: questions fall due at 08:00 on werkdagen, before the daily overview of 08:30.
+    scheduler.add_job(_nazorg_job, "cron", minute="*/15", args=[app], id="nazorg", max_instances=1,
                       coalesce=True, replace_existing=True)
     scheduler.add_job(_retentie_job, "cron", hour=2, minute=15, args=[app], id="bewaartermijn", max_instances=1,
                       coalesce=True, replace_existing=True)

@@ -345,6 +345,9 @@ def maak_proefmails(s: Session, link_maker: LinkMaker, inst: MailInstellingen, b
                     "Mail aan Sanne Vos (contactpersoon, Werk & Inkomen) kwam niet aan: 550 mailbox unavailable.\n\n"
                     "2 open zaken zijn opnieuw gerouteerd.", d.now, inst)
     d.oogst("Melding aan de beheerder")
+    from .nazorg import proefmails as na_het_besluit
+
+    na_het_besluit(d)  # the effect six months on, renewal, hand-over (issue 17); moves the clock on
     return d.uit
 
 

@@ -148,12 +148,14 @@ def _eerste_message_id(session: Session, zaak: Zaak) -> str | None:
 
 
 def _team_adressen(session: Session, zaak: Zaak) -> list[str]:
-    """The team's managers and the colleague who drafted the case."""
+    """The team's managers and the colleague who drafted the case (while still in the case's team: a case
+    handed over to another team no longer mails the team that handed it over)."""
     managers = session.execute(
         select(Gebruiker.email).where(Gebruiker.wijkteam_id == zaak.wijkteam_id, Gebruiker.actief.is_(True),
                                       Gebruiker.rol == Rol.WIJKTEAMMANAGER)
     ).scalars().all()
-    adressen = list(dict.fromkeys([*managers, zaak.aangemaakt_door.email]))
+    maker = zaak.aangemaakt_door
+    adressen = list(dict.fromkeys([*managers, maker.email if maker.wijkteam_id == zaak.wijkteam_id else ""]))
     return [a for a in adressen if a]
 
 

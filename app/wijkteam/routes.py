@@ -26,7 +26,10 @@ from workflows.models import (
     ZaakSoort,
 )
 
+from workflows import usecases_nazorg
+
 from .. import audit, idempotentie, mail
+from ..nazorg import routes as nazorg
 from ..zoekparameters import lees_zoekvraag
 from ..auth.guards import TEAMROLLEN, huidige_actor, rol_vereist, zaak_van_team
 from ..extensions import db
@@ -78,6 +81,7 @@ def dashboard():
     return render_template("wijkteam/dashboard.html", stand=stand, mutaties=mutaties, open_zaken=open_,
                            aantal_open=aantal_open, concepten=concepten, afgerond=afgerond, now=now,
                            wacht=wacht, uitgeput=uitgeput, te_sluiten=te_sluiten,
+                           nazorg_te_doen=usecases_nazorg.te_doen(db.session, current_user.wijkteam_id, now),
                            termijnstanden=zaken.termijnstanden)
 
 
@@ -291,7 +295,7 @@ def _zaakpagina(zaak_: Zaak, actie_form=None, bericht_form=None, status: int = 2
                            bijlage_form=bijlage_form, max_bijlage_mb=usecases.MAX_BIJLAGE // (1024 * 1024),
                            bericht_form=bericht_form, termijnen=zaken.termijnstanden(zaak_), now=_nu(),
                            link=link, tijdlijn=tijdlijn(db.session, zaak_), bijlagen=bijlagen,
-                           inzage=audit.voor_zaak(zaak_.id)), status
+                           inzage=audit.voor_zaak(zaak_.id), **nazorg.context(zaak_)), status
 
 
 @bp.route("/zaken/<int:zaak_id>/bijlagen/<int:bijlage_id>")

@@ -34,6 +34,10 @@ KAN_IN = {
     "overzicht_team": {""},
     "overzicht_dienst": {""},
     "beheer": {""},
+    "effectvraag": {"opgelost"},
+    "verlenging": {"opgelost"},
+    "overdracht_voorstel": {""},  # between teams, outside the case's thread (notifications/nazorg.py)
+    "overdracht_besluit": {""},
 }
 BESLIST = {"opgelost", "gesloten", "teruggetrokken"}
 ADRES = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")

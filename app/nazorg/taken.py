@@ -1,0 +1,43 @@
+"""The scheduler's part after the decision: the six-month questions and the renewal reminders.
+
+Run every quarter of an hour (app/scheduler.py). Each question is one use case in its own transaction: the
+case is locked and the question asked once, also when two scheduler processes run this at the same moment.
+Questions fall due at 08:00 on a werkdag (workflows.nazorg.VRAAGMOMENT), before the daily overview of 08:30.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from workflows import usecases_nazorg as uc
+from workflows.termijnen import kalender
+
+from ..extensions import db
+from .routes import meld
+
+
+@dataclass
+class Gevraagd:
+    effect: list[str] = field(default_factory=list)
+    verlenging: list[str] = field(default_factory=list)
+
+
+def vragen_stellen(now: datetime) -> Gevraagd:
+    """Ask every six-month question and renewal reminder due at `now`; returns the case numbers."""
+    kal = kalender(db.session)
+    uit = Gevraagd()
+    for lijst, kandidaten, stap in ((uit.effect, uc.te_vragen, uc.effect_vragen),
+                                    (uit.verlenging, uc.te_herinneren, uc.verlenging_herinneren)):
+        ids = kandidaten(db.session, now, kal)
+        db.session.rollback()
+        for zaak_id in ids:
+            try:
+                r = stap(db.session, zaak_id, now, kal)
+                if r.gebeurtenissen:
+                    meld(r, now)
+                    lijst.append(r.zaak.nummer)
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                raise
+    return uit
