@@ -14,4 +14,12 @@ def gezamenlijke_vraag_van(zaak_id: int):
     return van_zaak(db.session, zaak_id)
 
 
+@bp.app_template_filter("opsomming")
+def opsomming(namen) -> str:
+    """"Wmo", "Wmo en Bijzondere bijstand", "Wmo, Werk & Inkomen en Bijzondere bijstand"."""
+    from workflows.gezamenlijk import opsomming as _opsomming
+
+    return _opsomming(list(namen))
+
+
 from . import routes  # noqa: E402,F401

@@ -175,3 +175,24 @@ def test_the_report_shows_joint_questions_and_overbruggingen_per_dienst(client, 
     assert ["Bijzondere", "bijstand", "1", "1", "1"] in rijen and ["Wmo", "1", "1", "0"] in rijen
     csv = client.get(f"/rapportage.csv?van={jaar}-01-01&tot={jaar}-12-31").get_data(as_text=True)
     assert "Gezamenlijke vragen en overbruggingen per dienst" in csv
+
+
+def test_the_contactpersoon_sees_on_the_link_page_that_it_is_a_joint_question(app, client, inlog, wereld, bb,
+                                                                             db_session):
+    from app.links import link_url
+
+    inlog.als("manager@test.local")
+    client.post("/gezamenlijk/nieuw", data=_formulier(wereld, [wereld.wmo.id, bb.id]))
+    groep = _groep(db_session)
+    wmo = groep.zaken[0]
+    with app.test_request_context():
+        link = link_url(wmo, wmo.ontvanger_email)
+    client.post("/logout")
+    html = " ".join(client.get(link).get_data(as_text=True).split())
+    assert f"gezamenlijke vraag</strong> ({groep.nummer}): het team vraagt ook Bijzondere bijstand" in html
+    assert "de wijkteammanager legt het vast" in html
+    inlog.als("manager@test.local")
+    client.post(f"/gezamenlijk/{groep.id}/overbruggen", data={"dienst_id": str(bb.id), "toelichting": "BB helpt."})
+    client.post("/logout")
+    html = " ".join(client.get(link).get_data(as_text=True).split())
+    assert "Bijzondere bijstand heeft de hele vraag op zich genomen (overbrugging)" in html
