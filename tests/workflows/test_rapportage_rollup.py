@@ -12,7 +12,7 @@ import random
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from workflows import usecases, zaken
 from workflows.bewaring import wis_zaken
@@ -31,7 +31,7 @@ from workflows.models import (
 )
 from workflows.prijslijst import zorg_voor_standaardlijst
 from workflows.rapportage import Filters, maak_rapport, tabellen
-from workflows.rapportfeiten import TABELLEN, herbouwen
+from workflows.rapportfeiten import TABELLEN, Rapportfeit, RapportfeitTijd, herbouwen
 
 NU = datetime(2026, 7, 1, 9, 0, tzinfo=TZ)
 REGELS = ["De zoektermijn van vier weken", "  de ZOEKTERMIJN van vier weken ", "Geen IB60 voor {ref}",
@@ -205,3 +205,54 @@ def test_the_report_from_the_rollup_reads_no_cases(db_session, wereld):
         event.remove(engine, "before_cursor_execute", noteer)
     over_zaken = [q for q in gezien if " zaak" in q.lower().split("where")[0].replace("\n", " ")]
     assert len(over_zaken) == 1 and "zaak.id IN" in over_zaken[0]
+
+
+def test_concurrent_changes_to_cases_of_one_group_leave_the_rollup_equal_to_its_cases(app, db_session, wereld):
+    """Ten cases of one team sent on one day (one group of the roll-up), answered by ten threads at once: each
+    transaction recomputes the same group; the last one must see the others' committed cases and rows."""
+    import threading
+
+    from app.extensions import db
+
+    manager = zaken.Actor.gebruiker(wereld.manager)
+    verstuurd = datetime(2026, 3, 10, 9, 0, tzinfo=TZ)
+    ids = []
+    for i in range(10):
+        z = zaken.nieuwe_zaak(db_session, manager, ZaakSoort.ESCALATIE,
+                              wereld.invoer(dienst=wereld.wmo, uitzondering=None, clientreferentie=f"REF-{i}"), verstuurd)
+        zaken.uitvoeren(db_session, manager, z, "versturen", verstuurd)
+        ids.append(z.id)
+    wmo = zaken.Actor.dienst("Wmo", wereld.cp_wmo.id)  # read here: the threads use their own sessions only
+    db_session.commit()  # and nothing after it: on SQLite even a read would hold the write lock
+    start = threading.Barrier(len(ids))
+    fouten: list[str] = []
+
+    def beantwoord(zaak_id: int, i: int) -> None:
+        with app.app_context():
+            session = db.session
+            start.wait(timeout=30)
+            try:
+                usecases.handelen(session, wmo, zaak_id,
+                                  "toegekend" if i % 2 else "ontvangen",
+                                  verstuurd + timedelta(hours=1 + i), toelichting="Toegekend")
+                session.commit()
+            except Exception as e:  # reported, so the assertion below shows what went wrong
+                session.rollback()
+                fouten.append(f"{type(e).__name__}: {e}")
+            finally:
+                session.remove()
+
+    threads = [threading.Thread(target=beantwoord, args=(zid, i)) for i, zid in enumerate(ids)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert fouten == []
+    db_session.expire_all()
+    bijgehouden = _inhoud(db_session)
+    # One group, ten cases counted once each, five solved.
+    assert db_session.execute(select(func.count(), func.sum(Rapportfeit.zaken))).one() == (1, 10)
+    assert db_session.scalar(select(func.sum(RapportfeitTijd.zaken)).where(RapportfeitTijd.maat == "oplos")) == 5
+    herbouwen(db_session)
+    db_session.commit()
+    assert _inhoud(db_session) == bijgehouden
