@@ -1,12 +1,17 @@
 """The bottleneck report (DOMAIN.md "Bottleneck report", "Systemic causes", "Avoided societal cost").
 
-Every figure is a SQL aggregate over the cases in the period (sent between
-`van` and `tot`, Europe/Amsterdam), the same on SQLite and PostgreSQL; no
-Python loop runs over the cases. Times are the facts fixed on the case when
-they happened (workflows.zaken._meet): working time in werkdagen (08:30-17:00
-on werkdagen) since the case reached its current dienst, waits on the team
-left out. Percentiles interpolate linearly between ranks (PostgreSQL's
-percentile_cont; on SQLite the same rule with window functions).
+Every figure counts the cases in the period (sent between `van` and `tot`,
+Europe/Amsterdam), the same on SQLite and PostgreSQL. The report reads them
+from the roll-up per day sent, team, dienst, cause, kind and urgency
+(workflows.rapportfeiten, kept with every change to a case), never scanning
+the cases; `bron="zaken"` computes the same figures as SQL aggregates over the
+cases, which the roll-up is tested against. Times are the facts fixed on the
+case when they happened (workflows.zaken._meet): working time in werkdagen
+(08:30-17:00 on werkdagen) since the case reached its current dienst, waits on
+the team left out, counted in tenths of a werkdag (the report's resolution).
+Percentiles interpolate linearly between ranks (PostgreSQL's percentile_cont;
+on SQLite the same rule with window functions; from the roll-up's histograms
+the same rule in Python).
 
 The report is one `Rapport`; `tabellen()` turns it into the tables that the
 screen, CSV, XLSX and PDF all show, so their numbers cannot differ.
@@ -822,7 +827,7 @@ def tabellen(r: Rapport) -> list[Tabel]:
                 _dagen(d.oplos_p90), d.termijnen_gemist, d.zaken_te_laat, d.hoogste_trede_naam, d.bezwaren]
                for d in r.diensten],
               "Per zaak; werktijd (08:30–17:00 op werkdagen) vanaf aankomst bij de dienst; wachten op het wijkteam telt niet "
-              "mee. Percentielen met lineaire interpolatie. Termijnen gemist telt elke verlopen termijn, zaken te laat "
+              "mee. Tijden in tienden van een werkdag; percentielen met lineaire interpolatie. Termijnen gemist telt elke verlopen termijn, zaken te laat "
               "elke zaak met minstens één, dus termijnen gemist kan groter zijn dan het aantal zaken.",
               [{"dienst": str(d.dienst_id)} for d in r.diensten]),
         Tabel("knipkaarten", "Gebruik van de knipkaart per team",
