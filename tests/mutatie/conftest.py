@@ -2,8 +2,8 @@
 
 mutmut runs, for each mutant, the tests that reach the mutated function, stopping at the first failure
 (`-x`), in no particular order. The tests here were written against survivors and take milliseconds, so
-running them first (those without a database before those with one) kills most mutants before a slow integration test starts. Outside mutmut (no
-MUTANT_UNDER_TEST in the environment) the order is left alone.
+running them first (those without a database before those with one) kills most mutants before a slow
+integration test starts. Outside mutmut (no MUTANT_UNDER_TEST in the environment) the order is left alone.
 """
 import os
 
