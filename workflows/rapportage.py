@@ -245,6 +245,7 @@ class Rapport:
     vorige: Periodecijfers | None = None
     jaar_eerder: Periodecijfers | None = None
     conclusies: list[Rapportconclusie] = field(default_factory=list)  # newest first
+    nazorg: list = field(default_factory=list)  # effects, end points, missing consent (workflows.effectrapport)
 
     @property
     def cijfers(self) -> Periodecijfers:
@@ -328,6 +329,7 @@ def maak_rapport(session: Session, filters: Filters, now: datetime,
         vorige=vorige,
         jaar_eerder=jaar,
         conclusies=conclusies_van(session, filters.van, filters.tot),
+        nazorg=_nazorgtabellen(session, filters),
     )
 
 
@@ -796,6 +798,12 @@ def _samenvattingstabellen(r: Rapport) -> list[Tabel]:
     return [kern, acuut, kaart, termijnen, conclusies]
 
 
+def _nazorgtabellen(session: Session, f: Filters) -> list[Tabel]:
+    from .effectrapport import nazorgtabellen
+
+    return nazorgtabellen(session, f)
+
+
 def tabellen(r: Rapport) -> list[Tabel]:
     """The report as tables, in the order the screen shows them."""
     t = _samenvattingstabellen(r) + [
@@ -868,6 +876,7 @@ def tabellen(r: Rapport) -> list[Tabel]:
                 "afgerond" if v.afgerond else "loopt"] for o in r.oorzaken for v in o.vervolg],
               "Alle vastgelegde vervolgacties, ook van vóór de periode, nieuwste eerst."),
     ]
+    t += r.nazorg  # after the decision: effects, end points, consent (workflows.effectrapport)
     return t
 
 

@@ -15,6 +15,8 @@ FORMATEN = {"aantal": "#,##0", "verschil": "+#,##0;-#,##0;0", "werkdagen": "0.0"
             "procent": '0"%"'}
 # Excel allows 31 characters in a sheet name: each table's name in full within that.
 BLADNAMEN = {
+    "effect_oorzaak": "Effect na 6 maanden per oorzaak", "effect_instrument": "Effect na 6 mnd per instrument",
+    "eindpunt": "Eindpunt per instrument", "toestemming": "Ontbrekende toestemming",
     "kern": "Kerncijfers en vergelijking", "acuut": "Oorzaken met meeste acute nood",
     "kaartgebruik": "Knipkaartgebruik alle teams", "termijnen": "Termijnen gehaald per dienst",
     "conclusies": "Conclusies van management", "samenvatting": "Samenvatting",

@@ -1,0 +1,111 @@
+"""The report's part after the decision: effects six months on per cause and per instrument, end points, and
+missing consent as a cause of delay (issue 17, points 4 and 5).
+
+Called from workflows.rapportage (`maak_rapport` keeps the tables on the report; `tabellen` shows them after
+its own), so the screen, CSV, XLSX, PDF and the API show the same numbers. The same cases as the rest of the
+report: sent in the period, with the same filters (`Filters.voorwaarden`). Each figure is a SQL aggregate
+(grouped counts and averages); Python only pivots the few grouped rows.
+"""
+from __future__ import annotations
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from .models import Dienst, Oorzaak, Zaak
+from .nazorg import INSTRUMENT_LABELS, EffectSchaal, Effectmeting, Eindpunt, ZaakNazorg
+
+SCHALEN = list(EffectSchaal)
+VERBETERD = (EffectSchaal.VERBETERD, EffectSchaal.STERK_VERBETERD)
+BEKEND = (EffectSchaal.VERSLECHTERD, EffectSchaal.GELIJK, EffectSchaal.VERBETERD, EffectSchaal.STERK_VERBETERD)
+
+
+def _effecten(session: Session, f, groep) -> dict:
+    """{group key: {schaal: count}} over the effects recorded for the period's cases."""
+    uit: dict = {}
+    for sleutel, schaal, n in session.execute(
+            select(groep, Effectmeting.schaal, func.count()).select_from(Zaak)
+            .join(Effectmeting, Effectmeting.zaak_id == Zaak.id)
+            .where(*f.voorwaarden(), Effectmeting.schaal.is_not(None)).group_by(groep, Effectmeting.schaal)):
+        uit.setdefault(sleutel, {})[schaal] = int(n)
+    return uit
+
+
+def _effectrij(naam: str, tellingen: dict) -> list:
+    totaal = sum(tellingen.values())
+    bekend = sum(tellingen.get(s, 0) for s in BEKEND)
+    beter = sum(tellingen.get(s, 0) for s in VERBETERD)
+    return [naam, totaal, *[tellingen.get(s, 0) for s in SCHALEN], round(100 * beter / bekend) if bekend else None]
+
+
+def nazorgtabellen(session: Session, f) -> list:
+    """The tables: effect per cause, effect per instrument, end points per instrument, missing consent per dienst."""
+    from .rapportage import Kolom, Tabel
+
+    effectkolommen = [Kolom("Effect vastgelegd", "aantal"), *[Kolom(s.label, "aantal") for s in SCHALEN],
+                      Kolom("Verbeterd (van bekend)", "procent")]
+    oorzaken = dict(session.execute(select(Oorzaak.id, Oorzaak.naam)).all())
+    per_oorzaak = _effecten(session, f, Zaak.oorzaak_id)
+    per_instrument = _effecten(session, f, Effectmeting.instrument)
+    uitleg = ("Zes maanden na de oplossing legt het team vast hoe de situatie van de inwoner is, vergeleken met "
+              "vóór de knip of escalatie (Zaanstad: het effect na zes maanden). Per zaak verstuurd in de periode, "
+              "met dezelfde filters. Verbeterd van bekend: verbeterd en sterk verbeterd, als deel van de zaken "
+              "waarvan het effect bekend is.")
+    effect_oorzaak = Tabel(
+        "effect_oorzaak", "Effect na zes maanden per oorzaak", [Kolom("Oorzaak"), *effectkolommen],
+        [_effectrij(oorzaken.get(oid, "?"), t) for oid, t in sorted(per_oorzaak.items(),
+                                                                     key=lambda x: -sum(x[1].values()))],
+        uitleg, [{"oorzaak": str(oid)} for oid, _ in sorted(per_oorzaak.items(), key=lambda x: -sum(x[1].values()))])
+    effect_instrument = Tabel(
+        "effect_instrument", "Effect na zes maanden per instrument", [Kolom("Instrument"), *effectkolommen],
+        [_effectrij(INSTRUMENT_LABELS.get(i, i), per_instrument[i]) for i in INSTRUMENT_LABELS if i in per_instrument],
+        "Knip, escalatie (en maatwerkbudget zodra betalingen een effect krijgen): welk instrument helpt de inwoner "
+        "het meest. " + uitleg.split(". ", 1)[1])
+
+    eind = {}
+    for instrument, punt, n in session.execute(
+            select(Effectmeting.instrument, Effectmeting.eindpunt, func.count())
+            .join(Zaak, Zaak.id == Effectmeting.zaak_id)
+            .where(*f.voorwaarden(), Effectmeting.eindpunt.is_not(None))
+            .group_by(Effectmeting.instrument, Effectmeting.eindpunt)):
+        eind.setdefault(instrument, {})[punt] = int(n)
+    eindpunten = Tabel(
+        "eindpunt", "Eindpunt per instrument",
+        [Kolom("Instrument"), *[Kolom(e.label, "aantal") for e in Eindpunt]],
+        [[INSTRUMENT_LABELS.get(i, i), *[eind[i].get(e, 0) for e in Eindpunt]] for i in INSTRUMENT_LABELS if i in eind],
+        "Elke zaak eindigt met een duidelijk eindpunt (Zaanstad): een vervolgtraject, een warme overdracht of geen "
+        "vervolg nodig omdat de inwoner zelfredzaam is.")
+
+    ontbrak = ZaakNazorg.toestemming_ontbrak.is_(True)
+    namen = dict(session.execute(select(Dienst.id, Dienst.naam)).all())
+    rijen, doorklik = [], []
+    for did, n, met, nu, wacht, oplos_met, oplos_zonder in session.execute(
+            select(Zaak.dienst_id, func.count(),
+                   func.sum(case((ontbrak, 1), else_=0)),
+                   func.sum(case((ZaakNazorg.ontbreekt_sinds.is_not(None), 1), else_=0)),
+                   func.avg(case((and_(ontbrak, ZaakNazorg.ontbreekt_sinds.is_(None)), ZaakNazorg.ontbrak_werkdagen))),
+                   func.avg(case((ontbrak, Zaak.oplos_werkdagen))),
+                   func.avg(case((ontbrak, None), else_=Zaak.oplos_werkdagen)))
+            .outerjoin(ZaakNazorg, ZaakNazorg.zaak_id == Zaak.id).where(*f.voorwaarden())
+            .group_by(Zaak.dienst_id).order_by(Zaak.dienst_id)):
+        if not met:
+            continue
+        rijen.append([namen.get(did, "?"), int(n), int(met), int(nu or 0), _dag(wacht), _dag(oplos_met),
+                      _dag(oplos_zonder)])
+        doorklik.append({"dienst": str(did)})
+    toestemming = Tabel(
+        "toestemming", "Ontbrekende toestemming als oorzaak van vertraging",
+        [Kolom("Dienst"), Kolom("Zaken", "aantal"), Kolom("Toestemming ontbrak", "aantal"),
+         Kolom("Ontbreekt nu nog", "aantal"), Kolom("Werkdagen zonder toestemming (gemiddeld)", "werkdagen"),
+         Kolom("Oplossing met ontbrekende toestemming (gemiddeld)", "werkdagen"),
+         Kolom("Oplossing overige zaken (gemiddeld)", "werkdagen")],
+        rijen,
+        "Zaken waarbij de toestemming van de inwoner om informatie te delen een tijd ontbrak (Lelystad: zonder "
+        "getekend formulier loopt het traject vertraging op). Werkdagen zonder toestemming: de werktijd tussen "
+        "'ontbreekt' en 'gegeven' of 'niet nodig', van zaken waar die periode voorbij is. Oplossing: werkdagen "
+        "tot het besluit, zoals elders in dit rapport. Alleen diensten met minstens één zaak zonder toestemming.",
+        doorklik)
+    return [effect_oorzaak, effect_instrument, eindpunten, toestemming]
+
+
+def _dag(x) -> float | None:
+    return None if x is None else round(float(x), 1)
