@@ -290,6 +290,9 @@ def vul_demo(session: Session, now: datetime | None = None) -> list[tuple[str, s
     from .leren.demo import vul_voorbeelden
 
     vul_voorbeelden(session, now)  # examples between teams, from the history's solved cases
+    from .nazorg.demo import vul_nazorg
+
+    vul_nazorg(session, now)  # effects six months on, agreements, a renewal, consent, hand-overs (issue 17)
     from .gezamenlijk.demo import vul_gezamenlijk
 
     vul_gezamenlijk(session, now)  # joint questions of Feyenoord: one open, one overbrugd

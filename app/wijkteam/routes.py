@@ -57,7 +57,8 @@ def dashboard():
     stand = knipkaart.stand(db.session, kaart)
     db.session.commit()  # the card may just have been created
     mutaties = list(reversed(db.session.execute(
-        select(KnipkaartMutatie).options(selectinload(KnipkaartMutatie.zaak).load_only(Zaak.id, Zaak.nummer))
+        select(KnipkaartMutatie).options(selectinload(KnipkaartMutatie.zaak).load_only(Zaak.id, Zaak.nummer,
+                                                                                     Zaak.wijkteam_id))
         .where(KnipkaartMutatie.knipkaart_id == kaart.id).order_by(KnipkaartMutatie.id.desc()).limit(MAX_MUTATIES)
     ).scalars().all()))
     # A query per section, each bounded: a team with years of cases gets the same fast page.
