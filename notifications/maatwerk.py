@@ -191,3 +191,71 @@ def herinneringen(session: Session, now: datetime, inst: MailInstellingen, links
 
     resultaat = mw.herinneringen(session, now)
     return len(na_resultaat(session, resultaat, now, inst, links_, mw.instelling(session).financien_naam))
+
+
+# ---------------------------------------------------------------- /dev/mails (notifications/proefdruk.py)
+
+
+def proefmails(s: Session, d) -> None:
+    """Every maatwerk mail, made by the use cases and jobs on the proefdruk's municipality (`d`, its draaiboek):
+    a request to two professionals, the reminder, approval, refusal, the batch to finance, its reminder, paid."""
+    from datetime import timedelta
+
+    from workflows.maatwerk import aanvragen as mw
+    from workflows.maatwerk import budget as budgetboek
+    from workflows.maatwerk.modellen import MaatwerkProfessional
+    from workflows.models import Prijspost
+
+    g = d.g
+    basis = d.inst.mailinstellingen_link.rsplit("/wijkteam", 1)[0]
+    links_ = MaatwerkLinks(beoordelen=lambda a, b: f"{basis}/maatwerk/beoordelen/voorbeeld-{a.id}-{b.id}",
+                           betaalopdracht=lambda o: f"{basis}/maatwerk/betaalopdracht/voorbeeld-{o.id}",
+                           team=lambda a: f"{basis}/maatwerk/aanvragen/{a.id}")
+    inst_ = mw.instelling(s)
+    inst_.financien_naam, inst_.financien_email = "Henk Jansen", "financien@demo.local"
+    inst_.rekening_naam, inst_.rekening_iban = "Gemeente Demostad", "NL02ABNA0123456789"
+    schuld = MaatwerkProfessional(naam="Lotte Smit", email="schuldhulp.feyenoord@demo.local",
+                                  discipline="schuldhulp", wijkteam_id=g.team.id)
+    inkomen = MaatwerkProfessional(naam="Karim el Idrissi", email="inkomensconsulent@demo.local",
+                                   discipline="inkomen")
+    post = s.execute(select(Prijspost).where(Prijspost.actief.is_(True)).order_by(Prijspost.volgorde).limit(1)
+                     ).scalar_one_or_none()
+    if post is None:
+        post = Prijspost(naam="Huisuitzetting (maatwerk)", eenheid="huisuitzetting", prijs=6000,
+                         bron="Maatschappelijke prijslijst")
+    s.add_all([schuld, inkomen, post])
+    s.flush()
+    budgetboek.budget_instellen(s, g.team.id, mw.jaar_van(d.now), 1_000_000)
+
+    def doe(wat: str, resultaat) -> None:
+        na_resultaat(s, resultaat, d.now, d.inst, links_, inst_.financien_naam)
+        d.oogst(wat)
+
+    invoer = mw.AanvraagInvoer(
+        discipline="zorg", bedrag="1.240,00", clientreferentie="FEY-2026-014",
+        wat_nodig="Twee maanden huurachterstand aflossen bij de verhuurder; de ontruiming is aangekondigd.",
+        waarom_werkt="Met de betaling trekt de verhuurder de ontruiming in en kan het gezin blijven wonen.",
+        wat_doet_inwoner="Meldt zich bij schuldhulpverlening en zet de huur op automatische betaling.",
+        crediteur_naam="Woonstad Rotterdam", crediteur_iban="NL91ABNA0417164300", betalingskenmerk="Huur 2026-02",
+        prijspost_id=post.id, scenario_aantal=1)
+    a = mw.aanvragen(s, g.medewerker, invoer, d.later(), d.kal)
+    doe("Maatwerk: oordeel gevraagd", a)
+    a = a.aanvraag
+    d.now = a.beoordeel_deadline
+    doe("Maatwerk: herinnering aan de professionals", mw.herinneringen(s, d.now))
+    mw.beoordelen(s, a.id, schuld.id, Oordeel.AKKOORD, "", d.later(), kanaal="e-mail")
+    doe("Maatwerk: goedgekeurd", mw.beoordelen(s, a.id, inkomen.id, Oordeel.AKKOORD, "Goed plan.", d.later(),
+                                              kanaal="scherm"))
+    b = mw.aanvragen(s, g.medewerker, mw.AanvraagInvoer(
+        discipline="zorg", bedrag="310", clientreferentie="FEY-2026-022",
+        wat_nodig="Een afgesloten energierekening betalen.", waarom_werkt="De levering blijft doorgaan.",
+        wat_doet_inwoner="Vraagt een energietoeslag aan.", crediteur_naam="Eneco",
+        crediteur_iban="NL69INGB0123456789"), d.later(), d.kal).aanvraag
+    d.oogst("Maatwerk: oordeel gevraagd (tweede aanvraag)")
+    doe("Maatwerk: niet akkoord", mw.beoordelen(s, b.id, schuld.id, Oordeel.NIET_AKKOORD,
+                                                "De energietoeslag is voorliggend en binnen een week rond.",
+                                                d.later(), kanaal="e-mail"))
+    doe("Maatwerk: betaalopdracht aan financiën", mw.betaalronde(s, d.later()))
+    d.now = a.betaal_deadline - timedelta(hours=4)
+    doe("Maatwerk: herinnering aan financiën", mw.herinneringen(s, d.now))
+    doe("Maatwerk: betaald", mw.betaald_melden(s, a.betaalopdracht_id, None, "Henk Jansen", "e-mail", d.later()))

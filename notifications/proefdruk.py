@@ -336,6 +336,11 @@ def maak_proefmails(s: Session, link_maker: LinkMaker, inst: MailInstellingen, b
                       voorgestelde_oplossing="Direct contact met het waterbedrijf en een tijdelijke regeling.")
     d.tot(zaak, "opgeschaald", "Opgeschaald naar dezelfde persoon")
 
+    # The maatwerkbudget (issue 17, points 1-3): request, decision by three, payment; moves the clock on.
+    from .maatwerk import proefmails as maatwerk_proefmails
+
+    maatwerk_proefmails(s, d)
+
     # The weekly overviews (Monday 08:30) and an alert to the beheerder.
     maandag = d.now.date() + timedelta(days=7 - d.now.weekday())
     d.now = datetime.combine(maandag, datetime.min.time(), tzinfo=TZ).replace(hour=8, minute=30)
