@@ -125,41 +125,6 @@ def _retentie_job(app: Flask) -> None:
             db.session.remove()
 
 
-def _maatwerk_job(app: Flask, soort: str) -> None:
-    """The maatwerkbudget's clocks: a payment batch to finance at the set times ("betaalronde"), reminders of
-    the werkdag to decide and of the 24 hours to pay ("herinneringen"); notifications/maatwerk.py."""
-    from notifications import maatwerk
-    from workflows.fouten import DomeinFout
-
-    from .extensions import db
-    from .maatwerk.links import links
-    from .mail import instellingen
-
-    with app.app_context():
-        try:
-            aantal = getattr(maatwerk, soort)(db.session, datetime.now(timezone.utc), instellingen(), links())
-            db.session.commit()
-            if aantal:
-                log.info("maatwerk-%s: %d", soort, aantal)
-        except DomeinFout as fout:  # e.g. no account set for the SEPA file: the requests wait for the next round
-            db.session.rollback()
-            log.warning("maatwerk-%s: %s", soort, fout.melding)
-        finally:
-            db.session.remove()
-
-
-def _maatwerk_jobs(scheduler, app: Flask) -> None:
-    # Payment batches on weekdays at the set times (MAATWERK_BETAALMOMENTEN, "09:00,13:00,16:00"), one batch per
-    # moment also with several scheduler processes (the approved rows are locked and skipped when taken).
-    for i, moment in enumerate(app.config.get("MAATWERK_BETAALMOMENTEN", "09:00,13:00,16:00").split(",")):
-        uur, _, minuut = moment.strip().partition(":")
-        scheduler.add_job(_maatwerk_job, "cron", day_of_week="mon-fri", hour=int(uur), minute=int(minuut or 0),
-                          args=[app, "betaalronde"], id=f"maatwerk-betaalronde-{i}", max_instances=1, coalesce=True,
-                          replace_existing=True)
-    scheduler.add_job(_maatwerk_job, "interval", minutes=5, args=[app, "herinneringen"], id="maatwerk-herinneringen",
-                      max_instances=1, coalesce=True, replace_existing=True)
-
-
 def _nazorg_job(app: Flask) -> None:
     """The six-month effect questions and renewal reminders that are due (app/nazorg/taken.py)."""
     from .extensions import db
@@ -211,7 +176,6 @@ def _maatwerk_jobs(scheduler, app: Flask) -> None:
 
 
 def _jobs(scheduler, app: Flask) -> None:
-    _maatwerk_jobs(scheduler, app)
     _maatwerk_jobs(scheduler, app)
     scheduler.add_job(_verstuur_job, "interval", seconds=app.config.get("OUTBOX_INTERVAL_SECONDEN", 5), args=[app],
                       id="outbox", max_instances=1, coalesce=True, replace_existing=True)
