@@ -28,7 +28,8 @@ from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relations
 from . import knipkaart, usecases, vastleggen, zaken
 from .fouten import OngeldigeInvoer
 from .kalender import amsterdam
-from .models import Base, Contactpersoon, Dienst, Gebruiker, Oorzaak, Urgentie, UTCDateTime, Zaak, ZaakSoort
+from .models import (Base, Contactpersoon, Dienst, Gebeurtenis, Gebruiker, Oorzaak, Urgentie, UTCDateTime, Zaak,
+                     ZaakSoort)
 from .overgangen import Actie, Actor
 from .privacy import anonimiseer
 
@@ -154,7 +155,11 @@ def omzetten(session: Session, actor: Actor, zaak_id: int, now: datetime, *, urg
                               oorzaak_toelichting=zaak.oorzaak_toelichting, geen_inkomen=zaak.geen_inkomen,
                               bovenlokaal=zaak.bovenlokaal)
     escalatie = zaken.nieuwe_zaak(session, actor, ZaakSoort.ESCALATIE, invoer, now)
-    r_esc = usecases.Resultaat(escalatie)
+    vrager = zaak.aangemaakt_door
+    if vrager is not None and vrager.actief and vrager.wijkteam_id == zaak.wijkteam_id:
+        escalatie.aangemaakt_door_id = vrager.id  # who asked stays whom the dienst calls about it
+    aangemaakt = session.scalars(select(Gebeurtenis).where(Gebeurtenis.zaak_id == escalatie.id)).one()
+    r_esc = usecases.Resultaat(escalatie, [aangemaakt])  # a medewerker's concept: the managers hear of it
     r_esc.gebeurtenissen.append(vastleggen.gebeurtenis(
         session, escalatie, actor, "uit_adviesvraag", None, None,
         f"Gemaakt uit adviesvraag {zaak.nummer}: vraag en advies staan bij wat er nodig is.", now))
@@ -169,8 +174,6 @@ def omzetten(session: Session, actor: Actor, zaak_id: int, now: datetime, *, urg
 
 def escalatie_van(session: Session, zaak: Zaak) -> Zaak | None:
     """The escalatie an adviesvraag was turned into, if any (read from the escalatie's own event)."""
-    from .models import Gebeurtenis
-
     return session.scalars(select(Zaak).join(Gebeurtenis, Gebeurtenis.zaak_id == Zaak.id).where(
         Gebeurtenis.actie == "uit_adviesvraag", Gebeurtenis.toelichting.like(f"%adviesvraag {zaak.nummer}:%"),
         Zaak.wijkteam_id == zaak.wijkteam_id).order_by(Zaak.id.desc()).limit(1)).first()

@@ -28,6 +28,8 @@ KAN_IN = {
     "besluit": {"opgelost"},
     "bezwaar_manager": {"opgelost"},
     "ingetrokken": {"teruggetrokken"},
+    "adviesvraag": {"verstuurd"},  # an adviesvraag to the expert (workflows/advies.py)
+    "advies": {"opgelost"},  # the expert's advice to the team
     "overbrugging": {"opgelost"},  # a joint question one dienst took on for all (workflows/gezamenlijk.py)
     "dagoverzicht_team": {""},
     "dagoverzicht_ladder": {""},
@@ -107,7 +109,7 @@ def test_no_mail_shows_a_bare_address_where_a_name_exists(proefmails, db_session
 def test_subjects_lead_with_the_case_number_and_say_one_thing(proefmails):
     for v in proefmails:
         if v.zaak_id is not None:
-            assert re.match(r"(KN|ES)-\d{4}-\d{4}: \S", v.onderwerp), v.onderwerp
+            assert re.match(r"(KN|ES|AV)-\d{4}-\d{4}: \S", v.onderwerp), v.onderwerp
         assert "Herinnering: Herinnering" not in v.onderwerp and "@" not in v.onderwerp, v.onderwerp
         assert len(v.onderwerp) <= 130, v.onderwerp
 
@@ -131,7 +133,8 @@ def test_every_mail_to_the_dienst_says_what_is_needed_by_when_whom_to_call_and_w
             continue
         gezien += 1
         for deel in (v.tekst, v.html):
-            assert "Wat is er nodig" in deel and "Wanneer" in deel, (v.soort, v.toestand)
+            nodig = "De vraag" if v.soort == "adviesvraag" else "Wat is er nodig"  # advice: the question
+            assert nodig in deel and "Wanneer" in deel, (v.soort, v.toestand)
             assert "Contact bij het wijkteam" in deel and "Rachid Benali" in deel, (v.soort, v.toestand)
             assert "/link/" in deel, (v.soort, "the case's link")
             # While the dienst waits on the team no keyword does anything; otherwise they are explained.
