@@ -290,6 +290,9 @@ def vul_demo(session: Session, now: datetime | None = None) -> list[tuple[str, s
     from .leren.demo import vul_voorbeelden
 
     vul_voorbeelden(session, now)  # examples between teams, from the history's solved cases
+    from .leren.demo_advies import vul_adviezen_en_waarderingen
+
+    vul_adviezen_en_waarderingen(session, now, kal)  # adviesvragen in every state, ratings of closed cases
     from .nazorg.demo import vul_nazorg
 
     vul_nazorg(session, now)  # effects six months on, agreements, a renewal, consent, hand-overs (issue 17)
