@@ -26,7 +26,8 @@ class AfspraakFormulier(Formulier):
 
 
 class ToestemmingFormulier(Formulier):
-    toestemming = RadioField("Toestemming van de inwoner om informatie te delen",
+    # (not named "toestemming": that is the id of the section's heading, which links point to)
+    toestemming_keuze = RadioField("Toestemming van de inwoner om informatie te delen",
                              choices=[(t.value, t.label) for t in Toestemming],
                              validators=[InputRequired("Kies gegeven, niet nodig of ontbreekt.")])
 

@@ -66,7 +66,7 @@ def context(zaak) -> dict:
     overdracht_form.naar_wijkteam_id.choices = _teams(zaak)
     toestemming_form = formulieren.get("toestemming") or ToestemmingFormulier(formdata=None)
     if nazorg is not None and nazorg.toestemming is not None and "toestemming" not in formulieren:
-        toestemming_form.toestemming.data = nazorg.toestemming.value
+        toestemming_form.toestemming_keuze.data = nazorg.toestemming.value
     einddatum_form = formulieren.get("einddatum") or EinddatumFormulier(formdata=None)
     if nazorg is not None and "einddatum" not in formulieren:
         einddatum_form.einddatum.data = nazorg.einddatum
@@ -132,7 +132,7 @@ def _uitvoeren(zaak_id: int, naam: str, form, veld, doe, gelukt: str, anker: str
 @rol_vereist(*TEAMROLLEN)
 def effect(zaak_id: int):
     form = EffectFormulier()
-    return _uitvoeren(zaak_id, "effect", form, form.schaal, lambda z, now: uc.effect_vastleggen(
+    return _uitvoeren(zaak_id, "effect", form, form.effect_toelichting, lambda z, now: uc.effect_vastleggen(
         db.session, huidige_actor(), z.id, form.schaal.data, form.eindpunt.data, form.effect_toelichting.data, now),
         "Effect en eindpunt vastgelegd.", "effect")
 
@@ -150,8 +150,8 @@ def afspraak(zaak_id: int):
 @rol_vereist(*TEAMROLLEN)
 def toestemming(zaak_id: int):
     form = ToestemmingFormulier()
-    return _uitvoeren(zaak_id, "toestemming", form, form.toestemming, lambda z, now: uc.toestemming_vastleggen(
-        db.session, huidige_actor(), z.id, form.toestemming.data, now),
+    return _uitvoeren(zaak_id, "toestemming", form, form.toestemming_keuze, lambda z, now: uc.toestemming_vastleggen(
+        db.session, huidige_actor(), z.id, form.toestemming_keuze.data, now),
         "Toestemming bijgewerkt.", "toestemming")
 
 

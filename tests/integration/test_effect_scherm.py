@@ -86,6 +86,9 @@ def test_the_dashboard_and_the_case_page_ask_for_the_effect_and_the_team_records
     r = client.post(f"/zaken/{zaak.id}/effect", data={"schaal": "verbeterd", "eindpunt": "vervolgtraject",
                                                       "effect_toelichting": "BSN 111222333"})
     assert r.status_code == 422
+    fout = r.get_data(as_text=True)
+    assert 'id="effect_toelichting-fout"' in fout and 'aria-invalid="true"' in fout  # beside its own field
+    assert fout.count('id="csrf_token"') <= 2  # the section's forms add no duplicate ids
     r = client.post(f"/zaken/{zaak.id}/effect", data={"schaal": "sterk_verbeterd", "eindpunt": "geen_vervolg",
                                                       "effect_toelichting": "Heeft werk en geen achterstand meer."})
     assert r.status_code == 302 and r.headers["Location"].endswith(f"/zaken/{zaak.id}#effect")
@@ -101,7 +104,7 @@ def test_another_team_cannot_post_to_a_case(client, inlog, db_session, wereld):
     for pad, data in ((f"/zaken/{zaak.id}/effect", {"schaal": "gelijk", "eindpunt": "geen_vervolg",
                                                     "effect_toelichting": "x"}),
                       (f"/zaken/{zaak.id}/afspraken", {"afspraak": "x"}),
-                      (f"/zaken/{zaak.id}/toestemming", {"toestemming": "gegeven"})):
+                      (f"/zaken/{zaak.id}/toestemming", {"toestemming_keuze": "gegeven"})):
         assert client.post(pad, data=data).status_code == 404
     assert db_session.scalars(select(Effectmeting)).all() == []
 
@@ -114,7 +117,7 @@ def test_agreements_consent_and_end_date_from_the_case_page(app, client, inlog, 
     r = client.post(f"/zaken/{zaak.id}/afspraken", data={"afspraak": "Gaat naar de budgetcursus van de bibliotheek.",
                                                          "uiterlijk": (vandaag + timedelta(days=30)).isoformat()})
     assert r.status_code == 302
-    r = client.post(f"/zaken/{zaak.id}/toestemming", data={"toestemming": "ontbreekt"})
+    r = client.post(f"/zaken/{zaak.id}/toestemming", data={"toestemming_keuze": "ontbreekt"})
     assert r.status_code == 302
     html = _zaakpagina(client, zaak)
     assert "Gaat naar de budgetcursus van de bibliotheek." in html and "Nu: <strong>Ontbreekt</strong>" in html
