@@ -37,6 +37,8 @@ REGELS = [
     (r"^/voorbeelden/te-beoordelen$", {"wijkteammanager", "andere_manager"}),  # own team's: test_leren
     (r"^/voorbeelden/<int:voorbeeld_id>/beoordelen$", {"wijkteammanager", "andere_manager"}),  # own team's only
     (r"^/voorbeelden/<int:voorbeeld_id>/vastzetten$", {"management"}),
+    (r"^/adviesvragen/nieuw$", TEAM | {"andere_manager"}),  # a team member asks an expert: test_advies_vraag
+    (r"^/adviezen$", TEAM | {"andere_manager", "management"}),  # shared advice, anonymised, for all teams
     (r"^/gezamenlijk/<int:groep_id>/(versturen|overbruggen)$", {"wijkteammanager", "andere_manager"}),  # own team's
     (r"^/gezamenlijk", TEAM | {"andere_manager"}),  # the team's own joint questions: test_gezamenlijk_schermen
     (r"^/link/<token>", set(ROLLEN)),  # access through the token, not the role: tested in test_dienst_link
