@@ -78,6 +78,26 @@ def _alleen_ontwikkeling() -> None:
 _PROEFMAILS: dict[tuple, list] = {}
 
 
+def proefadressen():
+    """The app's own pages for the preview's mails about no single case (example tokens: no account is made)."""
+    from notifications.proefdruk import Adressen
+    from notifications.quarantaine import Koppelingen
+
+    from .links import mijn_zaken_url
+
+    adressen = current_app.url_map.bind("localhost")
+    basis = current_app.config["BASE_URL"]
+
+    def pagina(endpoint: str, **waarden) -> str:
+        return basis + adressen.build(endpoint, waarden)
+
+    return Adressen(uitnodiging=pagina("auth.uitnodiging", token="voorbeeld"),
+                    herstel=pagina("auth.wachtwoord_herstellen", token="voorbeeld"), inloggen=pagina("auth.login"),
+                    knoptekst=current_app.config["OIDC_KNOPTEKST"], mijn_zaken=mijn_zaken_url,
+                    quarantaine=Koppelingen(quarantaine=pagina("beheer.quarantaine"),
+                                            afwezigheid=pagina("beheer.afwezigheidsberichten")))
+
+
 def _proefmails(vernieuw: bool = False) -> list:
     """Every mail kind in every state, made by the production code on an invented municipality in a throw-away
     in-memory database (the development database keeps its own data). Kept until a mail template changes."""
@@ -85,7 +105,7 @@ def _proefmails(vernieuw: bool = False) -> list:
     from sqlalchemy.orm import Session
     from sqlalchemy.pool import StaticPool
 
-    from notifications.proefdruk import andere_proefmails, maak_proefmails
+    from notifications.proefdruk import maak_proefmails
     from workflows.models import Base
 
     from .extensions import configure_sqlite
@@ -98,12 +118,12 @@ def _proefmails(vernieuw: bool = False) -> list:
         Base.metadata.create_all(engine)
         try:
             with Session(engine) as sessie:
-                lijst = maak_proefmails(sessie, link_url, instellingen())
+                lijst = maak_proefmails(sessie, link_url, instellingen(), adressen=proefadressen())
                 sessie.rollback()
         finally:
             engine.dispose()
         _PROEFMAILS.clear()
-        _PROEFMAILS[sleutel] = lijst + andere_proefmails(current_app.config["GEMEENTE_NAAM"])
+        _PROEFMAILS[sleutel] = lijst
     return _PROEFMAILS[sleutel]
 
 

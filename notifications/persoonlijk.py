@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from workflows.models import Contactpersoon
 
 from .models import UitgaandeMail
-from .uitgaand import MailInstellingen, _env
+from .uitgaand import MailInstellingen, render
 
 SOORT = "mijn_zaken"
 PER_DAG = 3  # "stuur mij mijn link" mails per address per day: enough for a lost mail, no mail bomb
@@ -27,11 +27,10 @@ def mijn_zaken_mail(session: Session, cp: Contactpersoon, link: str, now: dateti
         UitgaandeMail.aangemaakt_op > now - timedelta(days=1))).scalar_one()
     if vandaag >= PER_DAG:
         return None
-    ctx = {"naam": cp.naam, "dienst": cp.dienst.naam, "link": link, "gemeente": inst.gemeente}
+    onderwerp, tekst, html = render(SOORT, {"naam": cp.naam, "dienst": cp.dienst.naam, "link": link,
+                                            "gemeente": inst.gemeente})
     mail = UitgaandeMail(
-        zaak_id=None, soort=SOORT, aan=cp.email,
-        onderwerp=_env.get_template(f"{SOORT}.onderwerp.txt").render(ctx).strip(),
-        tekst=_env.get_template(f"{SOORT}.txt").render(ctx), html=_env.get_template(f"{SOORT}.html").render(ctx),
+        zaak_id=None, soort=SOORT, aan=cp.email, onderwerp=onderwerp, tekst=tekst, html=html,
         message_id=f"<kk.mijnzaken.{secrets.token_hex(8)}@{inst.message_id_domain}>",
         aangemaakt_op=now, volgende_poging_op=now, contactpersoon_id=cp.id)
     session.add(mail)

@@ -7,9 +7,9 @@ it on a throw-away in-memory database, the tests on their own.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from types import SimpleNamespace
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -37,14 +37,17 @@ from workflows.models import (
 from workflows.overgangen import Actor
 from workflows.zaken import ZaakInvoer, kalender
 
+from . import accountmail, quarantaine
 from .dagoverzicht import dagoverzichten
+from .inkomend import BinnenkomendBericht, verwerk
 from .models import UitgaandeMail
 from .overzicht import weekoverzicht
+from .persoonlijk import mijn_zaken_mail
 from .uitgaand import (
-    TEMPLATES,
+    DAGEN,
+    MAANDEN,
     LinkMaker,
     MailInstellingen,
-    _env,
     beschrijf_adres,
     gebruiker_bij,
     meld_beheerders,
@@ -52,6 +55,21 @@ from .uitgaand import (
 )
 
 BEGIN = datetime(2026, 3, 2, 9, 0, tzinfo=TZ)  # a Monday
+VOORBEELD = "http://127.0.0.1:5000"
+
+
+@dataclass(frozen=True)
+class Adressen:
+    """Where the mails about no single case point: the app passes its own (app.mail.proefadressen); the
+    invented ones serve a caller without an app. Tokens are examples: no account is made for a preview."""
+
+    uitnodiging: str = VOORBEELD + "/uitnodiging/voorbeeld"
+    herstel: str = VOORBEELD + "/wachtwoord-herstellen/voorbeeld"
+    inloggen: str = VOORBEELD + "/login"
+    knoptekst: str = "Inloggen met uw gemeenteaccount"
+    mijn_zaken: Callable[[Contactpersoon], str] = field(default=lambda cp: VOORBEELD + "/mijn-zaken/voorbeeld")
+    quarantaine: quarantaine.Koppelingen = quarantaine.Koppelingen(
+        quarantaine=VOORBEELD + "/beheer/quarantaine", afwezigheid=VOORBEELD + "/beheer/afwezigheidsberichten")
 
 
 @dataclass
@@ -176,6 +194,44 @@ class _Draaiboek:
         zaak = usecases.zaak_aanmaken(self.s, maker, soort, ZaakInvoer(**invoer), self.later(0.25)).zaak
         return self.doe(wat, usecases.handelen(self.s, self.team, zaak.id, "versturen", self.later(0.25)))
 
+    def concept(self, soort: ZaakSoort, dienst: Dienst, wat: str, **over) -> Zaak:
+        """A medewerker saves a new concept: the managers hear of it."""
+        invoer = dict(dienst_id=dienst.id, clientreferentie="FEY-2026-015",
+                      gevraagd="Een moeder met drie kinderen krijgt haar toeslagen verrekend en heeft deze maand "
+                               "geen geld voor eten.",
+                      blokkerende_regel="De Belastingdienst verrekent de terugvordering met de lopende toeslag.",
+                      voorgestelde_oplossing="Bijzondere bijstand voorschieten tot de verrekening is stopgezet.",
+                      urgentie=Urgentie.HOOG, oorzaak_id=self.g.oorzaak.id,
+                      uitzondering=UitzonderingSoort.ANDERS if soort == ZaakSoort.KNIP else None)
+        invoer.update(over)
+        return self.doe(wat, usecases.zaak_aanmaken(self.s, self.collega, soort, ZaakInvoer(**invoer),
+                                                    self.later(0.25)))
+
+    def mail_in(self, wat: str, afzender: str, aan: str, onderwerp: str, tekst: str, *,
+                automatisch: bool = False) -> None:
+        """A mail comes in from an authenticated sender (SPF and DKIM pass), as the inbound webhook hands it over."""
+        domein = afzender.rpartition("@")[2]
+        bericht = BinnenkomendBericht(
+            message_id=f"<proef.{len(self.uit)}.{self.now:%H%M%S}@{domein}>", afzender=afzender, aan=[aan],
+            onderwerp=onderwerp, tekst=tekst, spf="pass", envelop_van=afzender, dkim=[(domein, "pass")],
+            automatisch=automatisch)
+        verwerk(self.s, bericht, "webhook", self.later(), self.link_maker, self.inst)
+        self.oogst(wat)
+
+    def antwoordadres(self, zaak: Zaak, aan: str) -> tuple[str, str]:
+        """The reply address and subject of the latest mail about `zaak` to `aan`."""
+        mail = self.s.execute(select(UitgaandeMail).where(UitgaandeMail.zaak_id == zaak.id,
+                                                          func.lower(UitgaandeMail.aan) == aan.lower(),
+                                                          UitgaandeMail.reply_to.is_not(None))
+                              .order_by(UitgaandeMail.id.desc()).limit(1)).scalar_one()
+        return mail.reply_to, mail.onderwerp
+
+    def ochtend(self) -> datetime:
+        """The next werkdag at 08:30, when the daily overviews go out."""
+        dag = self.kal.volgende_werkdag(self.now.astimezone(TZ).date())
+        self.now = datetime.combine(dag, datetime.min.time(), tzinfo=TZ).replace(hour=8, minute=30)
+        return self.now
+
     def handel(self, zaak: Zaak, actor: Actor, actie: str, wat: str, toelichting: str = "") -> Zaak:
         return self.doe(wat, usecases.handelen(self.s, actor, zaak.id, actie, self.later(), toelichting=toelichting))
 
@@ -206,9 +262,7 @@ class _Draaiboek:
 
     def overzichten(self, wat: str) -> None:
         """The next werkdag at 08:30: the daily overviews."""
-        dag = self.kal.volgende_werkdag(self.now.astimezone(TZ).date())
-        self.now = datetime.combine(dag, datetime.min.time(), tzinfo=TZ).replace(hour=8, minute=30)
-        dagoverzichten(self.s, self.now, self.inst, self.kal, self.link_maker)
+        dagoverzichten(self.s, self.ochtend(), self.inst, self.kal, self.link_maker)
         self.oogst(wat)
 
 
@@ -233,9 +287,10 @@ def _in_toestand(d: _Draaiboek, toestand: Status, soort: ZaakSoort = ZaakSoort.E
     return zaak
 
 
-def maak_proefmails(s: Session, link_maker: LinkMaker, inst: MailInstellingen, begin: datetime = BEGIN
-                     ) -> list[Proefmail]:
+def maak_proefmails(s: Session, link_maker: LinkMaker, inst: MailInstellingen, begin: datetime = BEGIN, *,
+                    adressen: Adressen | None = None) -> list[Proefmail]:
     """Every mail kind in every state it can be sent in, made by the production code on invented data."""
+    adressen = adressen or Adressen()
     g = _Gemeente(s)
     d = _Draaiboek(s, g, inst, link_maker, begin)
     sanne = g.dienst_actor(g.sanne)
@@ -357,6 +412,74 @@ def maak_proefmails(s: Session, link_maker: LinkMaker, inst: MailInstellingen, b
     d.doe("Adviesvraag omgezet", uit_advies)
     d.doe("Escalatie uit een adviesvraag", escalatie)
 
+    # A medewerker submits concepts: the manager hears of the first at once; the second, once she chose the
+    # daily overview, in that overview.
+    d.concept(ZaakSoort.KNIP, g.wi, "Concept klaargezet door een medewerker")
+    g.manager.mail_voorkeur = MailVoorkeur.DAGELIJKS
+    d.concept(ZaakSoort.ESCALATIE, g.wmo, "Concept klaargezet, voor het dagoverzicht", urgentie=Urgentie.ACUUT)
+    d.overzichten("Dagoverzicht met een concept")
+    g.manager.mail_voorkeur = MailVoorkeur.DIRECT
+
+    # Mail from people who may not answer: a colleague of the contactpersoon who is not in Knipkaart, and
+    # someone outside the team who got a team mail forwarded. Both are held and get one polite answer.
+    zaak = d.verstuur(ZaakSoort.ESCALATIE, g.wi, "Escalatie verstuurd", urgentie=Urgentie.NORMAAL)
+    adres, onderwerp = d.antwoordadres(zaak, g.sanne.email)
+    d.mail_in("Antwoord van een onbekende afzender", "p.smit@werkeninkomen.demo.local", adres, f"RE: {onderwerp}",
+              "Ik neem dit over van Sanne, zij is deze week op cursus.\n\nMet vriendelijke groet,\nPieter Smit")
+    d.handel(zaak, sanne, "vraag", "Vraag aan het team", "Woont de jongere nog bij zijn ouders?")
+    adres, onderwerp = d.antwoordadres(zaak, g.manager.email)
+    d.mail_in("Antwoord van buiten het team", "buurtwerk@welzijnfeijenoord.demo.local", adres, f"RE: {onderwerp}",
+              "Nee, hij slaapt sinds januari bij een vriend. Groet, Kees (buurtwerk)")
+
+    # The contactpersoon's out-of-office: noted, the case goes to the vervanger, and the beheerder is offered
+    # to record the absence; in the morning the beheerder's overview of quarantine and absences.
+    zaak = d.verstuur(ZaakSoort.ESCALATIE, g.wi, "Escalatie verstuurd", urgentie=Urgentie.NORMAAL)
+    adres, onderwerp = d.antwoordadres(zaak, g.sanne.email)
+    terug = d.now.date() + timedelta(days=14)
+    d.mail_in("Afwezigheidsbericht van de contactpersoon", g.sanne.email, adres, f"Automatisch antwoord: {onderwerp}",
+              f"Ik ben afwezig tot en met {DAGEN[terug.weekday()]} {terug.day} {MAANDEN[terug.month - 1]}. "
+              "Voor dringende zaken kunt u terecht bij Ahmed Bakker.", automatisch=True)
+    quarantaine.dagoverzicht(s, d.ochtend(), inst, d.kal, adressen.quarantaine)
+    d.oogst("Overzicht van de quarantaine")
+
+    # The contactpersoon asks for the personal link to their cases.
+    mijn_zaken_mail(s, g.sanne, adressen.mijn_zaken(g.sanne), d.later(), inst)
+    d.oogst("Link naar Mijn zaken, op verzoek")
+
+    # Accounts: invitations (a password and a second factor, a password alone, the municipality's own login)
+    # and links to choose a new password (asked by the user, sent by the beheerder).
+    beleid = Gebruiker(email="beleid@demo.local", naam="Fatima el Amrani", rol=Rol.MANAGEMENT, wachtwoord_hash="!")
+    s.add(beleid)
+    s.flush()
+    geldig = d.later() + timedelta(days=7)
+    accountmail.uitnodiging(s, beleid, g.beheerder.naam, d.now, inst, link=adressen.uitnodiging, geldig_tot=geldig,
+                            tweede_factor=True)
+    accountmail.uitnodiging(s, g.medewerker, g.beheerder.naam, d.now, inst, link=adressen.uitnodiging,
+                            geldig_tot=geldig)
+    accountmail.uitnodiging(s, g.manager, g.beheerder.naam, d.now, inst, link=None, inlog_link=adressen.inloggen,
+                            knoptekst=adressen.knoptekst)
+    d.oogst("Uitnodiging voor een account")
+    accountmail.herstellink(s, g.manager, adressen.herstel, d.later() + timedelta(hours=1), d.now, inst)
+    accountmail.herstellink(s, g.medewerker, adressen.herstel, d.now + timedelta(hours=1), d.now, inst,
+                            door=g.beheerder.naam)
+    d.oogst("Link voor een nieuw wachtwoord")
+
+    # An adviesvraag (issue 18): asked, answered and shared by a reply, then turned into an escalatie.
+    from workflows import advies
+
+    vraag = d.verstuur(ZaakSoort.ADVIESVRAAG, g.wi, "Adviesvraag gesteld", urgentie=Urgentie.ADVIES, clientreferentie="",
+                       door=d.collega,
+                       gevraagd="Mag de zoektermijn vervallen als een jongere aantoonbaar al vier weken solliciteert?",
+                       blokkerende_regel="De zoektermijn van vier weken voor jongeren onder de 27.",
+                       voorgestelde_oplossing="")
+    d.doe("Advies gegeven en gedeeld", usecases.antwoord_toepassen(
+        s, sanne, vraag.id, "ADVIES VOOR ALLE TEAMS\nJa, als de sollicitaties in het dossier staan: dan is aan de "
+                            "zoekplicht voldaan en vervalt de rest van de termijn.", d.later()))
+    uit_advies, escalatie = advies.omzetten(s, d.team, vraag.id, d.later(), urgentie=Urgentie.HOOG,
+                                            clientreferentie="FEY-2026-015")
+    d.doe("Adviesvraag omgezet", uit_advies)
+    d.doe("Escalatie uit een adviesvraag", escalatie)
+
     # The weekly overviews (Monday 08:30) and an alert to the beheerder.
     maandag = d.now.date() + timedelta(days=7 - d.now.weekday())
     d.now = datetime.combine(maandag, datetime.min.time(), tzinfo=TZ).replace(hour=8, minute=30)
@@ -371,38 +494,3 @@ def maak_proefmails(s: Session, link_maker: LinkMaker, inst: MailInstellingen, b
     na_het_besluit(d)  # the effect six months on, renewal, hand-over (issue 17); moves the clock on
     return d.uit
 
-
-def andere_proefmails(gemeente: str) -> list[Proefmail]:
-    """Mails composed outside `na_resultaat` (accounts, quarantine), rendered from their templates with invented
-    values, so that /dev/mails shows every mail. A template whose context changed shows its error instead."""
-    nu = datetime.combine(date(2026, 3, 2), datetime.min.time(), tzinfo=TZ).replace(hour=8, minute=30)
-    gehouden = SimpleNamespace(ontvangen_op=nu - timedelta(hours=15), afzender="onbekend@elders.demo.local",
-                               zaak=SimpleNamespace(nummer="ES-2026-0012"),
-                               reden="De afzender mag niet antwoorden voor deze zaak.")
-    soorten = {
-        "account_uitnodiging": dict(naam="Rachid Benali", door="Bram Beheer", rol="medewerker", team="Feyenoord",
-                                    link="https://knipkaart.demo.local/account/activeren/voorbeeld",
-                                    tweede_factor=False, geldig_tot="woensdag 4 maart 2026 08:30",
-                                    inlog_link="", knoptekst=""),
-        "account_herstel": dict(naam="Rachid Benali", door="", link="https://knipkaart.demo.local/wachtwoord/voorbeeld",
-                                geldig_tot="maandag 2 maart 2026 09:30"),
-        "mijn_zaken": dict(naam="Sanne Vos", dienst="Werk & Inkomen",
-                           link="https://knipkaart.demo.local/mijn-zaken/voorbeeld"),
-        "afzender_onbekend": dict(onderwerp="RE: ES-2026-0012", ontvangen=nu - timedelta(hours=1), van_wijkteam=False),
-        "quarantaine_overzicht": dict(ontvanger="Bram Beheer", dag="maandag 2 maart", mails=[gehouden], aantal=1,
-                                      voorstellen=1, oudste=gehouden.ontvangen_op,
-                                      links=SimpleNamespace(quarantaine="https://knipkaart.demo.local/beheer/quarantaine",
-                                                            afwezigheid="https://knipkaart.demo.local/beheer/afwezigheid")),
-    }
-    uit = []
-    for soort, ctx in soorten.items():
-        if not (TEMPLATES / f"{soort}.html").exists():
-            continue
-        ctx = dict(ctx, gemeente=gemeente)
-        try:
-            delen = [_env.get_template(f"{soort}{deel}").render(ctx) for deel in (".onderwerp.txt", ".txt", ".html")]
-        except Exception as fout:  # another team's template may want other values: show why, not a broken page
-            delen = [f"{soort}: niet te tonen", f"Deze mail kan hier niet worden getoond: {fout!r}", ""]
-        uit.append(Proefmail(soort, "", "Andere mail", "voorbeeld@demo.local", "voorbeeld", delen[0].strip(),
-                             delen[1], delen[2]))
-    return uit

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import textwrap
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,7 +20,7 @@ from workflows.kalender import Werkdagkalender, amsterdam
 from workflows.models import Gebruiker, Rol
 
 from .models import Afwezigheidsbericht, InkomendeMail, InkomendStatus, UitgaandeMail
-from .uitgaand import DAGEN, MAANDEN, MailInstellingen, _env
+from .uitgaand import DAGEN, MAANDEN, MailInstellingen, beschrijf_adres, met_namen, render
 
 # Addresses that never read an answer: bounces, postmasters, no-reply senders (RFC 3834 section 2).
 GEEN_LEZER = re.compile(r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|no[-_.]?response|mailer[-_.]?daemon|postmaster|"
@@ -79,13 +80,11 @@ def antwoord_aan_onbekende(session: Session, rij: InkomendeMail, in_reply_to: st
     """
     dag = amsterdam(now).date().isoformat()
     adres = rij.afzender.lower()
-    ctx = {"gemeente": inst.gemeente, "onderwerp": (rij.onderwerp or "")[:200], "ontvangen": rij.ontvangen_op,
-           "van_wijkteam": van_wijkteam}
+    ctx = {"gemeente": inst.gemeente, "onderwerp_mail": " ".join((rij.onderwerp or "").split())[:200],
+           "ontvangen": rij.ontvangen_op, "van_wijkteam": van_wijkteam}
+    onderwerp, tekst, html = render("afzender_onbekend", ctx)
     mail = UitgaandeMail(
-        zaak_id=None, soort="afzender_onbekend", aan=adres,
-        onderwerp=_env.get_template("afzender_onbekend.onderwerp.txt").render(ctx).strip()[:300],
-        tekst=_env.get_template("afzender_onbekend.txt").render(ctx),
-        html=_env.get_template("afzender_onbekend.html").render(ctx),
+        zaak_id=None, soort="afzender_onbekend", aan=adres, onderwerp=onderwerp[:300], tekst=tekst, html=html,
         message_id=f"<kk.afzender-onbekend.{dag}.{_sleutel(adres)}@{inst.message_id_domain}>",
         in_reply_to=in_reply_to[:300] or None, references=in_reply_to or None, aangemaakt_op=now,
         volgende_poging_op=now)
@@ -93,6 +92,16 @@ def antwoord_aan_onbekende(session: Session, rij: InkomendeMail, in_reply_to: st
 
 
 # ---------------------------------------------------------------- the beheerder's daily overview
+
+
+def _gehouden(session: Session, m: InkomendeMail) -> dict:
+    """A held mail as the overview names it: a known sender by name and function (their address beside it), a
+    stranger by the address, which is all there is of them; known addresses in the reason become names."""
+    adres = m.afzender or ""
+    wie = beschrijf_adres(session, adres) if adres else "(onbekende afzender)"
+    return {"ontvangen_op": m.ontvangen_op, "afzender": wie if wie == adres or not adres else f"{wie}, {adres}",
+            "zaak": m.zaak.nummer if m.zaak is not None else None,
+            "reden": textwrap.shorten(met_namen(session, m.reden) or "onbekend", 200, placeholder=" …")}
 
 
 @dataclass(frozen=True)
@@ -122,16 +131,14 @@ def dagoverzicht(session: Session, now: datetime, inst: MailInstellingen, kal: W
                                  .order_by(Gebruiker.id)).scalars().all()
     dag = lokaal.date()
     ctx = {"gemeente": inst.gemeente, "dag": f"{DAGEN[dag.weekday()]} {dag.day} {MAANDEN[dag.month - 1]}",
-           "mails": wachtend[:25], "aantal": len(wachtend), "voorstellen": voorstellen, "links": links,
-           "oudste": wachtend[0].ontvangen_op if wachtend else None}
+           "mails": [_gehouden(session, m) for m in wachtend[:25]], "aantal": len(wachtend),
+           "voorstellen": voorstellen, "links": links, "oudste": wachtend[0].ontvangen_op if wachtend else None}
     aantal = 0
     for b in beheerders:
-        c = dict(ctx, ontvanger=b.naam)
+        onderwerp, tekst, html = render("quarantaine_overzicht", dict(ctx, ontvanger=b.naam))
         mail = UitgaandeMail(
-            zaak_id=None, soort="quarantaine_overzicht", aan=b.email,
-            onderwerp=_env.get_template("quarantaine_overzicht.onderwerp.txt").render(c).strip(),
-            tekst=_env.get_template("quarantaine_overzicht.txt").render(c),
-            html=_env.get_template("quarantaine_overzicht.html").render(c),
+            zaak_id=None, soort="quarantaine_overzicht", aan=b.email, onderwerp=onderwerp[:300], tekst=tekst,
+            html=html,
             message_id=f"<kk.quarantaine-overzicht.{dag.isoformat()}.{_sleutel(b.email.lower())}"
                        f"@{inst.message_id_domain}>", aangemaakt_op=now, volgende_poging_op=now)
         aantal += _in_outbox(session, mail)

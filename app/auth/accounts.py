@@ -12,8 +12,7 @@ from datetime import datetime, timedelta
 from flask import current_app, url_for
 from sqlalchemy import select, update
 
-from notifications.accountmail import accountmail
-from workflows.kalender import amsterdam
+from notifications import accountmail
 from workflows.models import Gebruiker
 
 from ..extensions import db
@@ -64,24 +63,19 @@ def link_gebruiken(token: str, soort: str, now: datetime) -> Gebruiker | None:
     return db.session.get(Gebruiker, gebruiker_id) if gebruiker_id else None
 
 
-def _tijd(dt: datetime) -> str:
-    return f"{amsterdam(dt):%d-%m-%Y %H:%M}"
-
-
 def nodig_uit(gebruiker: Gebruiker, door: str, now: datetime) -> None:
     """Mail the user an invitation: a link to choose a password (and set up the second factor), or, for a role
     that logs in only through the municipality's provider, where to log in."""
     from ..mail import instellingen
 
-    context = dict(naam=gebruiker.naam, door=door, rol=gebruiker.rol.label.lower(),
-                   team=gebruiker.wijkteam.naam if gebruiker.wijkteam else None,
-                   tweede_factor=tweede_factor.vereist(gebruiker), inlog_link=_extern("auth.login"),
-                   knoptekst=current_app.config["OIDC_KNOPTEKST"], link=None)
+    link = tot = None
     if wachtwoord_toegestaan(gebruiker):
         token, tot = maak_link(gebruiker, UITNODIGING, timedelta(days=current_app.config["UITNODIGING_GELDIG_DAGEN"]),
                                now)
-        context.update(link=_extern("auth.uitnodiging", token=token), geldig_tot=_tijd(tot))
-    accountmail(db.session, "account_uitnodiging", gebruiker.email, context, now, instellingen())
+        link = _extern("auth.uitnodiging", token=token)
+    accountmail.uitnodiging(db.session, gebruiker, door, now, instellingen(), link=link, geldig_tot=tot,
+                            tweede_factor=tweede_factor.vereist(gebruiker), inlog_link=_extern("auth.login"),
+                            knoptekst=current_app.config["OIDC_KNOPTEKST"])
 
 
 def stuur_herstellink(gebruiker: Gebruiker, now: datetime, door: str | None = None) -> None:
@@ -89,9 +83,8 @@ def stuur_herstellink(gebruiker: Gebruiker, now: datetime, door: str | None = No
     from ..mail import instellingen
 
     token, tot = maak_link(gebruiker, HERSTEL, timedelta(minutes=current_app.config["HERSTEL_GELDIG_MINUTEN"]), now)
-    accountmail(db.session, "account_herstel", gebruiker.email,
-                dict(naam=gebruiker.naam, door=door, link=_extern("auth.wachtwoord_herstellen", token=token),
-                     geldig_tot=_tijd(tot)), now, instellingen())
+    accountmail.herstellink(db.session, gebruiker, _extern("auth.wachtwoord_herstellen", token=token), tot, now,
+                            instellingen(), door=door)
 
 
 def _extern(endpoint: str, **waarden) -> str:
