@@ -137,8 +137,10 @@ class Effectmeting(Base):
     __tablename__ = "effectmeting"
     id: Mapped[int] = mapped_column(primary_key=True)
     zaak_id: Mapped[int] = mapped_column(ForeignKey("zaak.id"), unique=True)
-    # Hook for the maatwerkbudget (issue 17, points 1-3): the instrument the effect is of. A knip or an
-    # escalatie reads it from the case; a payment can record "maatwerkbudget" on the case that carried it.
+    # The instrument the effect is of: "knip" or "escalatie" from the case. Hook for the maatwerkbudget (issue 17,
+    # points 1-3; not wired): a paid request (workflows/maatwerk, MaatwerkAanvraag.betaald_op) is no case, so it
+    # needs a nullable aanvraag_id here (zaak_id nullable), a source beside `te_vragen` counting from betaald_op
+    # with the same `effect_vraag_op`, and "maatwerkbudget" here; the report's per-instrument table shows it then.
     instrument: Mapped[str] = mapped_column(String(32))
     opgelost_op: Mapped[datetime] = mapped_column(UTCDateTime)  # the solution the six months count from
     gevraagd_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
