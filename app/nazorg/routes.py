@@ -181,6 +181,7 @@ def overdracht_intrekken(overdracht_id: int):
     if o is None:
         abort(404)
     zaak = zaak_van_team(o.zaak_id)
+    audit.zet_zaak(zaak.id, f"overdracht {o.id} intrekken")
     form = BesluitFormulier()  # only its CSRF token is read
     if not form.validate() and "csrf_token" in form.errors:
         abort(400)
