@@ -299,6 +299,9 @@ def vul_demo(session: Session, now: datetime | None = None) -> list[tuple[str, s
     from .gezamenlijk.demo import vul_gezamenlijk
 
     vul_gezamenlijk(session, now)  # joint questions of Feyenoord: one open, one overbrugd
+    from .maatwerk.demo import vul_maatwerk
+
+    vul_maatwerk(session, now, kal)  # maatwerkbudget: budgets, professionals, requests decided by three and paid
     beleid = session.query(Gebruiker).filter_by(email="management@demo.local").one()
     for oi, soort, besluit, eigenaar, dagen, afgerond in VERVOLG:
         session.add(Vervolgactie(oorzaak_id=oorzaken[oi].id, soort=soort, besluit=besluit, eigenaar=eigenaar,

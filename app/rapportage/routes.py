@@ -88,7 +88,10 @@ def _tabellen(rapport, form: FilterFormulier):
     """The report's tables, with the joint cases and overbruggingen per dienst (workflows.gezamenlijk)."""
     from workflows import gezamenlijk
 
-    return tabellen(rapport) + [gezamenlijk.rapporttabel(db.session, _filters(form))]
+    from workflows.maatwerk import cijfers as maatwerk
+
+    return tabellen(rapport) + [gezamenlijk.rapporttabel(db.session, _filters(form))] + maatwerk.rapporttabellen(
+        db.session, _filters(form), _nu())
 
 
 def _rapport(now: datetime):
