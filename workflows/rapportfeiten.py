@@ -153,8 +153,10 @@ def _vullen(session: Session, dag_expr, waar: list) -> None:
     sleutel = ["dag", "wijkteam_id", "dienst_id", "oorzaak_id", "soort", "urgentie"]
     waar = [Zaak.verstuurd_op.is_not(None), *waar]
 
+    # Only the steps of the cases being counted: an aggregate over every step would cost a full scan per group.
     gemist = select(Termijnstap.zaak_id.label("zaak_id"), func.count().label("n")).where(
-        Termijnstap.soort == "verlopen").group_by(Termijnstap.zaak_id).subquery()
+        Termijnstap.soort == "verlopen", Termijnstap.zaak_id.in_(select(Zaak.id).where(*waar).correlate(None))
+    ).group_by(Termijnstap.zaak_id).subquery()
     feiten = select(
         *_sleutel_kolommen(dag_expr), func.count(),
         func.sum(case((Zaak.geen_inkomen.is_(True), 1), else_=0)),
