@@ -123,6 +123,7 @@ def nieuw():
         resultaat = url_for(".zaak", groep_id=r.groep.id)
         if claim is not None:
             claim.resultaat_url = resultaat
+        _audit_delen(r, "gezamenlijke vraag gesteld")
         db.session.commit()
         namen = gezamenlijk.opsomming([z.dienst.naam for z in r.groep.zaken])
         flash(f"Gezamenlijke vraag {r.groep.nummer} verstuurd aan {namen}." if versturen else
@@ -130,6 +131,13 @@ def nieuw():
               "ok")
         return redirect(resultaat)
     return render_template("gezamenlijk/nieuw.html", form=form, is_manager=is_manager), status
+
+
+def _audit_delen(r, wat: str) -> None:
+    """Every part a joint use case changed is in the audit log, committed with the change."""
+    for deel in r.delen:
+        audit.leg_vast("wijzigen", current_user.email, current_user.rol.value, gebruiker_id=current_user.id,
+                       wat=f"{wat} {r.groep.nummer}", zaak_id=deel.zaak.id, commit=False)
 
 
 def _pagina(groep, overbrugging_form=None, status: int = 200):
@@ -198,6 +206,7 @@ def versturen(groep_id: int):
         db.session.rollback()
         flash(fout.melding, "fout")
     else:
+        _audit_delen(r, "gezamenlijke vraag verstuurd")
         db.session.commit()
         flash(f"Gezamenlijke vraag {r.groep.nummer} verstuurd aan "
               f"{gezamenlijk.opsomming([d.zaak.dienst.naam for d in r.delen])}.", "ok")
@@ -234,6 +243,7 @@ def overbruggen(groep_id: int):
         db.session.rollback()
         flash(fout.melding + " Er is niets vastgelegd.", "fout")
     else:
+        _audit_delen(r, "overbrugging vastgelegd")
         db.session.commit()
         flash(f"Overbrugging vastgelegd: {r.groep.overbrugd_door.naam} neemt de vraag voor alle diensten op zich. "
               "De diensten krijgen bericht; wie wat betaalt, verrekenen zij later.", "ok")

@@ -56,7 +56,8 @@ def test_the_manager_asks_two_diensten_at_once_and_sees_the_parts_side_by_side(c
         assert z.nummer in html and z.ontvanger.met_functie in html
     assert html.count("Reactietermijn") == 2  # each part its own clocks
     # Every part's read is in the audit log; the case page of a part links to the whole.
-    gelezen = db_session.scalars(select(Auditregel.zaak_id).where(Auditregel.wat.like("gezamenlijke vraag%"))).all()
+    gelezen = db_session.scalars(select(Auditregel.zaak_id).where(Auditregel.soort == "lezen",
+                                                                   Auditregel.wat.like("gezamenlijke vraag%"))).all()
     assert sorted(gelezen) == sorted(z.id for z in groep.zaken)
     deel = client.get(f"/zaken/{groep.zaken[0].id}").get_data(as_text=True)
     assert f"gezamenlijke vraag {groep.nummer}" in deel and "ook gesteld aan Bijzondere bijstand" in deel
@@ -131,6 +132,9 @@ def test_the_manager_records_an_overbrugging_and_every_dienst_hears_of_it(client
     groep = _groep(db_session)
     assert {z.dienst.naam: z.uitkomst for z in groep.zaken} == {"Wmo": Uitkomst.TOEGEKEND,
                                                                 "Bijzondere bijstand": Uitkomst.ANDERS_OPGELOST}
+    gewijzigd = db_session.scalars(select(Auditregel.zaak_id).where(Auditregel.soort == "wijzigen",
+                                                                     Auditregel.wat.like("overbrugging%"))).all()
+    assert sorted(gewijzigd) == sorted(z.id for z in groep.zaken)  # every part's change is in the audit log
     mails = {m.aan: " ".join(m.tekst.split()) for m in db_session.scalars(
         select(UitgaandeMail).where(UitgaandeMail.soort == "overbrugging"))}
     assert set(mails) == {"wmo@test.local", "bb@test.local"}
