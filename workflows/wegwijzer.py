@@ -62,6 +62,8 @@ def _persoon(session: Session, cp: Contactpersoon, dag: date) -> Persoon:
 def _termijnen(session: Session, dienst: Dienst) -> list[Termijn]:
     normen = {n.urgentie: n for n in session.scalars(select(Termijnnorm).where(Termijnnorm.dienst_id == dienst.id))}
     soorten = [Urgentie.ACUUT, Urgentie.HOOG, Urgentie.NORMAAL] + ([Urgentie.KNIP] if dienst.accepteert_knippen else [])
+    if not dienst.landelijk:
+        soorten.append(Urgentie.ADVIES)  # an adviesvraag's own term (workflows/advies.py)
     uit = []
     for u in soorten:
         n = normen.get(u)

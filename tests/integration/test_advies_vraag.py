@@ -232,3 +232,15 @@ def test_the_report_counts_no_advice_question_as_an_escalation(wereld, db_sessio
         r = maak_rapport(db_session, Filters(van=t("2026-03-01").date(), tot=t("2026-03-31").date()),
                          t("2026-04-01"), vergelijken=False, bron=bron)
         assert (r.knippen, r.escalaties, r.diensten) == (0, 0, [])
+
+
+def test_the_directory_says_each_dienst_takes_advice_questions_with_their_own_term(client, inlog, wereld, db_session):
+    db_session.add(Termijnnorm(dienst_id=wereld.wmo.id, urgentie=Urgentie.ADVIES, reactie_werkdagen=2,
+                               oplos_werkdagen=4))
+    db_session.commit()
+    inlog.als("medewerker@test.local")
+    html = client.get("/wie-beslist-waarover").get_data(as_text=True)
+    assert html.count("Adviesvragen: niet bindend, zonder ladder") == 2
+    wmo = html[html.index('id="dienst-%d"' % wereld.wmo.id):]
+    rij = wmo[wmo.index("Adviesvraag (beantwoorden)"):][:300]
+    assert '<td data-label="Oplostermijn">4</td>' in rij  # read from the same norms that set the case's term
