@@ -25,6 +25,7 @@ BLADNAMEN = {
     "regels": "Meest genoemde regels", "kosten": "Vermeden kosten", "kosten_oorzaak": "Vermeden kosten per oorzaak",
     "prijslijst": "Prijslijst", "vervolg": "Vervolgacties per oorzaak",
     "gezamenlijk": "Gezamenlijke vragen per dienst",
+    "maatwerkbudget": "Maatwerkbudget per team", "maatwerk_betaling": "Maatwerk, tijd tot betaling",
 }
 MAX_BLADNAAM = 31
 
