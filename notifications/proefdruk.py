@@ -396,22 +396,6 @@ def maak_proefmails(s: Session, link_maker: LinkMaker, inst: MailInstellingen, b
 
     maatwerk_proefmails(s, d)
 
-    # An adviesvraag (issue 18): asked, answered and shared by a reply, then turned into an escalatie.
-    from workflows import advies
-
-    vraag = d.verstuur(ZaakSoort.ADVIESVRAAG, g.wi, "Adviesvraag gesteld", urgentie=Urgentie.ADVIES, clientreferentie="",
-                       door=d.collega,
-                       gevraagd="Mag de zoektermijn vervallen als een jongere aantoonbaar al vier weken solliciteert?",
-                       blokkerende_regel="De zoektermijn van vier weken voor jongeren onder de 27.",
-                       voorgestelde_oplossing="")
-    d.doe("Advies gegeven en gedeeld", usecases.antwoord_toepassen(
-        s, sanne, vraag.id, "ADVIES VOOR ALLE TEAMS\nJa, als de sollicitaties in het dossier staan: dan is aan de "
-                            "zoekplicht voldaan en vervalt de rest van de termijn.", d.later()))
-    uit_advies, escalatie = advies.omzetten(s, d.team, vraag.id, d.later(), urgentie=Urgentie.HOOG,
-                                            clientreferentie="FEY-2026-015")
-    d.doe("Adviesvraag omgezet", uit_advies)
-    d.doe("Escalatie uit een adviesvraag", escalatie)
-
     # A medewerker submits concepts: the manager hears of the first at once; the second, once she chose the
     # daily overview, in that overview.
     d.concept(ZaakSoort.KNIP, g.wi, "Concept klaargezet door een medewerker")
