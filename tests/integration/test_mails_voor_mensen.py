@@ -30,8 +30,6 @@ KAN_IN = {
     "ingetrokken": {"teruggetrokken"},
     "adviesvraag": {"verstuurd"},  # an adviesvraag to the expert (workflows/advies.py)
     "advies": {"opgelost"},  # the expert's advice to the team
-    "adviesvraag": {"verstuurd"},  # an adviesvraag to the expert (workflows/advies.py)
-    "advies": {"opgelost"},  # the expert's advice to the team
     "dagoverzicht_team": {""},
     "dagoverzicht_ladder": {""},
     "overzicht_team": {""},
