@@ -160,6 +160,9 @@ def test_the_domain_of_an_address_is_after_the_last_at_in_lower_case(adres, dome
 @pytest.mark.parametrize("a,b,uit", [
     ("werk.gemeente.nl", "werk.gemeente.nl", True),
     ("WERK.gemeente.nl.", "werk.GEMEENTE.nl", True),
+    ("werk.gemeente.nl", "Werk.Gemeente.NL.", True),
+    ("gemeente.nl", "bz.gemeente.nl", True),
+    ("bz.gemeente.nl", "gemeente.nl", True),
     ("gemeente.nl", "werk.gemeente.nl", True),
     ("werk.gemeente.nl", "gemeente.nl", True),
     ("a.gemeente.nl", "b.gemeente.nl", False),
@@ -173,8 +176,9 @@ def test_the_domain_of_an_address_is_after_the_last_at_in_lower_case(adres, dome
     ("", "", False),
 ])
 def test_alignment_is_the_same_domain_or_a_subdomain_never_a_top_level_domain(a, b, uit):
-    """Fails when uitgelijnd drops the empty-domain guard, the case or trailing-dot normalisation, the
-    subdomain rule's dot (a look-alike aligns), the no-top-level-domain rule, or works one way only."""
+    """Fails when uitgelijnd drops the empty-domain guard, the case or trailing-dot normalisation of either
+    domain, the subdomain rule's dot (a look-alike aligns), the no-top-level-domain rule, works one way only,
+    or orders the two domains other than by length (bz.gemeente.nl sorts before gemeente.nl)."""
     assert uitgelijnd(a, b) is uit
 
 
