@@ -41,6 +41,8 @@ REGELS = [
     (r"^/adviezen$", TEAM | {"andere_manager", "management"}),  # shared advice, anonymised, for all teams
     (r"^/gezamenlijk/<int:groep_id>/(versturen|overbruggen)$", {"wijkteammanager", "andere_manager"}),  # own team's
     (r"^/gezamenlijk", TEAM | {"andere_manager"}),  # the team's own joint questions: test_gezamenlijk_schermen
+    (r"^/maatwerk/(beoordelen|betaalopdracht)/<token>", set(ROLLEN)),  # a signed link: test_maatwerk_beslissen
+    (r"^/maatwerk", TEAM | {"andere_manager"}),  # the team's own budget and requests: test_maatwerk_beslissen
     (r"^/link/<token>", set(ROLLEN)),  # access through the token, not the role: tested in test_dienst_link
     (r"^/mijn-zaken", set(ROLLEN)),  # a contactpersoon's personal link, no account: tested in test_mijn_zaken
     (r"^/dev/(outbox|mails)", set(ROLLEN)),  # development only (404 in production): the demo's mailbox, every mail
