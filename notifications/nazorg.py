@@ -125,7 +125,7 @@ def proefmails(d) -> None:
     from workflows.overgangen import Actor
 
     s, g = d.s, d.g
-    oost = Wijkteam(naam="Oosterflank", soort="sociaal wijkteam", gebied="Ommoord, Zevenkamp")
+    oost = Wijkteam(naam="Oosterflank", gebied="Ommoord, Zevenkamp")  # a sociaal wijkteam (the default)
     s.add(oost)
     s.flush()
     femke = Gebruiker(email="oosterflank@demo.local", naam="Femke de Boer", rol=Rol.WIJKTEAMMANAGER,

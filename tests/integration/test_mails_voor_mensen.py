@@ -35,12 +35,19 @@ KAN_IN = {
     "overzicht_team": {""},
     "overzicht_dienst": {""},
     "beheer": {""},
+    "effectvraag": {"opgelost"},
+    "verlenging": {"opgelost"},
+    "overdracht_voorstel": {""},  # between teams, outside the case's thread (notifications/nazorg.py)
+    "overdracht_besluit": {""},
     "concept_klaar": {"concept"},
     "afzender_onbekend": {""},
     "quarantaine_overzicht": {""},
     "mijn_zaken": {""},
     "account_uitnodiging": {""},
     "account_herstel": {""},
+    # The maatwerkbudget's mails are about a request, not a case (notifications/maatwerk.py).
+    "maatwerk_beoordelen": {""}, "maatwerk_herinnering": {""}, "maatwerk_besluit": {""},
+    "maatwerk_betaalopdracht": {""}, "maatwerk_betaalherinnering": {""}, "maatwerk_betaald": {""},
 }
 # The one mail that names a stranger, and can only name them by their address: the beheerder's overview of
 # mail held from people Knipkaart does not know.
