@@ -147,13 +147,14 @@ def test_folded_header_values_are_read_as_one_line():
     ("Sanne@Werk.Gemeente.NL", "werk.gemeente.nl"),
     ("a@b@c.nl", "c.nl"),
     ("a@c.nl. ", "c.nl"),
+    ("info@Belasting.TAX", "belasting.tax"),
     ("geen-domein", "geen-domein"),
     ("", ""),
     (None, ""),
 ])
 def test_the_domain_of_an_address_is_after_the_last_at_in_lower_case(adres, domein):
-    """Fails when _domein takes the part before the last @, stops lowering or stripping dots and spaces, or
-    breaks on None."""
+    """Fails when _domein takes the part before the last @, stops lowering or stripping dots and spaces,
+    strips other characters than dots (an upper-case X of .TAX before lowering), or breaks on None."""
     assert _domein(adres) == domein
 
 
