@@ -114,7 +114,8 @@ def index():
         vervolg_form = _vervolgformulier()
     f = _filters(form)  # the teams' ratings per dienst, beside its terms (issue 18, workflows/waardering.py)
     waarderingen = per_dienst(db.session, f.begin, f.einde, dienst_id=f.dienst_id, wijkteam_id=f.wijkteam_id)
-    return render_template("rapportage/index.html", form=form, rapport=rapport, waarderingen=waarderingen, tabellen=_tabellen(rapport, form),
+    return render_template("rapportage/index.html", form=form, rapport=rapport, tabellen=_tabellen(rapport, form),
+                           waarderingen=waarderingen,
                            grafieken=grafieken.voor_rapport(rapport), kop=_kop(form, now), vervolg_form=vervolg_form,
                            afrond_form=LeegFormulier(), eigen_team=_eigen_team(),
                            periode={"van": form.van.data.isoformat(), "tot": form.tot.data.isoformat()})

@@ -30,6 +30,7 @@ KAN_IN = {
     "ingetrokken": {"teruggetrokken"},
     "adviesvraag": {"verstuurd"},  # an adviesvraag to the expert (workflows/advies.py)
     "advies": {"opgelost"},  # the expert's advice to the team
+    "overbrugging": {"opgelost"},  # a joint question one dienst took on for all (workflows/gezamenlijk.py)
     "dagoverzicht_team": {""},
     "dagoverzicht_ladder": {""},
     "overzicht_team": {""},
