@@ -31,7 +31,9 @@ REGELS = [
     (r"^/wijkteam/team-mail$", {"wijkteammanager", "andere_manager"}),  # the team's, by its manager
     (r"^/zaken$", TEAM | {"andere_manager"}),  # the team's case list: its own cases only (test_zakenlijst)
     (r"^/(knippen|escalaties)/nieuw$", TEAM | {"andere_manager"}),
+    (r"^/zaken/<int:zaak_id>/overdracht$", {"wijkteammanager"}),  # hand-over by the manager: test_overdracht_toegang
     (r"^/zaken/<int:zaak_id>", TEAM),
+    (r"^/overdrachten", {"wijkteammanager", "andere_manager"}),  # hand-overs to or from one's team: test_overdracht_toegang
     (r"^/wie-beslist-waarover$", TEAM | {"andere_manager"}),  # the team's own routing: test_leren
     (r"^/voorbeelden$", TEAM | {"andere_manager", "management"}),  # approved examples, for all teams
     (r"^/voorbeelden/te-beoordelen$", {"wijkteammanager", "andere_manager"}),  # own team's: test_leren
