@@ -238,7 +238,8 @@ def beoordelen(session: Session, aanvraag_id: int, professional_id: int, oordeel
     wie = beoordeling.professional.met_functie
     if oordeel == Oordeel.NIET_AKKOORD:
         aanvraag.status, aanvraag.besloten_op = AanvraagStatus.AFGEWEZEN, now
-        budgetboek.boeken(session, aanvraag.id, BudgetMutatieSoort.TERUGGEBOEKT, wie, f"Niet akkoord: {reden}", now)
+        # The reason stays on the verdict, which retention erases; the append-only ledger never could.
+        budgetboek.boeken(session, aanvraag.id, BudgetMutatieSoort.TERUGGEBOEKT, wie, "Niet akkoord", now)
         resultaat.gebeurtenissen.append(("afgewezen", beoordeling))
     elif sum(1 for b in aanvraag.beoordelingen if b.oordeel == Oordeel.AKKOORD) >= NODIGE_AKKOORDEN:
         aanvraag.status, aanvraag.besloten_op = AanvraagStatus.GOEDGEKEURD, now
