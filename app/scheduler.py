@@ -52,6 +52,21 @@ def _sweep_job(app: Flask) -> None:
             db.session.remove()
 
 
+def _rapportfeiten_job(app: Flask) -> None:
+    """The report's roll-up: recompute the groups whose cases changed (workflows.rapportfeiten), so the report
+    itself finds little to catch up."""
+    from workflows.rapportfeiten import bijwerken_wat_veranderde
+
+    from .extensions import db
+
+    with app.app_context():
+        try:
+            bijwerken_wat_veranderde(db.session)
+            db.session.commit()
+        finally:
+            db.session.remove()
+
+
 def _overzicht_job(app: Flask) -> None:
     from notifications.overzicht import weekoverzicht
     from workflows.zaken import kalender
@@ -179,7 +194,10 @@ def _jobs(scheduler, app: Flask) -> None:
     _maatwerk_jobs(scheduler, app)
     scheduler.add_job(_verstuur_job, "interval", seconds=app.config.get("OUTBOX_INTERVAL_SECONDEN", 5), args=[app],
                       id="outbox", max_instances=1, coalesce=True, replace_existing=True)
+    # A (re)started scheduler sweeps at once: what fell due while it was down is not left for another minute.
     scheduler.add_job(_sweep_job, "interval", minutes=1, args=[app], id="deadlines", max_instances=1,
+                      coalesce=True, replace_existing=True, next_run_time=datetime.now(timezone.utc))
+    scheduler.add_job(_rapportfeiten_job, "interval", minutes=1, args=[app], id="rapportfeiten", max_instances=1,
                       coalesce=True, replace_existing=True)
     # Every quarter of an hour: questions fall due at 08:00 on werkdagen, before the daily overview of 08:30.
     scheduler.add_job(_nazorg_job, "cron", minute="*/15", args=[app], id="nazorg", max_instances=1,

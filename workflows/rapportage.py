@@ -3,7 +3,7 @@
 Every figure counts the cases in the period (sent between `van` and `tot`,
 Europe/Amsterdam), the same on SQLite and PostgreSQL. The report reads them
 from the roll-up per day sent, team, dienst, cause, kind and urgency
-(workflows.rapportfeiten, kept with every change to a case), never scanning
+(workflows.rapportfeiten, marked by every change to a case and caught up before reading), never scanning
 the cases; `bron="zaken"` computes the same figures as SQL aggregates over the
 cases, which the roll-up is tested against. Times are the facts fixed on the
 case when they happened (workflows.zaken._meet): working time in werkdagen
@@ -47,7 +47,14 @@ from .models import (
     ZaakSoort,
 )
 from .privacy import anonimiseer
-from .rapportfeiten import Rapportfeit, RapportfeitKosten, RapportfeitRegel, RapportfeitTijd, in_tienden
+from .rapportfeiten import (
+    Rapportfeit,
+    RapportfeitKosten,
+    RapportfeitRegel,
+    RapportfeitTijd,
+    bijwerken_wat_veranderde,
+    in_tienden,
+)
 
 MAANDEN = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 TREDE_NAMEN = ["contactpersoon", "teamleider", "manager van de dienst", "maatwerkfunctionaris"]
@@ -294,7 +301,8 @@ def maak_rapport(session: Session, filters: Filters, now: datetime,
     """The bottleneck report for these filters, as of `now`.
 
     With `bron="feiten"` (the default) every figure comes from the roll-up per day, team, dienst, cause, kind
-    and urgency (workflows.rapportfeiten), never from the cases. With `bron="zaken"` the same figures are
+    and urgency (workflows.rapportfeiten), never from the cases; the groups whose cases changed since the last
+    catch-up are recomputed first, in the caller's transaction (the caller commits, so the next report need not). With `bron="zaken"` the same figures are
     computed over the cases themselves (five passes: counts by cause, kind and month; per dienst; missed
     deadlines; blocking rules; avoided cost): the full computation the roll-up is tested against.
     With `vergelijken`, the previous period of the same length and the same period a year earlier give their
@@ -304,6 +312,8 @@ def maak_rapport(session: Session, filters: Filters, now: datetime,
         raise ValueError(f"onbekende bron {bron!r}")
     if filters.tot < filters.van:
         raise ValueError("tot ligt voor van")
+    if bron == "feiten":
+        bijwerken_wat_veranderde(session)
     maanden = _maanden(filters.van, filters.tot)
     prijslijst = list(session.scalars(select(Prijspost).order_by(Prijspost.volgorde, Prijspost.naam)))
     oorzaken, knippen, escalaties = _oorzaken(session, filters, maanden, bron)

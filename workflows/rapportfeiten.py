@@ -11,12 +11,16 @@ scanning the cases:
 - `rapportfeit_regel`: blocking rules per normalised wording, with the lowest case id as the example.
 
 A case's facts change after its day (a case sent in March is solved in May; a deadline passes; it goes to
-the Landelijk Maatwerkloket; its blocking rule is anonymised at retention), so a group is recomputed from
-its cases whenever one of them changes, in the same transaction (`bijwerken`, called by the session's flush
-for every change to a case, a deadline step or a scenario; bulk updates call `zaken_gewijzigd`). A group
-is one day of one team: a few cases, read through the index on `zaak.verstuurd_op`. Recomputing from the
-cases (rather than adding and subtracting) keeps every row equal to the aggregate of its cases by
-construction; tests/workflows/test_rapportage_rollup.py checks that against the full computation.
+the Landelijk Maatwerkloket; its blocking rule is anonymised at retention). A change to a case, a deadline step
+or a scenario only marks the case's group as changed, in the change's own transaction: one row in
+`rapportfeit_vuil` (the session's flush writes it; bulk updates call `zaken_gewijzigd`). Marking takes no
+lock and reads nothing, so the changes of one busy team on one day never wait for each other and a sweep
+over a thousand cases costs a thousand small inserts, not a thousand recomputations. `bijwerken_wat_veranderde`
+then recomputes every marked group from its cases: the report does so before it reads, and the scheduler every
+minute, so the report is exact and the catch-up small. A group is one day of one team: a few cases, read
+through the index on `zaak.verstuurd_op`. Recomputing from the cases (rather than adding and subtracting)
+keeps every row equal to the aggregate of its cases by construction; tests/workflows/test_rapportage_rollup.py
+checks that against the full computation, also with changes and catch-ups running at the same time.
 """
 from __future__ import annotations
 
@@ -112,6 +116,16 @@ class RapportfeitRegel(_Sleutel, Base):
 TABELLEN = (Rapportfeit, RapportfeitTijd, RapportfeitKosten, RapportfeitRegel)
 
 
+class RapportfeitVuil(Base):
+    """A group whose cases changed since its facts were computed: a queue, written by the change's transaction
+    and emptied by `bijwerken_wat_veranderde`. The same group may be marked many times; it is recomputed once."""
+
+    __tablename__ = "rapportfeit_vuil"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dag: Mapped[date] = mapped_column(Date)
+    wijkteam_id: Mapped[int] = mapped_column(Integer)
+
+
 # ---------------------------------------------------------------- shared SQL: the same expressions on both sides
 
 
@@ -188,36 +202,72 @@ def _vullen(session: Session, dag_expr, waar: list) -> None:
     conn.execute(RapportfeitRegel.__table__.insert().from_select(sleutel + ["sleutel", "zaken", "eerste_zaak_id"], regels))
 
 
-def _vergrendel(session: Session, groepen: list[tuple[date, int]]) -> None:
-    """On PostgreSQL, one transaction at a time recomputes a group (in a fixed order: no deadlock between two
-    groups); the next one waits, then reads the first one's committed cases and rows."""
-    if session.get_bind().dialect.name != "postgresql":
-        return  # SQLite has one writer at a time
-    for dag, team in groepen:
-        session.connection().execute(text("SELECT pg_advisory_xact_lock(:k)"),
-                                     {"k": 0x52_4150_0000_0000 + team * 1_000_000 + dag.toordinal()})
+# One catch-up (or rebuild) at a time on PostgreSQL: the next one waits, then reads the first one's committed
+# rows and finds its marks gone. SQLite has one writer at a time.
+_SLOT = 0x52_4150_5655_494C
 
 
-def bijwerken(session: Session, groepen: Iterable[tuple[date, int]]) -> None:
-    """Recompute the facts of these groups (day sent in Amsterdam, wijkteam) from their cases."""
-    groepen = sorted(set(groepen))
-    if not groepen:
-        return
-    _vergrendel(session, groepen)
+def _vergrendel(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection().execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SLOT})
+
+
+def _herberekenen(session: Session, groepen: list[tuple[date, int]]) -> None:
     conn = session.connection()
     for tabel in TABELLEN:
         t = tabel.__table__
-        conn.execute(delete(t).where(or_(*[and_(t.c.dag == dag, t.c.wijkteam_id == team) for dag, team in groepen])))
+        for i in range(0, len(groepen), 200):
+            deel = groepen[i:i + 200]
+            conn.execute(delete(t).where(or_(*[and_(t.c.dag == dag, t.c.wijkteam_id == team) for dag, team in deel])))
     for dag, team in groepen:
         _vullen(session, literal(dag, Date), [Zaak.wijkteam_id == team, Zaak.verstuurd_op >= _dag_begin(dag),
                                                Zaak.verstuurd_op < _dag_begin(dag + timedelta(days=1))])
 
 
+def markeren(session: Session, groepen: Iterable[tuple[date, int]]) -> None:
+    """Mark these groups (day sent in Amsterdam, wijkteam) as changed, in the caller's transaction."""
+    rijen = [{"dag": dag, "wijkteam_id": team} for dag, team in sorted(set(groepen))]
+    if rijen:
+        session.connection().execute(RapportfeitVuil.__table__.insert(), rijen)
+
+
+def bijwerken_wat_veranderde(session: Session) -> int:
+    """Recompute every group marked as changed, in the caller's transaction; returns how many groups.
+
+    Takes the marks that are committed when it starts; a change that commits later leaves its mark for the next
+    catch-up. Two catch-ups never recompute at once (an advisory lock on PostgreSQL)."""
+    _vergrendel(session)
+    conn = session.connection()
+    t = RapportfeitVuil.__table__
+    rijen = conn.execute(select(t.c.id, t.c.dag, t.c.wijkteam_id)).all()
+    if not rijen:
+        return 0
+    ids = [r.id for r in rijen]
+    for i in range(0, len(ids), 1000):
+        conn.execute(delete(t).where(t.c.id.in_(ids[i:i + 1000])))
+    groepen = sorted({(_als_datum(r.dag), r.wijkteam_id) for r in rijen})
+    _herberekenen(session, groepen)
+    return len(groepen)
+
+
+def _als_datum(v) -> date:
+    return date.fromisoformat(v) if isinstance(v, str) else v
+
+
+def bijwerken(session: Session, groepen: Iterable[tuple[date, int]]) -> None:
+    """Recompute the facts of these groups (day sent in Amsterdam, wijkteam) from their cases, now."""
+    groepen = sorted(set(groepen))
+    if groepen:
+        _vergrendel(session)
+        _herberekenen(session, groepen)
+
+
 def herbouwen(session: Session) -> None:
     """Rebuild the whole roll-up from the cases (after loading data outside the use cases, e.g. a migration
     or a benchmark)."""
+    _vergrendel(session)
     conn = session.connection()
-    for tabel in TABELLEN:
+    for tabel in TABELLEN:  # marks stay: a later catch-up recomputes their groups once more, to the same rows
         conn.execute(delete(tabel.__table__))
     if session.get_bind().dialect.name == "postgresql":
         _vullen(session, cast(func.timezone("Europe/Amsterdam", Zaak.verstuurd_op), Date), [])
@@ -238,13 +288,13 @@ def _utc(v) -> datetime:
 
 
 def zaken_gewijzigd(session: Session, zaak_ids: Iterable[int]) -> None:
-    """Recompute the groups of these cases after a bulk UPDATE that the session's flush does not see."""
+    """Mark the groups of these cases as changed after a bulk UPDATE that the session's flush does not see."""
     ids = list(set(zaak_ids))
     if not ids:
         return
     rijen = session.connection().execute(select(Zaak.verstuurd_op, Zaak.wijkteam_id).where(
         Zaak.id.in_(ids), Zaak.verstuurd_op.is_not(None))).all()
-    bijwerken(session, {(amsterdam(_utc(v)).date(), t) for v, t in rijen})
+    markeren(session, {(amsterdam(_utc(v)).date(), t) for v, t in rijen})
 
 
 # ---------------------------------------------------------------- kept up to date with every flush
@@ -282,7 +332,7 @@ def _noteer(session: Session, flush_context, instances) -> None:
 
 @event.listens_for(Session, "after_flush_postexec")
 def _werk_bij(session: Session, flush_context) -> None:
-    """Recompute the groups of the changed cases, in the flush's transaction."""
+    """Mark the groups of the changed cases, in the flush's transaction."""
     vuil = session.info.pop(_VUIL, None)
     if not vuil:
         return
@@ -296,5 +346,4 @@ def _werk_bij(session: Session, flush_context) -> None:
         rijen = session.connection().execute(select(Zaak.verstuurd_op, Zaak.wijkteam_id).where(
             Zaak.id.in_(ids), Zaak.verstuurd_op.is_not(None))).all()
         groepen |= {_groep(v, t) for v, t in rijen}
-    if groepen:
-        bijwerken(session, groepen)
+    markeren(session, groepen)

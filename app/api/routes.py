@@ -547,6 +547,7 @@ def rapportage():
     team = g.api_gebruiker.wijkteam_id if g.api_gebruiker.rol == Rol.WIJKTEAMMANAGER else None
     filters = Filters(van, tot, wijkteam_id=team)
     rapport = maak_rapport(db.session, filters, _nu(), standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
+    db.session.commit()  # the roll-up's catch-up (workflows.rapportfeiten)
     return _json({"van": van.isoformat(), "tot": tot.isoformat(), "wijkteam_id": team,
                   "tabellen": [{"sleutel": t.sleutel, "titel": t.titel,
                                 "kolommen": [{"naam": k.naam, "soort": k.soort} for k in t.kolommen],

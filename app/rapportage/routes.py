@@ -99,6 +99,7 @@ def _rapport(now: datetime):
     if request.args and not form.validate():
         return form, None
     rapport = maak_rapport(db.session, _filters(form), now, standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
+    db.session.commit()  # the roll-up's catch-up (workflows.rapportfeiten), so the next report need not repeat it
     return form, rapport
 
 
