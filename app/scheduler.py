@@ -270,11 +270,51 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(scheduler_cli)
 
 
+STOPTIJD_SECONDEN = 30  # how long a stopping scheduler waits for the jobs that are running
+
+
 def _draai_blokkerend(app: Flask) -> None:
+    """Run until Ctrl-C or SIGTERM; then wait at most STOPTIJD_SECONDEN for the running jobs and stop.
+
+    A job still running then (waiting on a lock or a provider) is abandoned with its stack in the log: its
+    transaction is rolled back by the database and its claimed mail is taken over after the lease, so stopping
+    loses nothing, and a process manager never waits for ever."""
+    import signal
+
     scheduler = BlockingScheduler(timezone="Europe/Amsterdam")
     _jobs(scheduler, app)
+    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
     click.echo("Scheduler draait (outbox elke paar seconden, deadlines elke minuut); stop met Ctrl-C.")
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         pass
+    _stoppen(scheduler)
+
+
+def _stoppen(scheduler: BlockingScheduler) -> None:
+    import sys
+    import time
+    import traceback
+
+    if scheduler.running:
+        scheduler.shutdown(wait=False)
+    else:
+        for executor in scheduler._executors.values():
+            executor.shutdown(wait=False)
+    werkers = [t for e in scheduler._executors.values() for t in getattr(getattr(e, "_pool", None), "_threads", ())]
+    tot = time.monotonic() + STOPTIJD_SECONDEN
+    for t in werkers:
+        t.join(max(0.0, tot - time.monotonic()))
+    hangend = [t for t in werkers if t.is_alive()]
+    if not hangend:
+        click.echo("Scheduler gestopt.")
+        return
+    frames = sys._current_frames()
+    for t in hangend:
+        log.warning("scheduler: een taak liep na %d s nog; gestopt zonder haar af te wachten:\n%s",
+                    STOPTIJD_SECONDEN, "".join(traceback.format_stack(frames.get(t.ident))) if t.ident in frames else "")
+    click.echo(f"Scheduler gestopt; {len(hangend)} lopende taak afgebroken (zie het log).")
+    logging.shutdown()
+    sys.stdout.flush()
+    os._exit(0)

@@ -92,7 +92,7 @@ def test_the_scheduler_process_takes_due_deadline_steps_and_sends_the_outbox(pos
     db_session.commit()
     outbox = tmp_path / "outbox"
     env = {**os.environ, "DATABASE_URL": postgres, "KNIPKAART_ENV": "development", "OUTBOX_DIR": str(outbox),
-           "SECRET_KEY": "test-secret-" + "x" * 40, "PYTHONPATH": str(ROOT)}
+           "SECRET_KEY": "test-secret-" + "x" * 40, "PYTHONPATH": str(ROOT), "PYTHONFAULTHANDLER": "1"}
     proces = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "scheduler"], env=env, cwd=ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -111,12 +111,13 @@ def test_the_scheduler_process_takes_due_deadline_steps_and_sends_the_outbox(pos
         try:
             uit, _ = proces.communicate(timeout=60)
         except subprocess.TimeoutExpired:  # never left running to sweep under the next test
-            proces.kill()
+            proces.send_signal(signal.SIGABRT)  # PYTHONFAULTHANDLER: every thread's stack into the output
             uit, _ = proces.communicate()
-            pytest.fail("the scheduler did not stop within a minute of Ctrl-C: " + uit[-3000:])
+            pytest.fail("the scheduler did not stop within a minute of Ctrl-C: " + uit[-6000:])
     assert verzonden == 1 and len(list(outbox.glob("*.eml"))) >= 1, ("the outbox job sent nothing", uit[-3000:])
     assert stappen, ("the deadline job took no step", uit[-3000:])
     assert proces.returncode == 0, uit[-3000:]  # Ctrl-C stops it cleanly
+    assert "Scheduler gestopt" in uit, uit[-3000:]
     zaak = db_session.get(Zaak, zaak.id)
     assert zaak.trede >= 1  # the passed deadline made it climb
     stapmails = db_session.execute(select(UitgaandeMail).where(UitgaandeMail.zaak_id == zaak.id)).scalars().all()

@@ -119,7 +119,7 @@ def test_two_scheduler_processes_over_a_week_take_every_step_exactly_once(postgr
     per Message-ID (a dispatcher that sends a row twice fails here, as in the test below) and per step."""
     ids = _wereld_met_zaken(db_session, wereld, 1000)
     processen = [start_driver(postgres, "2026-03-02 09:00", "2026-03-09 09:00", 120, smtp.adres) for _ in range(2)]
-    uitvoer = [p.communicate(timeout=1800) for p in processen]
+    uitvoer = [p.communicate(timeout=600) for p in processen]
     for p, (out, err) in zip(processen, uitvoer):
         assert p.returncode == 0, err[-3000:]
     per_proces = [tikken(out) for out, _ in uitvoer]
