@@ -297,11 +297,8 @@ def _stoppen(scheduler: BlockingScheduler) -> None:
     import time
     import traceback
 
-    if scheduler.running:
+    if scheduler.running:  # after SIGTERM it has already shut down
         scheduler.shutdown(wait=False)
-    else:
-        for executor in scheduler._executors.values():
-            executor.shutdown(wait=False)
     werkers = [t for e in scheduler._executors.values() for t in getattr(getattr(e, "_pool", None), "_threads", ())]
     tot = time.monotonic() + STOPTIJD_SECONDEN
     for t in werkers:

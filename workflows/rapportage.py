@@ -302,9 +302,10 @@ def maak_rapport(session: Session, filters: Filters, now: datetime,
 
     With `bron="feiten"` (the default) every figure comes from the roll-up per day, team, dienst, cause, kind
     and urgency (workflows.rapportfeiten), never from the cases; the groups whose cases changed since the last
-    catch-up are recomputed first, in the caller's transaction (the caller commits, so the next report need not). With `bron="zaken"` the same figures are
-    computed over the cases themselves (five passes: counts by cause, kind and month; per dienst; missed
-    deadlines; blocking rules; avoided cost): the full computation the roll-up is tested against.
+    catch-up are recomputed first, in the caller's transaction (the caller commits, so the next report need
+    not). With `bron="zaken"` the same figures are computed over the cases themselves (five passes: counts by
+    cause, kind and month; per dienst; missed deadlines; blocking rules; avoided cost): the full computation the
+    roll-up is tested against.
     With `vergelijken`, the previous period of the same length and the same period a year earlier give their
     key figures.
     """

@@ -245,21 +245,9 @@ def bijwerken_wat_veranderde(session: Session) -> int:
     ids = [r.id for r in rijen]
     for i in range(0, len(ids), 1000):
         conn.execute(delete(t).where(t.c.id.in_(ids[i:i + 1000])))
-    groepen = sorted({(_als_datum(r.dag), r.wijkteam_id) for r in rijen})
+    groepen = sorted({(r.dag, r.wijkteam_id) for r in rijen})
     _herberekenen(session, groepen)
     return len(groepen)
-
-
-def _als_datum(v) -> date:
-    return date.fromisoformat(v) if isinstance(v, str) else v
-
-
-def bijwerken(session: Session, groepen: Iterable[tuple[date, int]]) -> None:
-    """Recompute the facts of these groups (day sent in Amsterdam, wijkteam) from their cases, now."""
-    groepen = sorted(set(groepen))
-    if groepen:
-        _vergrendel(session)
-        _herberekenen(session, groepen)
 
 
 def herbouwen(session: Session) -> None:
