@@ -148,9 +148,10 @@ def _nazorg_job(app: Flask) -> None:
     with app.app_context():
         try:
             gevraagd = vragen_stellen(datetime.now(timezone.utc))
-            if gevraagd.effect or gevraagd.verlenging:
-                log.info("nazorg: effect gevraagd bij %s; verlengen herinnerd bij %s",
-                         ", ".join(gevraagd.effect) or "-", ", ".join(gevraagd.verlenging) or "-")
+            if gevraagd.effect or gevraagd.verlenging or gevraagd.maatwerk:
+                log.info("nazorg: effect gevraagd bij %s; verlengen herinnerd bij %s; effect van betaling gevraagd "
+                         "bij %s", ", ".join(gevraagd.effect) or "-", ", ".join(gevraagd.verlenging) or "-",
+                         ", ".join(gevraagd.maatwerk) or "-")
         finally:
             db.session.remove()
 

@@ -3,10 +3,11 @@ to the outbox in the caller's transaction.
 
 Who hears what, in the fewest mails: each professional asked to co-decide gets the request once (and one
 reminder when the werkdag passed without their verdict); the team (the requester and the managers) hears the
-decision and the payment; finance gets one mail per payment batch (and one reminder 20 hours after approval
-when not all is confirmed). Every mail a reply can act on carries its own reply address (MaatwerkReplyAdres)
-and says in two lines what the keywords do. Nothing in it identifies the resident: no cliëntreferentie, no
-IBAN; the creditor's name and the amount are what a payment is about.
+decision and the payment, and six months after a payment the requester is asked its effect; finance gets one
+mail per payment batch (and one reminder 20 hours after approval when not all is confirmed). Every mail a
+reply can act on carries its own reply address (MaatwerkReplyAdres) and says in two lines what the keywords
+do. Nothing in it identifies the resident: no cliëntreferentie, no IBAN; the creditor's name and the amount
+are what a payment is about.
 """
 from __future__ import annotations
 
@@ -123,6 +124,24 @@ def _team_mail(session: Session, a: MaatwerkAanvraag, soort: str, extra: dict, n
     return uit
 
 
+def _effectvraag(session: Session, a: MaatwerkAanvraag, now: datetime, inst: MailInstellingen,
+                 links: MaatwerkLinks) -> list[UitgaandeMail]:
+    """The six-month question goes to who asked for the payment, who knows the resident; to the team's
+    managers only when that colleague has left the team. One short mail: it is rare (a few a month) and the
+    dashboard lists it until it is answered."""
+    g = a.aangevraagd_door
+    mensen = [g] if g.actief and g.wijkteam_id == a.wijkteam_id else [
+        m for m in _team(session, a) if m.id != g.id]
+    uit = []
+    for m in mensen:
+        ctx = dict(_basis(a), aanhef=f"Beste {m.naam},", toon_aanvraag=False, link=links.team(a) + "#effect",
+                   link_tekst="Leg het effect vast", link_zonder_account=False, trefwoorden=[],
+                   voet=f"U krijgt deze e-mail als {'aanvrager' if m.id == g.id else 'manager'} bij wijkteam "
+                        f"{a.wijkteam.naam}.")
+        uit.append(_mail(session, "maatwerk_effectvraag", m.email, ctx, now, inst))
+    return uit
+
+
 def _opdracht_ctx(o: MaatwerkBetaalopdracht, inst_naam: str) -> dict:
     open_ = [a for a in o.aanvragen if a.status == AanvraagStatus.BETAALOPDRACHT]
     termijnen = [a.betaal_deadline for a in (open_ or o.aanvragen) if a.betaal_deadline]
@@ -160,6 +179,8 @@ def na_resultaat(session: Session, resultaat, now: datetime, inst: MailInstellin
                        trefwoorden=[], voet=f"U krijgt deze e-mail als aanvrager bij wijkteam {wat.wijkteam.naam}.")
             if g.actief:
                 mails.append(_mail(session, "maatwerk_betaald", g.email, ctx, now, inst))
+        elif soort == "effect_gevraagd":
+            mails += _effectvraag(session, a, now, inst, links)
         elif soort in ("betaalopdracht", "betaling_herinnerd"):
             o = resultaat.betaalopdracht if soort == "betaalopdracht" else wat
             ctx = dict(_opdracht_ctx(o, financien_naam), link=links.betaalopdracht(o))
@@ -198,7 +219,8 @@ def herinneringen(session: Session, now: datetime, inst: MailInstellingen, links
 
 def proefmails(s: Session, d) -> None:
     """Every maatwerk mail, made by the use cases and jobs on the proefdruk's municipality (`d`, its draaiboek):
-    a request to two professionals, the reminder, approval, refusal, the batch to finance, its reminder, paid."""
+    a request to two professionals, the reminder, approval, refusal, the batch to finance, its reminder, paid,
+    and six months on the question about the payment's effect."""
     from datetime import timedelta
 
     from workflows.maatwerk import aanvragen as mw
@@ -259,3 +281,7 @@ def proefmails(s: Session, d) -> None:
     d.now = a.betaal_deadline - timedelta(hours=4)
     doe("Maatwerk: herinnering aan financiën", mw.herinneringen(s, d.now))
     doe("Maatwerk: betaald", mw.betaald_melden(s, a.betaalopdracht_id, None, "Henk Jansen", "e-mail", d.later()))
+    from workflows.maatwerk import effect as maatwerkeffect
+
+    d.now = maatwerkeffect.vraag_op(a, d.kal)
+    doe("Maatwerk: zes maanden na de betaling, effect gevraagd", maatwerkeffect.effect_vragen(s, a.id, d.now, d.kal))

@@ -3,7 +3,8 @@ missing consent as a cause of delay (issue 17, points 4 and 5).
 
 Called from workflows.rapportage (`maak_rapport` keeps the tables on the report; `tabellen` shows them after
 its own), so the screen, CSV, XLSX, PDF and the API show the same numbers. The same cases as the rest of the
-report: sent in the period, with the same filters (`Filters.voorwaarden`). Each figure is a SQL aggregate
+report: sent in the period, with the same filters (`Filters.voorwaarden`); beside them the effects of maatwerk
+payments whose request was made in the period (per instrument and end point only). Each figure is a SQL aggregate
 (grouped counts and averages); Python only pivots the few grouped rows.
 """
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from .maatwerk.effect import INSTRUMENT
+from .maatwerk.modellen import MaatwerkAanvraag
 from .models import Dienst, Oorzaak, Zaak
 from .nazorg import INSTRUMENT_LABELS, EffectSchaal, Effectmeting, Eindpunt, ZaakNazorg
 
@@ -30,6 +33,19 @@ def _effecten(session: Session, f, groep) -> dict:
     return uit
 
 
+def _maatwerk(session: Session, f, kolom) -> dict:
+    """{scale or end point: count} over the effects recorded for maatwerk requests made in the period (the team
+    filter applies; a request has no dienst, cause or urgency, so those filters leave them out)."""
+    if f.dienst_id or f.oorzaak_id or f.urgentie:
+        return {}
+    w = [MaatwerkAanvraag.aangevraagd_op >= f.begin, MaatwerkAanvraag.aangevraagd_op < f.einde, kolom.is_not(None)]
+    if f.wijkteam_id:
+        w.append(MaatwerkAanvraag.wijkteam_id == f.wijkteam_id)
+    return {k: int(n) for k, n in session.execute(
+        select(kolom, func.count()).select_from(MaatwerkAanvraag)
+        .join(Effectmeting, Effectmeting.aanvraag_id == MaatwerkAanvraag.id).where(*w).group_by(kolom))}
+
+
 def _effectrij(naam: str, tellingen: dict) -> list:
     totaal = sum(tellingen.values())
     bekend = sum(tellingen.get(s, 0) for s in BEKEND)
@@ -46,6 +62,8 @@ def nazorgtabellen(session: Session, f) -> list:
     oorzaken = dict(session.execute(select(Oorzaak.id, Oorzaak.naam)).all())
     per_oorzaak = _effecten(session, f, Zaak.oorzaak_id)
     per_instrument = _effecten(session, f, Effectmeting.instrument)
+    for schaal, n in _maatwerk(session, f, Effectmeting.schaal).items():
+        per_instrument.setdefault(INSTRUMENT, {})[schaal] = n
     uitleg = ("Zes maanden na de oplossing legt het team vast hoe de situatie van de inwoner is, vergeleken met "
               "vóór de knip of escalatie (Zaanstad: het effect na zes maanden). Per zaak verstuurd in de periode, "
               "met dezelfde filters. Verbeterd van bekend: verbeterd en sterk verbeterd, als deel van de zaken "
@@ -58,8 +76,10 @@ def nazorgtabellen(session: Session, f) -> list:
     effect_instrument = Tabel(
         "effect_instrument", "Effect na zes maanden per instrument", [Kolom("Instrument"), *effectkolommen],
         [_effectrij(INSTRUMENT_LABELS.get(i, i), per_instrument[i]) for i in INSTRUMENT_LABELS if i in per_instrument],
-        "Knip, escalatie (en maatwerkbudget zodra betalingen een effect krijgen): welk instrument helpt de inwoner "
-        "het meest. " + uitleg.split(". ", 1)[1])
+        "Knip, escalatie en maatwerkbudget: welk instrument helpt de inwoner het meest. Een betaling uit het "
+        "maatwerkbudget telt mee als de aanvraag in de periode is gedaan, zes maanden na de betaling gevraagd; "
+        "de filters dienst, oorzaak en urgentie laten betalingen weg (die hebben ze niet). "
+        + uitleg.split(". ", 1)[1])
 
     eind = {}
     for instrument, punt, n in session.execute(
@@ -68,6 +88,8 @@ def nazorgtabellen(session: Session, f) -> list:
             .where(*f.voorwaarden(), Effectmeting.eindpunt.is_not(None))
             .group_by(Effectmeting.instrument, Effectmeting.eindpunt)):
         eind.setdefault(instrument, {})[punt] = int(n)
+    for punt, n in _maatwerk(session, f, Effectmeting.eindpunt).items():
+        eind.setdefault(INSTRUMENT, {})[punt] = n
     eindpunten = Tabel(
         "eindpunt", "Eindpunt per instrument",
         [Kolom("Instrument"), *[Kolom(e.label, "aantal") for e in Eindpunt]],

@@ -4,7 +4,8 @@ The seeds behind it (DOMAIN.md "Maatwerkbudget"; issue 17, points 4 and 5):
 
 - Zaanstad (002) measures "het effect ... op de persoonlijke situatie van de inwoner na zes maanden" and
   closes every case "met een duidelijk eindpunt: vervolgtraject, warme overdracht of geen vervolg". Six months
-  after a case is solved (it has an outcome), the team is asked once to record the effect (`Effectmeting`).
+  after a case is solved (it has an outcome), the team is asked once to record the effect (`Effectmeting`);
+  six months after a maatwerk payment, the same question about the payment (workflows/maatwerk/effect.py).
 - 002's hand-over form asks "Welke activiteiten gaat de cliënt ondernemen": agreements with the resident
   (`Afspraak`), free text, erased with the case's free text after the retention period.
 - Lelystad (004): solutions "periodiek verlengd" (an end date with a reminder to renew four weeks before it)
@@ -22,7 +23,7 @@ import enum
 from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, String, Text, false
+from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .kalender import TZ, Werkdagkalender, amsterdam
@@ -128,28 +129,29 @@ GEBEURTENIS_LABELS.update(LABELS)
 
 
 class Effectmeting(Base):
-    """The effect on the resident's situation, six months after the case was solved: asked once, recorded once.
+    """The effect on the resident's situation, six months after the solution: asked once, recorded once.
 
-    The row is made when the question is asked (`gevraagd_op`) or when the team records the effect first,
-    whichever comes first; that row is what makes the question come exactly once.
+    Of a solved case (`zaak_id`: a knip or an escalation) or of a paid maatwerk request (`aanvraag_id`: the
+    maatwerkbudget, workflows/maatwerk/effect.py), never both. The row is made when the question is asked
+    (`gevraagd_op`) or when the team records the effect first, whichever comes first; that row is what makes the
+    question come exactly once.
     """
 
     __tablename__ = "effectmeting"
+    __table_args__ = (CheckConstraint("(zaak_id IS NULL) <> (aanvraag_id IS NULL)", name="een_bron"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    zaak_id: Mapped[int] = mapped_column(ForeignKey("zaak.id"), unique=True)
-    # The instrument the effect is of: "knip" or "escalatie" from the case. Hook for the maatwerkbudget (issue 17,
-    # points 1-3; not wired): a paid request (workflows/maatwerk, MaatwerkAanvraag.betaald_op) is no case, so it
-    # needs a nullable aanvraag_id here (zaak_id nullable), a source beside `te_vragen` counting from betaald_op
-    # with the same `effect_vraag_op`, and "maatwerkbudget" here; the report's per-instrument table shows it then.
+    zaak_id: Mapped[int | None] = mapped_column(ForeignKey("zaak.id"), unique=True)
+    aanvraag_id: Mapped[int | None] = mapped_column(ForeignKey("maatwerk_aanvraag.id"), unique=True)
+    # The instrument the effect is of: "knip" or "escalatie" from the case, "maatwerkbudget" for a payment.
     instrument: Mapped[str] = mapped_column(String(32))
-    opgelost_op: Mapped[datetime] = mapped_column(UTCDateTime)  # the solution the six months count from
+    opgelost_op: Mapped[datetime] = mapped_column(UTCDateTime)  # the solution (or payment) the six months count from
     gevraagd_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
     schaal: Mapped[EffectSchaal | None] = mapped_column(_enum(EffectSchaal, "effectschaal"))
     eindpunt: Mapped[Eindpunt | None] = mapped_column(_enum(Eindpunt, "eindpunt"))
     toelichting: Mapped[str] = mapped_column(Text, default="", server_default="")  # erased after retention
     vastgelegd_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
     vastgelegd_door_id: Mapped[int | None] = mapped_column(ForeignKey("gebruiker.id"))
-    zaak: Mapped[Zaak] = relationship()
+    zaak: Mapped[Zaak | None] = relationship()
     vastgelegd_door: Mapped[Gebruiker | None] = relationship()
 
 

@@ -381,8 +381,9 @@ def overdracht_intrekken(session: Session, actor: Actor, overdracht_id: int, now
 
 
 def te_doen(session: Session, wijkteam_id: int, now: datetime, limiet: int = 50) -> dict[str, list]:
-    """What waits for the team after the decision: effect questions asked and not answered, solutions to
-    renew (reminded, not yet given a new end date), cases whose consent is missing, hand-overs to decide."""
+    """What waits for the team after the decision: effect questions asked and not answered (of cases and of
+    maatwerk payments), solutions to renew (reminded, not yet given a new end date), cases whose consent is
+    missing, hand-overs to decide."""
     team = Zaak.wijkteam_id == wijkteam_id
     effect = session.execute(
         select(Zaak, Effectmeting).join(Effectmeting, Effectmeting.zaak_id == Zaak.id)
@@ -397,7 +398,10 @@ def te_doen(session: Session, wijkteam_id: int, now: datetime, limiet: int = 50)
         .where(team, ZaakNazorg.toestemming == Toestemming.ONTBREEKT,
                Zaak.status.not_in([Status.GESLOTEN, Status.TERUGGETROKKEN]))
         .order_by(ZaakNazorg.ontbreekt_sinds).limit(limiet)).all()
-    return {"effect": effect, "verlengen": verlengen, "toestemming": toestemming,
+    from .maatwerk.effect import te_doen as maatwerk_te_doen
+
+    return {"effect": effect, "maatwerk_effect": maatwerk_te_doen(session, wijkteam_id, limiet),
+            "verlengen": verlengen, "toestemming": toestemming,
             "overdrachten": te_beslissen(session, wijkteam_id)[:limiet]}
 
 

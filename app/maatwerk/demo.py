@@ -21,7 +21,7 @@ AANVRAGEN = [
      "Twee maanden huurachterstand aflossen; de ontruiming is aangekondigd.",
      "Met de betaling trekt de verhuurder de ontruiming in en kan het gezin blijven wonen.",
      "Meldt zich bij schuldhulpverlening en zet de huur op automatische betaling.", "Huisuitzetting", 5),
-    ("Feyenoord", 150, "385,60", "Evides Waterbedrijf", "NL20INGB0001234567",
+    ("Feyenoord", 190, "385,60", "Evides Waterbedrijf", "NL20INGB0001234567",
      "De achterstand bij het waterbedrijf betalen: afsluiting staat gepland voor een gezin met jonge kinderen.",
      "Het water blijft aan; het gezin kan intussen een betalingsregeling treffen.",
      "Zet een maandbedrag vast via budgetbeheer.", None, 19),
@@ -101,4 +101,19 @@ def vul_maatwerk(session: Session, now: datetime, kal: Werkdagkalender) -> None:
             continue
         opdracht = mw.betaalronde(session, moment + timedelta(hours=5)).betaalopdracht
         mw.betaald_melden(session, opdracht.id, None, "Henk Jansen", "e-mail", moment + timedelta(hours=4 + afloop))
+    session.flush()
+    _effecten(session, now, kal)
+
+
+def _effecten(session: Session, now: datetime, kal: Werkdagkalender) -> None:
+    """Six months after a payment the team was asked its effect: the oldest payment's effect is recorded, the
+    next waits on the dashboard (demo history, no mail). Early in a year the requests are all recent: none yet."""
+    from workflows.maatwerk import effect as maatwerkeffect
+
+    for i, aanvraag_id in enumerate(maatwerkeffect.te_vragen(session, now, kal)):
+        a = maatwerkeffect.effect_vragen(session, aanvraag_id, now, kal).aanvraag
+        if i == 0:
+            maatwerkeffect.effect_vastleggen(
+                session, a.aangevraagd_door, a.id, "verbeterd", "vervolgtraject",
+                "Het gezin woont er nog; de huur gaat automatisch en het schuldhulptraject loopt.", now)
     session.flush()

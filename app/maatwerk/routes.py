@@ -10,10 +10,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from notifications import maatwerk as maatwerkmail
-from workflows.fouten import DomeinFout, OngeldigeInvoer
+from workflows.fouten import DomeinFout, GeenToegang, OngeldigeInvoer
 from workflows.maatwerk import aanvragen as mw
 from workflows.maatwerk import budget as budgetboek
+from workflows.maatwerk import effect as maatwerkeffect
 from workflows.maatwerk.betaalbestand import lees_bevestiging
+from workflows.maatwerk.bewaring import GEWISTE_REFERENTIE
 from workflows.maatwerk.modellen import (
     AanvraagStatus,
     MaatwerkAanvraag,
@@ -30,6 +32,7 @@ from ..auth.guards import TEAMROLLEN, rol_vereist
 from ..extensions import db
 from ..links import LinkOngeldig
 from ..mail import instellingen as mailinstellingen
+from ..nazorg.forms import EffectFormulier
 from ..templating import datumtijd
 from . import bp
 from .forms import AanvraagFormulier, BevestigFormulier, BevestigingUploadFormulier, IntrekkenFormulier, \
@@ -128,11 +131,51 @@ def _van_team(aanvraag_id: int) -> MaatwerkAanvraag:
     return a
 
 
+def _aanvraagpagina(a: MaatwerkAanvraag, effect_form: EffectFormulier | None = None, status: int = 200):
+    meting = maatwerkeffect.meting_van(db.session, a.id)
+    if effect_form is None:
+        effect_form = EffectFormulier(formdata=None)
+        if meting is not None and meting.vastgelegd_op is not None:
+            effect_form.schaal.data, effect_form.eindpunt.data = meting.schaal.value, meting.eindpunt.value
+            effect_form.effect_toelichting.data = meting.toelichting
+    return render_template("maatwerk/aanvraag.html", a=a, form=IntrekkenFormulier(formdata=None), now=_nu(),
+                           meting=meting, effect_form=effect_form, gewist=a.clientreferentie == GEWISTE_REFERENTIE,
+                           effect_vraag_op=maatwerkeffect.vraag_op(a, kalender(db.session))), status
+
+
 @bp.route("/maatwerk/aanvragen/<int:aanvraag_id>")
 @rol_vereist(*TEAMROLLEN)
 def aanvraag(aanvraag_id: int):
+    return _aanvraagpagina(_van_team(aanvraag_id))
+
+
+@bp.route("/maatwerk/aanvragen/<int:aanvraag_id>/effect", methods=["POST"])
+@rol_vereist(*TEAMROLLEN)
+def effect(aanvraag_id: int):
+    """The team records the effect six months on (or earlier, or corrects it); errors beside the fields."""
     a = _van_team(aanvraag_id)
-    return render_template("maatwerk/aanvraag.html", a=a, form=IntrekkenFormulier(formdata=None), now=_nu())
+    form = EffectFormulier()
+    if not form.validate():
+        return _aanvraagpagina(a, form, 422)
+    try:
+        r = maatwerkeffect.effect_vastleggen(db.session, current_user, a.id, form.schaal.data, form.eindpunt.data,
+                                             form.effect_toelichting.data, _nu())
+    except GeenToegang:
+        db.session.rollback()
+        abort(403)
+    except OngeldigeInvoer as fout:
+        db.session.rollback()
+        doel = form[fout.veld] if fout.veld in form else form.effect_toelichting
+        doel.errors = list(doel.errors) + [fout.melding]
+        return _aanvraagpagina(_van_team(aanvraag_id), form, 422)
+    except DomeinFout as fout:
+        db.session.rollback()
+        flash(fout.melding + " Er is niets gewijzigd.", "fout")
+        return redirect(url_for(".aanvraag", aanvraag_id=aanvraag_id)), 409
+    db.session.commit()
+    gecorrigeerd = r.gebeurtenissen[0][0] == "effect_gecorrigeerd"
+    flash("Effect en eindpunt bijgewerkt." if gecorrigeerd else "Effect en eindpunt vastgelegd.", "ok")
+    return redirect(url_for(".aanvraag", aanvraag_id=aanvraag_id) + "#effect")
 
 
 @bp.route("/maatwerk/aanvragen/<int:aanvraag_id>/intrekken", methods=["POST"])

@@ -34,3 +34,19 @@ def test_the_demo_shows_effects_agreements_renewal_consent_and_hand_overs(app, d
     wachtend = db_session.scalars(select(Overdracht).where(Overdracht.status == OverdrachtStatus.VOORGESTELD)).one()
     assert wachtend.naar_wijkteam_id == fey.id
 
+
+
+def test_the_demo_shows_the_effect_of_a_maatwerk_payment_recorded_and_one_still_asked(app, db_session):
+    """Told on a fixed day late in the year (the demo keeps its payments in the current year, so on NU, in March,
+    none is six months old): two demo payments are over six months old then."""
+    from datetime import datetime, timezone
+
+    from app.demo import vul_demo
+
+    vul_demo(db_session, datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc))
+    db_session.commit()
+    metingen = db_session.scalars(select(Effectmeting).where(Effectmeting.aanvraag_id.is_not(None))
+                                  .order_by(Effectmeting.opgelost_op)).all()
+    assert [m.instrument for m in metingen] == ["maatwerkbudget", "maatwerkbudget"]
+    assert metingen[0].vastgelegd_op is not None and metingen[0].schaal is not None
+    assert metingen[1].gevraagd_op is not None and metingen[1].vastgelegd_op is None

@@ -2,7 +2,7 @@
 import pytest
 
 SOORTEN = ["maatwerk_beoordelen", "maatwerk_herinnering", "maatwerk_besluit", "maatwerk_betaalopdracht",
-           "maatwerk_betaalherinnering", "maatwerk_betaald"]
+           "maatwerk_betaalherinnering", "maatwerk_betaald", "maatwerk_effectvraag"]
 
 
 def test_every_maatwerk_mail_kind_is_in_dev_mails_without_the_resident(app, client):

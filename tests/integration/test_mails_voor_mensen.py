@@ -49,6 +49,7 @@ KAN_IN = {
     # The maatwerkbudget's mails are about a request, not a case (notifications/maatwerk.py).
     "maatwerk_beoordelen": {""}, "maatwerk_herinnering": {""}, "maatwerk_besluit": {""},
     "maatwerk_betaalopdracht": {""}, "maatwerk_betaalherinnering": {""}, "maatwerk_betaald": {""},
+    "maatwerk_effectvraag": {""},
 }
 # The one mail that names a stranger, and can only name them by their address: the beheerder's overview of
 # mail held from people Knipkaart does not know.

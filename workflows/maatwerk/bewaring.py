@@ -2,9 +2,10 @@
 resident goes after the retention period, as a case's free text does (workflows/bewaring.py).
 
 A request that ended (paid, refused or withdrawn) longer than RETENTION_MONTHS ago loses its cliëntreferentie,
-the 002 form's three answers, the payment reference and the professionals' reasons. What the report and the
-accounts need stays: amounts, dates, statuses, the disciplines and their verdicts, the creditor (a landlord or a
-company, which the municipality's own books keep for years), and the budget's append-only ledger.
+the 002 form's three answers, the payment reference, the professionals' reasons and the sentence about the
+effect six months on. What the report and the accounts need stays: amounts, dates, statuses, the disciplines
+and their verdicts, the effect's scale and end point, the creditor (a landlord or a company, which the
+municipality's own books keep for years), and the budget's append-only ledger.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..bewaring import GEWIST
+from ..nazorg import Effectmeting
 from .modellen import AanvraagStatus, MaatwerkAanvraag, MaatwerkBeoordeling
 
 AFGELOPEN = (AanvraagStatus.BETAALD, AanvraagStatus.AFGEWEZEN, AanvraagStatus.INGETROKKEN)
@@ -40,3 +42,5 @@ def wis_aanvragen(session: Session, aanvraag_ids: list[int]) -> None:
         betalingskenmerk=""))
     session.execute(update(MaatwerkBeoordeling).where(MaatwerkBeoordeling.aanvraag_id.in_(aanvraag_ids))
                     .values(reden=""))
+    session.execute(update(Effectmeting).where(Effectmeting.aanvraag_id.in_(aanvraag_ids)).values(toelichting="")
+                    .execution_options(synchronize_session=False))
