@@ -97,6 +97,9 @@ def register_blueprints(app: Flask) -> None:
     from .maatwerk import bp as maatwerk_bp
 
     app.register_blueprint(maatwerk_bp)
+    from .tweedemening import bp as tweedemening_bp
+
+    app.register_blueprint(tweedemening_bp)
     gezondheid.init_app(app)
 
 

@@ -156,7 +156,7 @@ def load(instance_path: str, env: dict | None = None) -> dict:
     }
 
 
-ROLLEN = ("beheerder", "management", "wijkteammanager", "medewerker")
+ROLLEN = ("beheerder", "management", "wijkteammanager", "medewerker", "rayonmanager")
 # The BIO asks two factors for access to the residents' data; for these roles it cannot be switched off.
 TWEE_FACTOREN_ALTIJD = ("beheerder", "management")
 

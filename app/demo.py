@@ -302,6 +302,12 @@ def vul_demo(session: Session, now: datetime | None = None) -> list[tuple[str, s
     from .maatwerk.demo import vul_maatwerk
 
     vul_maatwerk(session, now, kal)  # maatwerkbudget: budgets, professionals, requests decided by three and paid
+    from .tweedemening.demo import vul_tweede_mening
+
+    rayon = gebruiker("rayon.zuid@demo.local", "Hanneke Verbeek", Rol.RAYONMANAGER,
+                      omschrijving="rayonmanager over Feyenoord en Middelland")
+    session.flush()
+    vul_tweede_mening(session, now, rayon)  # a second opinion asked about a knip concept of Feyenoord
     beleid = session.query(Gebruiker).filter_by(email="management@demo.local").one()
     for oi, soort, besluit, eigenaar, dagen, afgerond in VERVOLG:
         session.add(Vervolgactie(oorzaak_id=oorzaken[oi].id, soort=soort, besluit=besluit, eigenaar=eigenaar,

@@ -395,6 +395,10 @@ def maak_proefmails(s: Session, link_maker: LinkMaker, inst: MailInstellingen, b
     from .maatwerk import proefmails as maatwerk_proefmails
 
     maatwerk_proefmails(s, d)
+    # A second opinion before a knip is spent (issue 17, point 2).
+    from .tweedemening import proefmails as tweede_mening_proefmails
+
+    tweede_mening_proefmails(d)
 
     # A medewerker submits concepts: the manager hears of the first at once; the second, once she chose the
     # daily overview, in that overview.

@@ -54,6 +54,9 @@ def wis_zaken(session: Session, zaak_ids: list[int], now: datetime) -> None:
     from .usecases_nazorg import wis_nazorg
 
     wis_nazorg(session, zaak_ids)  # agreements, the effect's sentence, hand-over notes; the facts stay
+    from .tweedemening import wis as wis_tweede_mening
+
+    wis_tweede_mening(session, zaak_ids)  # the question and the reason of a second opinion
     # The blocking rule feeds the report's roll-up: a bulk UPDATE is no flush, so recompute its groups here.
     zaken_gewijzigd(session, zaak_ids)
     from .waardering import wis_toelichting

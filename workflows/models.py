@@ -76,6 +76,7 @@ class Rol(str, enum.Enum):
     MANAGEMENT = "management"
     WIJKTEAMMANAGER = "wijkteammanager"
     MEDEWERKER = "medewerker"
+    RAYONMANAGER = "rayonmanager"  # over several teams: gives second opinions (workflows/tweedemening.py)
 
     @property
     def label(self) -> str:
@@ -84,6 +85,7 @@ class Rol(str, enum.Enum):
             "management": "Management",
             "wijkteammanager": "Wijkteammanager",
             "medewerker": "Medewerker wijkteam",
+            "rayonmanager": "Rayonmanager",
         }[self.value]
 
 

@@ -7,10 +7,11 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from workflows import knipkaart, taxonomie
+from workflows import knipkaart, taxonomie, tweedemening
 from workflows.fouten import OngeldigeInvoer
 from workflows.kalender import Werkdagkalender, amsterdam, atw_dagen
 from workflows.models import Gebruiker, Oorzaak, Rol, Sluitingsdag, Wijkteam, Zaak
@@ -61,6 +62,8 @@ class GebruikerFormulier(FlaskForm):
                                                    emailadres])
     rol = SelectField("Rol", choices=[(r.value, r.label) for r in Rol])
     wijkteam_id = SelectField("Wijkteam", coerce=int)
+    rayon = SelectMultipleField("Teams in het rayon (alleen voor een rayonmanager)", coerce=int,
+                                widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     actief = BooleanField("Actief", default=True)
 
 
@@ -211,15 +214,24 @@ def gebruikers():
 def gebruiker_bewerken(gebruiker_id: int | None = None):
     gebruiker = (db.session.get(Gebruiker, gebruiker_id) or abort(404)) if gebruiker_id else None
     form = GebruikerFormulier(obj=gebruiker)
-    form.wijkteam_id.choices = [(0, "Geen (alleen voor beheer en management)")] + [
-        (t.id, t.naam) for t in db.session.execute(select(Wijkteam).order_by(Wijkteam.naam)).scalars()]
+    teams = db.session.execute(select(Wijkteam).order_by(Wijkteam.naam)).scalars().all()
+    form.wijkteam_id.choices = [(0, "Geen (voor beheer, management en rayonmanager)")] + [(t.id, t.naam)
+                                                                                         for t in teams]
+    form.rayon.choices = [(t.id, t.naam) for t in teams]
     if request.method == "GET" and gebruiker is not None:
         form.rol.data = gebruiker.rol.value
         form.wijkteam_id.data = gebruiker.wijkteam_id or 0
+        form.rayon.data = [t.id for t in tweedemening.rayon_van(db.session, gebruiker.id)]
     if form.validate_on_submit():
         rol = Rol(form.rol.data)
         team_id = form.wijkteam_id.data or None
-        if rol in TEAMROLLEN and team_id is None:
+        rayon = list(form.rayon.data or [])
+        if rol == Rol.RAYONMANAGER and not rayon:
+            form.rayon.errors = ["Kies de teams van het rayon: een rayonmanager staat boven minstens één team."]
+        elif rol != Rol.RAYONMANAGER and rayon:
+            form.rayon.errors = [f"Alleen een rayonmanager heeft een rayon: een {rol.label.lower()} niet. "
+                                 "Maak de keuze leeg."]
+        elif rol in TEAMROLLEN and team_id is None:
             form.wijkteam_id.errors = ["Een wijkteammanager of medewerker hoort bij een wijkteam: kies het team."]
         elif rol not in TEAMROLLEN and team_id is not None:
             form.wijkteam_id.errors = [f"Een {rol.label.lower()} hoort niet bij een wijkteam: kies 'Geen'."]
@@ -239,8 +251,9 @@ def gebruiker_bewerken(gebruiker_id: int | None = None):
             gebruiker.rol = rol
             gebruiker.wijkteam_id = team_id
             gebruiker.actief = bool(form.actief.data)
+            db.session.flush()
+            tweedemening.rayon_instellen(db.session, gebruiker, rayon)
             if nieuw:
-                db.session.flush()
                 accounts.nodig_uit(gebruiker, current_user.naam, datetime.now(timezone.utc))
                 audit.zet_zaak(None, f"gebruiker {gebruiker.email} aangemaakt en uitgenodigd")
             db.session.commit()

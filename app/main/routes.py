@@ -14,4 +14,6 @@ def index():
         return redirect(url_for("wijkteam.dashboard"))
     if current_user.rol == Rol.BEHEERDER:
         return redirect(url_for("beheer.index"))
+    if current_user.rol == Rol.RAYONMANAGER:
+        return redirect(url_for("tweedemening.lijst"))
     return redirect(url_for("rapportage.index"))

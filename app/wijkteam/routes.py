@@ -30,6 +30,7 @@ from workflows import usecases_nazorg
 
 from .. import audit, idempotentie, mail
 from ..nazorg import routes as nazorg
+from ..tweedemening import routes as tweede_mening
 from ..zoekparameters import lees_zoekvraag
 from ..auth.guards import TEAMROLLEN, huidige_actor, rol_vereist, zaak_van_team
 from ..extensions import db
@@ -83,6 +84,7 @@ def dashboard():
                            aantal_open=aantal_open, concepten=concepten, afgerond=afgerond, now=now,
                            wacht=wacht, uitgeput=uitgeput, te_sluiten=te_sluiten,
                            nazorg_te_doen=usecases_nazorg.te_doen(db.session, current_user.wijkteam_id, now),
+                           tweede_mening_open=tweede_mening.tm.open_voor(db.session, current_user.id),
                            termijnstanden=zaken.termijnstanden)
 
 
@@ -242,6 +244,7 @@ def _bevestigen(form, soort: ZaakSoort, zaak: Zaak | None):
     velden = [(k, v) for k, v in request.form.items(multi=True) if k not in ("knop", "bevestigd", "csrf_token")]
     return render_template("wijkteam/knip_bevestigen.html", invoer=invoer, dienst=dienst, route=route, stand=stand,
                            velden=velden, zaak=zaak, form=form,
+                           tweede_meningen=tweede_mening.tm.van_zaak(db.session, zaak.id) if zaak else [],
                            oorzaak=db.session.get(Oorzaak, invoer.oorzaak_id)), 200
 
 
@@ -296,7 +299,8 @@ def _zaakpagina(zaak_: Zaak, actie_form=None, bericht_form=None, status: int = 2
                            bijlage_form=bijlage_form, max_bijlage_mb=usecases.MAX_BIJLAGE // (1024 * 1024),
                            bericht_form=bericht_form, termijnen=zaken.termijnstanden(zaak_), now=_nu(),
                            link=link, tijdlijn=tijdlijn(db.session, zaak_), bijlagen=bijlagen,
-                           inzage=audit.voor_zaak(zaak_.id), **nazorg.context(zaak_)), status
+                           inzage=audit.voor_zaak(zaak_.id), **nazorg.context(zaak_),
+                           **tweede_mening.context(zaak_)), status
 
 
 @bp.route("/zaken/<int:zaak_id>/bijlagen/<int:bijlage_id>")

@@ -50,7 +50,13 @@ def test_the_demo_tells_the_story_of_the_domain(app, db_session):
     assert len(afwezig) == 1 and afwezig[0].van <= vandaag <= afwezig[0].tot
     assert afwezig[0].contactpersoon.email not in ("wi@demo.local", "wmo@demo.local")
     statussen = dict(db_session.execute(select(Zaak.status, func.count()).group_by(Zaak.status)).all())
-    assert statussen.get(Status.GESLOTEN, 0) > 30 and statussen.get(Status.CONCEPT) == 1
+    # Two concepts: an escalatie by the medewerker for the manager, a knip on which the manager asked the
+    # rayonmanager's second opinion (app/tweedemening/demo.py).
+    assert statussen.get(Status.GESLOTEN, 0) > 30 and statussen.get(Status.CONCEPT) == 2
+    from workflows import tweedemening as tm
+
+    vraag, = db_session.scalars(select(tm.TweedeMening)).all()
+    assert vraag.open and vraag.gevraagd_aan.rol.value == "rayonmanager" and vraag.zaak.status == Status.CONCEPT
     assert statussen.get(Status.WACHT_OP_WIJKTEAM) == 1
     assert any(z.trede > 0 for z in db_session.execute(select(Zaak)).scalars())  # some climbed the ladder
     for zaak in db_session.execute(select(Zaak)).scalars():

@@ -50,6 +50,8 @@ KAN_IN = {
     "maatwerk_beoordelen": {""}, "maatwerk_herinnering": {""}, "maatwerk_besluit": {""},
     "maatwerk_betaalopdracht": {""}, "maatwerk_betaalherinnering": {""}, "maatwerk_betaald": {""},
     "maatwerk_effectvraag": {""},
+    # A second opinion: between colleagues, outside the case's thread (notifications/tweedemening.py).
+    "tweede_mening_vraag": {""}, "tweede_mening_antwoord": {""},
 }
 # The one mail that names a stranger, and can only name them by their address: the beheerder's overview of
 # mail held from people Knipkaart does not know.
