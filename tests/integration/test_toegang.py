@@ -35,9 +35,9 @@ REGELS = [
     # A second opinion, asked by the manager: test_tweede_mening_schermen
     (r"^/zaken/<int:zaak_id>/tweede-mening$", {"wijkteammanager"}),
     (r"^/zaken/<int:zaak_id>", TEAM),
-    (r"^/overdrachten", {"wijkteammanager", "andere_manager"}),
+    (r"^/overdrachten", {"wijkteammanager", "andere_manager"}),  # hand-overs to or from one's team: test_overdracht_toegang
     # A second opinion: who was asked (a manager of another team or a rayonmanager) only: test_tweede_mening_schermen
-    (r"^/tweede-mening", {"wijkteammanager", "andere_manager"}),  # hand-overs to or from one's team: test_overdracht_toegang
+    (r"^/tweede-mening", {"wijkteammanager", "andere_manager"}),
     (r"^/wie-beslist-waarover$", TEAM | {"andere_manager"}),  # the team's own routing: test_leren
     (r"^/voorbeelden$", TEAM | {"andere_manager", "management"}),  # approved examples, for all teams
     (r"^/voorbeelden/te-beoordelen$", {"wijkteammanager", "andere_manager"}),  # own team's: test_leren
