@@ -17,11 +17,16 @@ from workflows.models import Rol, Wijkteam
 from ..auth.guards import rol_vereist
 from ..extensions import db
 from . import bp
-from .forms import BudgetFormulier, InstellingFormulier, ProfessionalFormulier
+from .forms import POOL, BudgetFormulier, InstellingFormulier, ProfessionalFormulier
 
 
 def _teams() -> list[Wijkteam]:
     return db.session.scalars(select(Wijkteam).where(Wijkteam.actief.is_(True)).order_by(Wijkteam.naam)).all()
+
+
+def _budgetkeuzes(teams: list[Wijkteam]) -> list[tuple[int, str]]:
+    return ([(0, "Kies een wijkteam of de pool"), (POOL, "Gemeentelijke pool (voor alle teams)")]
+            + [(t.id, t.naam) for t in teams])
 
 
 def _pagina(instelling_form=None, budget_form=None, professional_form=None, status: int = 200):
@@ -32,7 +37,7 @@ def _pagina(instelling_form=None, budget_form=None, professional_form=None, stat
         instelling_form = InstellingFormulier(formdata=None, obj=inst)
         instelling_form.disciplines.data = ", ".join(inst.discipline_lijst)
     budget_form = budget_form or BudgetFormulier(formdata=None, jaar=jaar)
-    budget_form.wijkteam_id.choices = [(0, "Kies een wijkteam")] + [(t.id, t.naam) for t in teams]
+    budget_form.wijkteam_id.choices = _budgetkeuzes(teams)
     professional_form = professional_form or ProfessionalFormulier(formdata=None)
     professional_form.discipline.choices = [("", "Kies een discipline")] + [
         (d, discipline_label(d)) for d in inst.discipline_lijst]
@@ -79,19 +84,24 @@ def beheer_instellingen():
 @rol_vereist(Rol.BEHEERDER)
 def beheer_budget():
     form = BudgetFormulier()
-    form.wijkteam_id.choices = [(0, "")] + [(t.id, t.naam) for t in _teams()]
+    form.wijkteam_id.choices = _budgetkeuzes(_teams())
     if not form.validate():
         return _pagina(budget_form=form, status=422)
     try:
         centen = budgetboek.lees_bedrag(form.bedrag.data)
-        budgetboek.budget_instellen(db.session, form.wijkteam_id.data, form.jaar.data, centen)
+        team_id = None if form.wijkteam_id.data == POOL else form.wijkteam_id.data
+        budgetboek.budget_instellen(db.session, team_id, form.jaar.data, centen)
     except OngeldigeInvoer as fout:
         db.session.rollback()
         form.bedrag.errors = [fout.melding]
         return _pagina(budget_form=form, status=422)
     db.session.commit()
-    team = db.session.get(Wijkteam, form.wijkteam_id.data)
-    flash(f"Maatwerkbudget {form.jaar.data} van {team.naam} is nu {budgetboek.euro(centen)}.", "ok")
+    if team_id is None:
+        flash(f"De gemeentelijke pool {form.jaar.data} is nu {budgetboek.euro(centen)}: een aanvraag die het "
+              "budget van het eigen team te boven gaat, komt op de pool.", "ok")
+    else:
+        team = db.session.get(Wijkteam, team_id)
+        flash(f"Maatwerkbudget {form.jaar.data} van {team.naam} is nu {budgetboek.euro(centen)}.", "ok")
     return redirect(url_for(".beheer_index"))
 
 
@@ -101,7 +111,7 @@ def beheer_professional():
     inst = mw.instelling(db.session)
     form = ProfessionalFormulier()
     form.discipline.choices = [(d, d) for d in inst.discipline_lijst]
-    form.wijkteam_id.choices = [(0, "")] + [(t.id, t.naam) for t in _teams()]
+    form.wijkteam_id.choices = _budgetkeuzes(_teams())
     if not form.validate():
         return _pagina(professional_form=form, status=422)
     try:

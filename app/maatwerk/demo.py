@@ -57,6 +57,7 @@ def vul_maatwerk(session: Session, now: datetime, kal: Werkdagkalender) -> None:
     inst.rekening_naam, inst.rekening_iban = "Gemeente Demostad", "NL02ABNA0123456789"
     teams = {t.naam: t for t in session.scalars(select(Wijkteam))}
     jaar = mw.jaar_van(now)
+    budgetboek.budget_instellen(session, None, jaar, 2_500_000)  # the municipal pool: € 25.000 for all teams
     for i, team in enumerate(sorted(teams.values(), key=lambda t: t.naam)):
         budgetboek.budget_instellen(session, team.id, jaar, 1_000_000)
         session.add(MaatwerkProfessional(naam=["Lotte Smit", "Bas de Vries", "Noor Hendriks", "Jeroen Bakker",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NoneOf, NumberRange, Optional
 
 from ..forms import Formulier
 from ..validators import emailadres, geen_bsn
@@ -51,8 +51,12 @@ class BevestigingUploadFormulier(Formulier):
     bestand = FileField("CSV met gedane betalingen", validators=[FileRequired("Kies een bestand.")])
 
 
+POOL = -1  # the choice "Gemeentelijke pool" in the budget form: a budget without a wijkteam
+
+
 class BudgetFormulier(Formulier):
-    wijkteam_id = SelectField("Wijkteam", coerce=int, validators=[NumberRange(min=1, message="Kies een wijkteam.")])
+    wijkteam_id = SelectField("Wijkteam of gemeentelijke pool", coerce=int, validators=[
+        NoneOf([0], message="Kies een wijkteam of de gemeentelijke pool.")])
     jaar = IntegerField("Jaar", validators=[InputRequired("Vul het jaar in."),
                                             NumberRange(min=2000, max=2100, message="Een jaar tussen 2000 en 2100.")])
     bedrag = StringField("Budget in euro's", validators=[DataRequired("Vul het budget in."), Length(max=20)])

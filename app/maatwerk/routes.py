@@ -62,8 +62,9 @@ def overzicht():
     aanvragen_ = db.session.scalars(select(MaatwerkAanvraag).where(
         MaatwerkAanvraag.wijkteam_id == current_user.wijkteam_id).order_by(MaatwerkAanvraag.id.desc()).limit(100)
     ).all()
+    gemeente = budgetboek.pool(db.session, mw.jaar_van(now))
     return render_template("maatwerk/overzicht.html", stand=stand, mutaties=mutaties[-50:], aanvragen=aanvragen_,
-                           now=now)
+                           now=now, pool_stand=budgetboek.stand(db.session, gemeente) if gemeente else None)
 
 
 def _keuzes(form: AanvraagFormulier) -> None:
@@ -117,7 +118,8 @@ def nieuw():
         claim.resultaat_url = resultaat
     db.session.commit()
     namen = " en ".join(b.professional.naam for b in r.aanvraag.beoordelingen)
-    flash(f"Aanvraag {r.aanvraag.nummer} ingediend: {r.aanvraag.bedrag} is vastgelegd op het budget. {namen} "
+    waar = "de gemeentelijke pool (het eigen budget had te weinig)" if r.aanvraag.budget.is_pool else "het budget"
+    flash(f"Aanvraag {r.aanvraag.nummer} ingediend: {r.aanvraag.bedrag} is vastgelegd op {waar}. {namen} "
           f"beslissen mee, uiterlijk {datumtijd(r.aanvraag.beoordeel_deadline)}.", "ok")
     return redirect(resultaat)
 

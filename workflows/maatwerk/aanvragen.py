@@ -175,8 +175,9 @@ def _nummer(session: Session, jaar: int) -> str:
 
 def aanvragen(session: Session, gebruiker: Gebruiker, invoer: AanvraagInvoer, now: datetime,
               kalender: Werkdagkalender) -> Resultaat:
-    """A team member requests an amount: checked, committed on the team's budget of this year (locked), and put
-    to the two other professionals, who decide within one werkdag. Nothing is written when a rule refuses."""
+    """A team member requests an amount: checked, committed on the team's budget of this year (locked), or on the
+    municipal pool when the team's cannot cover it, and put to the two other professionals, who decide within
+    one werkdag. Nothing is written when a rule refuses."""
     if gebruiker.rol not in (Rol.WIJKTEAMMANAGER, Rol.MEDEWERKER) or gebruiker.wijkteam_id is None:
         raise GeenToegang("Alleen een wijkteam vraagt maatwerkbudget aan.")
     centen, iban = _controleer_invoer(invoer)
@@ -184,8 +185,7 @@ def aanvragen(session: Session, gebruiker: Gebruiker, invoer: AanvraagInvoer, no
     _controleer(session, inst, invoer)
     wie = beoordelaars(session, inst, gebruiker.wijkteam_id, invoer.discipline, gebruiker.email)
     jaar = jaar_van(now)
-    budget_ = budgetboek.budget(session, gebruiker.wijkteam_id, jaar, vergrendel=True)
-    budgetboek.controleer_ruimte(session, budget_, centen)
+    budget_ = budgetboek.kies_budget(session, gebruiker.wijkteam_id, jaar, centen)  # the team's, or the pool
     aanvraag = MaatwerkAanvraag(
         nummer=_nummer(session, jaar), wijkteam_id=gebruiker.wijkteam_id, budget_id=budget_.id,
         aangevraagd_door_id=gebruiker.id, discipline=invoer.discipline, status=AanvraagStatus.BEOORDELING,

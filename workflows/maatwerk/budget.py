@@ -3,6 +3,11 @@
 The invariant users must be able to trust, as with the knipkaart: a budget is never committed beyond its
 amount, also not under concurrent requests. The budget row is locked (SELECT ... FOR UPDATE on PostgreSQL;
 SQLite serialises every transaction, see app/extensions.py) before the ledger is counted.
+
+Beside the team budgets the beheerder may set a municipal pool per year (a budget without a team). A request
+its team's budget cannot cover is committed on the pool, whole, when the pool can (`kies_budget`). The team's
+row is locked before the pool's, always in that order, so requests of different teams wait for each other
+only at the pool and never deadlock.
 """
 from __future__ import annotations
 
@@ -81,6 +86,32 @@ def budget(session: Session, wijkteam_id: int, jaar: int, *, vergrendel: bool = 
     return session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
 
 
+def pool(session: Session, jaar: int, *, vergrendel: bool = False) -> MaatwerkBudget | None:
+    """The municipality's pool for a year, if the beheerder set one."""
+    stmt = select(MaatwerkBudget).where(MaatwerkBudget.wijkteam_id.is_(None), MaatwerkBudget.jaar == jaar)
+    if vergrendel:
+        stmt = stmt.with_for_update()
+    return session.execute(stmt.execution_options(populate_existing=True)).scalar_one_or_none()
+
+
+def kies_budget(session: Session, wijkteam_id: int, jaar: int, centen: int) -> MaatwerkBudget:
+    """The budget a request of `centen` is committed on, locked: the team's own when it has room, else the
+    municipal pool when that has room; else BudgetOntoereikend with the figures of both."""
+    eigen = budget(session, wijkteam_id, jaar, vergrendel=True)
+    try:
+        controleer_ruimte(session, eigen, centen)
+        return eigen
+    except BudgetOntoereikend as fout:
+        gemeente = pool(session, jaar, vergrendel=True)
+        if gemeente is None or gemeente.bedrag_centen == 0:
+            raise
+        over = stand(session, gemeente).beschikbaar
+        if centen <= over:
+            return gemeente
+        raise BudgetOntoereikend(fout.melding.replace(" Er is niets aangevraagd.", "") + " Ook de gemeentelijke "
+                                 f"pool {jaar} heeft te weinig: nog {euro(max(over, 0))}. Er is niets aangevraagd.")
+
+
 def stand(session: Session, budget_: MaatwerkBudget) -> BudgetStand:
     """Count the ledger of a budget."""
     def som(soort):
@@ -151,11 +182,17 @@ def boeken(session: Session, aanvraag_id: int, soort: BudgetMutatieSoort, door: 
     return mutatie
 
 
-def budget_instellen(session: Session, wijkteam_id: int, jaar: int, centen: int) -> MaatwerkBudget:
-    """Set a team's budget for a year; never below what is already committed (net of returns)."""
+def budget_instellen(session: Session, wijkteam_id: int | None, jaar: int, centen: int) -> MaatwerkBudget:
+    """Set a team's budget for a year (`wijkteam_id` None: the municipal pool); never below what is already
+    committed (net of returns)."""
     if centen < 0 or centen > MAX_BUDGET_CENTEN:
         raise OngeldigeInvoer(f"Het budget moet tussen € 0 en {euro(MAX_BUDGET_CENTEN)} liggen.", veld="bedrag")
-    b = budget(session, wijkteam_id, jaar, vergrendel=True)
+    if wijkteam_id is None:
+        insert_if_absent(session, MaatwerkBudget, {"wijkteam_id": None, "jaar": jaar, "bedrag_centen": 0}, ["jaar"],
+                         index_where=MaatwerkBudget.wijkteam_id.is_(None))
+        b = pool(session, jaar, vergrendel=True)
+    else:
+        b = budget(session, wijkteam_id, jaar, vergrendel=True)
     huidig = stand(session, b)
     if centen < huidig.benut:
         raise OngeldigeInvoer(f"Er is in {jaar} al {euro(huidig.benut)} vastgelegd of betaald; het budget kan "

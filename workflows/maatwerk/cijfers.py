@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from ..kalender import amsterdam
 from ..models import Wijkteam
 from ..rapportage import Filters, Kolom, Tabel
 from . import budget as budgetboek
-from .modellen import AanvraagStatus, MaatwerkAanvraag, MaatwerkBudget
+from .modellen import AanvraagStatus, BudgetMutatieSoort, MaatwerkAanvraag, MaatwerkBudget, MaatwerkMutatie
 
 ONDERBENUT = 0.5  # less than half of the budget used, pro rata the part of the year gone by
 
@@ -46,21 +46,43 @@ def budgetgebruik(session: Session, f: Filters, now: datetime) -> Tabel:
             .order_by(MaatwerkBudget.jaar, Wijkteam.naam))
     if f.wijkteam_id:
         stmt = stmt.where(MaatwerkBudget.wijkteam_id == f.wijkteam_id)
-    rijen = []
-    for b, naam in session.execute(stmt).all():
+    uit_pool = _uit_pool(session, f)
+
+    def rij(naam: str, b: MaatwerkBudget, pool: int | None) -> list:
         s = budgetboek.stand(session, b)
         deel = _deel_van_jaar(b.jaar, f.tot, now)
         onderbenut = bool(s.bedrag) and s.benut < ONDERBENUT * deel * s.bedrag
-        rijen.append([naam, str(b.jaar), s.bedrag // 100, s.benut // 100, s.betaald // 100, s.in_behandeling // 100,
-                      round(100 * s.benut / s.bedrag) if s.bedrag else None, "ja" if onderbenut else "nee"])
+        return [naam, str(b.jaar), s.bedrag // 100, s.benut // 100, s.betaald // 100, s.in_behandeling // 100, pool,
+                round(100 * s.benut / s.bedrag) if s.bedrag else None, "ja" if onderbenut else "nee"]
+
+    rijen = [rij(naam, b, uit_pool.get((b.wijkteam_id, b.jaar), 0) // 100) for b, naam in session.execute(stmt).all()]
+    if not f.wijkteam_id:
+        rijen += [rij("Gemeentelijke pool", b, None) for b in session.scalars(
+            select(MaatwerkBudget).where(MaatwerkBudget.wijkteam_id.is_(None), MaatwerkBudget.jaar >= f.van.year,
+                                         MaatwerkBudget.jaar <= f.tot.year).order_by(MaatwerkBudget.jaar))]
     return Tabel("maatwerkbudget", "Gebruik van het maatwerkbudget per team",
                  [Kolom("Wijkteam"), Kolom("Jaar"), Kolom("Budget", "euro"), Kolom("Benut", "euro"),
-                  Kolom("Betaald", "euro"), Kolom("In behandeling", "euro"), Kolom("Benut van budget", "procent"),
-                  Kolom("Onderbenut")], rijen,
+                  Kolom("Betaald", "euro"), Kolom("In behandeling", "euro"), Kolom("Uit de gemeentelijke pool", "euro"),
+                  Kolom("Benut van budget", "procent"), Kolom("Onderbenut")], rijen,
                  "Per kalenderjaar en team, in hele euro's. Benut: vastgelegd min teruggeboekt (afgewezen of "
-                 "ingetrokken); in behandeling: vastgelegd maar nog niet betaald. Onderbenut: minder dan de helft van "
+                 "ingetrokken); in behandeling: vastgelegd maar nog niet betaald. Uit de gemeentelijke pool: wat de "
+                 "aanvragen van het team daarnaast op de pool vastlegden (benut, niet in het eigen budget geteld); "
+                 "de pool zelf staat op een eigen regel, zonder teamfilter. Onderbenut: minder dan de helft van "
                  "het budget benut, naar rato van het verstreken deel van het jaar. De filters dienst, oorzaak en "
                  "urgentie gelden hier niet.")
+
+
+def _uit_pool(session: Session, f: Filters) -> dict[tuple[int, int], int]:
+    """{(team, year): cents committed net of returns on the municipal pool by that team's requests}."""
+    teken = case((MaatwerkMutatie.soort == BudgetMutatieSoort.VASTGELEGD, MaatwerkMutatie.bedrag_centen),
+                 (MaatwerkMutatie.soort == BudgetMutatieSoort.TERUGGEBOEKT, -MaatwerkMutatie.bedrag_centen), else_=0)
+    stmt = (select(MaatwerkAanvraag.wijkteam_id, MaatwerkBudget.jaar, func.sum(teken))
+            .select_from(MaatwerkMutatie).join(MaatwerkBudget, MaatwerkBudget.id == MaatwerkMutatie.budget_id)
+            .join(MaatwerkAanvraag, MaatwerkAanvraag.id == MaatwerkMutatie.aanvraag_id)
+            .where(MaatwerkBudget.wijkteam_id.is_(None), MaatwerkBudget.jaar >= f.van.year,
+                   MaatwerkBudget.jaar <= f.tot.year)
+            .group_by(MaatwerkAanvraag.wijkteam_id, MaatwerkBudget.jaar))
+    return {(team, jaar): int(n or 0) for team, jaar, n in session.execute(stmt)}
 
 
 def betaaltijden(session: Session, f: Filters, now: datetime) -> Tabel:

@@ -10,7 +10,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text, \
-    UniqueConstraint
+    UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..models import Base, Gebruiker, Prijspost, UTCDateTime, Wijkteam, _enum
@@ -79,16 +79,24 @@ class MaatwerkInstelling(Base):
 
 
 class MaatwerkBudget(Base):
-    """A team's budget in euro cents for one calendar year (Europe/Amsterdam); its ledger is its mutaties."""
+    """A team's budget in euro cents for one calendar year (Europe/Amsterdam); its ledger is its mutaties.
+    Without a wijkteam it is the municipality's pool for that year (one per year), drawn on by a request its
+    team's own budget cannot cover."""
 
     __tablename__ = "maatwerk_budget"
     __table_args__ = (UniqueConstraint("wijkteam_id", "jaar", name="uq_maatwerk_budget_wijkteam_jaar"),
+                      Index("uq_maatwerk_budget_pool_jaar", "jaar", unique=True,
+                            sqlite_where=text("wijkteam_id IS NULL"), postgresql_where=text("wijkteam_id IS NULL")),
                       CheckConstraint("bedrag_centen >= 0", name="bedrag"))
     id: Mapped[int] = mapped_column(primary_key=True)
-    wijkteam_id: Mapped[int] = mapped_column(ForeignKey("wijkteam.id"))
+    wijkteam_id: Mapped[int | None] = mapped_column(ForeignKey("wijkteam.id"))
     jaar: Mapped[int] = mapped_column(Integer)
     bedrag_centen: Mapped[int] = mapped_column(Integer, default=0)
-    wijkteam: Mapped[Wijkteam] = relationship()
+    wijkteam: Mapped[Wijkteam | None] = relationship()
+
+    @property
+    def is_pool(self) -> bool:
+        return self.wijkteam_id is None
 
 
 class MaatwerkProfessional(Base):
