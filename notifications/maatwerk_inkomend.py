@@ -47,7 +47,6 @@ def verwerk(session: Session, rij: InkomendeMail, bericht, adres: MaatwerkReplyA
             inst: MailInstellingen, links, *, vertrouwd: bool, verlopen: bool) -> None:
     """Apply or hold a reply that came through a maatwerk reply address; the caller commits."""
     from .inkomend import _niet_geverifieerd
-    from .maatwerk import na_resultaat
 
     if bericht.problemen:
         rij.reden = " ".join(dict.fromkeys(bericht.problemen))
@@ -69,27 +68,68 @@ def verwerk(session: Session, rij: InkomendeMail, bericht, adres: MaatwerkReplyA
         return
     try:
         with session.begin_nested():
-            if adres.aanvraag_id is not None:
-                oordeel, reden = lees_oordeel(rij.tekst)
-                if oordeel is None:
-                    rij.reden = ("Geen AKKOORD of NIET AKKOORD op de eerste regel: niets toegepast. Geef uw oordeel "
-                                 "op de pagina van de aanvraag of antwoord opnieuw met een van deze woorden.")
-                    return
-                r = mw.beoordelen(session, adres.aanvraag_id, adres.professional_id, oordeel, reden, now,
-                                  kanaal="e-mail")
-                rij.actie = f"maatwerk: {oordeel.label.lower()}"
-            else:
-                if not _BETAALD.match(rij.tekst or ""):
-                    rij.reden = ("Geen BETAALD op de eerste regel: niets toegepast. Bevestig op de pagina van de "
-                                 "betaalopdracht, of antwoord opnieuw met BETAALD.")
-                    return
-                r = mw.betaald_melden(session, adres.betaalopdracht_id, None, f"financiën ({adres.ontvanger})",
-                                      "e-mail", now)
-                rij.actie = "maatwerk: betaald"
-            na_resultaat(session, r, now, inst, links)
+            rij.actie = _pas_toe(session, rij, adres, now, inst, links)
+    except GeenTrefwoord as fout:
+        rij.actie = None
+        rij.reden = fout.melding
+        return
     except DomeinFout as fout:
         rij.actie = None
         rij.reden = f"Niet toe te passen: {fout.melding}"
         return
     rij.status = InkomendStatus.TOEGEPAST
     rij.reden = ""
+
+
+class GeenTrefwoord(DomeinFout):
+    """The reply's first line holds none of the keywords its mail asked for: nothing to apply."""
+
+
+def _pas_toe(session: Session, rij: InkomendeMail, adres: MaatwerkReplyAdres, now: datetime,
+             inst: MailInstellingen, links) -> str:
+    """Apply the keyword on the reply's first line through the maatwerk use case; the action done."""
+    from .maatwerk import na_resultaat
+
+    if adres.aanvraag_id is not None:
+        oordeel, reden = lees_oordeel(rij.tekst)
+        if oordeel is None:
+            raise GeenTrefwoord("Geen AKKOORD of NIET AKKOORD op de eerste regel: niets toegepast. Geef uw oordeel "
+                                "op de pagina van de aanvraag of antwoord opnieuw met een van deze woorden.")
+        r = mw.beoordelen(session, adres.aanvraag_id, adres.professional_id, oordeel, reden, now, kanaal="e-mail")
+        actie = f"maatwerk: {oordeel.label.lower()}"
+    else:
+        if not _BETAALD.match(rij.tekst or ""):
+            raise GeenTrefwoord("Geen BETAALD op de eerste regel: niets toegepast. Bevestig op de pagina van de "
+                                "betaalopdracht, of antwoord opnieuw met BETAALD.")
+        r = mw.betaald_melden(session, adres.betaalopdracht_id, None, f"financiën ({adres.ontvanger})", "e-mail",
+                              now)
+        actie = "maatwerk: betaald"
+    na_resultaat(session, r, now, inst, links)
+    return actie
+
+
+def adres_van_mail(session: Session, rij: InkomendeMail, inst: MailInstellingen) -> MaatwerkReplyAdres | None:
+    """The maatwerk reply address a stored mail was sent to, if it was."""
+    from .inkomend import _adres_token
+
+    return adres_van(session, _adres_token([a.strip() for a in (rij.aan or "").split(",")], inst))
+
+
+def handmatig_toepassen(session: Session, rij: InkomendeMail, beheerder: str, now: datetime,
+                        inst: MailInstellingen, links) -> str:
+    """The beheerder applies a held reply to a maatwerk mail after checking it is genuine (a professional who
+    answered from another address, a verdict SPF and DKIM could not confirm): the keyword is read and applied
+    as if it had passed, with who approved it. The action done; DomeinFout when it cannot be applied."""
+    session.refresh(rij, with_for_update=True)  # two beheerders, one mail: the second sees it handled
+    if rij.status != InkomendStatus.QUARANTAINE:
+        raise DomeinFout("Deze mail is al afgehandeld.")
+    adres = adres_van_mail(session, rij, inst)
+    if adres is None:
+        raise DomeinFout("Deze mail kwam niet via het antwoordadres van een maatwerkmail.")
+    if rij.automatisch:
+        raise DomeinFout("Een automatisch antwoord (afwezig) is geen oordeel of bevestiging.")
+    with session.begin_nested():
+        actie = _pas_toe(session, rij, adres, now, inst, links)
+    rij.status, rij.actie, rij.reden = InkomendStatus.HANDMATIG, actie, ""
+    rij.afgehandeld_door, rij.afgehandeld_op = beheerder, now
+    return actie

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from wtforms import DateField
 from wtforms.validators import InputRequired, ValidationError
 
+from notifications import maatwerk_inkomend
 from notifications.afwezigheid import lees_terugkeer
 from notifications.inkomend import afzender_toestaan, handmatig_toepassen, verwerpen
 from notifications.models import (
@@ -104,7 +105,26 @@ def _mailpagina(mail: InkomendeMail, fout: str | None = None, status: int = 200,
     voorstel = db.session.execute(select(Afwezigheidsbericht).where(Afwezigheidsbericht.inkomende_mail_id == mail.id)
                                   ).scalar_one_or_none()
     return render_template("beheer/mail/quarantaine_mail.html", mail=mail, fout=fout, voorstel=voorstel,
+                           maatwerk_adres=maatwerk_inkomend.adres_van_mail(db.session, mail, instellingen()),
                            **extra), status
+
+
+@bp.route("/quarantaine/<int:mail_id>/maatwerk-toepassen", methods=["POST"])
+@rol_vereist(Rol.BEHEERDER)
+def quarantaine_maatwerk_toepassen(mail_id: int):
+    """Apply a held reply to a maatwerk mail (a verdict or BETAALD) after the beheerder checked it."""
+    from ..maatwerk.links import links
+
+    mail = _mail_of_404(mail_id)
+    try:
+        actie = maatwerk_inkomend.handmatig_toepassen(db.session, mail, current_user.naam,
+                                                      datetime.now(timezone.utc), instellingen(), links())
+    except DomeinFout as e:
+        db.session.rollback()
+        return _mailpagina(_mail_of_404(mail_id), e.melding + " Er is niets toegepast.", 422)
+    db.session.commit()
+    flash(f"De mail is toegepast ({actie.removeprefix('maatwerk: ')}).", "ok")
+    return redirect(url_for(".quarantaine"))
 
 
 @bp.route("/quarantaine/<int:mail_id>")

@@ -200,3 +200,41 @@ def test_wrong_input_is_answered_in_dutch_and_nothing_is_written(client, inlog, 
     assert db_session.query(MaatwerkAanvraag).count() == 0
     assert db_session.query(MaatwerkMutatie).count() == 0
     assert db_session.query(UitgaandeMail).count() == 0
+
+
+def test_the_beheerder_applies_a_held_verdict_after_checking_it_once_and_sees_why_not_otherwise(
+        client, inlog, db_session, maatwerk):
+    """A professional answered AKKOORD from another address: held. The beheerder, having called, applies it on
+    the quarantine page (before this only 'verwerpen' could end it); a second try finds it handled."""
+    aanvragen(client, inlog)
+    mail = mail_aan(db_session, "schuldhulp@test.local", "maatwerk_beoordelen")
+    post(client, antwoord(mail, "AKKOORD\nGoed plan.", van="sven.prive@elders.test"))
+    rij = db_session.execute(select(InkomendeMail)).scalar_one()
+    assert rij.status == InkomendStatus.QUARANTAINE
+    inlog.als("beheer@test.local")
+    pagina = client.get(f"/beheer/quarantaine/{rij.id}").get_data(as_text=True)
+    assert "Toepassen op het maatwerkbudget" in pagina and "MW-" in pagina and 'name="zaaknummer"' not in pagina
+    r = client.post(f"/beheer/quarantaine/{rij.id}/maatwerk-toepassen")
+    assert r.status_code == 302
+    db_session.expire_all()
+    rij = db_session.get(InkomendeMail, rij.id)
+    assert rij.status == InkomendStatus.HANDMATIG and rij.afgehandeld_door == "Bea Beheer"
+    a = db_session.execute(select(MaatwerkAanvraag)).scalar_one()
+    schuld = next(b for b in a.beoordelingen if b.professional.email == "schuldhulp@test.local")
+    assert schuld.oordeel == Oordeel.AKKOORD and schuld.reden == "Goed plan." and schuld.kanaal == "e-mail"
+    r = client.post(f"/beheer/quarantaine/{rij.id}/maatwerk-toepassen")
+    assert r.status_code == 422 and "al afgehandeld" in r.get_data(as_text=True)
+
+
+def test_a_held_reply_without_keyword_is_not_applied_by_the_beheerder_either(client, inlog, db_session, maatwerk):
+    aanvragen(client, inlog)
+    mail = mail_aan(db_session, "schuldhulp@test.local", "maatwerk_beoordelen")
+    post(client, antwoord(mail, "Ik bel u morgen even.", van="sven.prive@elders.test"))
+    rij = db_session.execute(select(InkomendeMail)).scalar_one()
+    inlog.als("beheer@test.local")
+    r = client.post(f"/beheer/quarantaine/{rij.id}/maatwerk-toepassen")
+    assert r.status_code == 422 and "Geen AKKOORD of NIET AKKOORD" in r.get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.get(InkomendeMail, rij.id).status == InkomendStatus.QUARANTAINE
+    a = db_session.execute(select(MaatwerkAanvraag)).scalar_one()
+    assert all(b.oordeel is None for b in a.beoordelingen)

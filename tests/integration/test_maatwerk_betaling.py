@@ -21,7 +21,7 @@ from tests.maatwerk_gegevens import Maatwerk
 from workflows.kalender import TZ
 from workflows.maatwerk import aanvragen as mw
 from workflows.maatwerk import budget as budgetboek
-from workflows.maatwerk.modellen import AanvraagStatus, MaatwerkBetaalopdracht, Oordeel
+from workflows.maatwerk.modellen import AanvraagStatus, MaatwerkAanvraag, MaatwerkBetaalopdracht, Oordeel
 
 AUTH = {"Authorization": "Basic " + base64.b64encode(b"inbound:ontwikkeling").decode()}
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"}
@@ -235,3 +235,24 @@ def test_the_scheduler_runs_the_batch_at_the_set_times_and_the_reminders_often(a
                       "cron[day_of_week='mon-fri', hour='16', minute='0']",
                       "cron[day_of_week='mon-fri', hour='9', minute='0']"]
     assert str(jobs["maatwerk-herinneringen"].trigger) == "interval[0:05:00]"
+
+
+def test_a_held_betaald_is_applied_by_the_beheerder_after_checking_it(client, inlog, db_session, maatwerk,
+                                                                      app_links):
+    """Finance confirmed from a colleague's address: held. The beheerder applies it from the quarantine page."""
+    nu = datetime.now(timezone.utc) - timedelta(hours=2)  # the inbound path reads the real clock
+    a = goedgekeurd(db_session, maatwerk, nu)
+    ronde(db_session, nu + timedelta(hours=1), app_links)
+    mail = db_session.execute(select(UitgaandeMail).where(UitgaandeMail.soort == "maatwerk_betaalopdracht")
+                              ).scalar_one()
+    client.post("/mail/inbound/sendgrid", data=_antwoord(mail, "BETAALD", "collega.financien@test.local"),
+                headers=AUTH, content_type="multipart/form-data")
+    rij = db_session.execute(select(InkomendeMail)).scalar_one()
+    assert rij.status == InkomendStatus.QUARANTAINE
+    inlog.als("beheer@test.local")
+    pagina = client.get(f"/beheer/quarantaine/{rij.id}").get_data(as_text=True)
+    assert f"betaalopdracht {a.betaalopdracht.kenmerk}" in pagina
+    assert client.post(f"/beheer/quarantaine/{rij.id}/maatwerk-toepassen").status_code == 302
+    db_session.expire_all()
+    assert db_session.get(MaatwerkAanvraag, a.id).status == AanvraagStatus.BETAALD
+    assert db_session.get(InkomendeMail, rij.id).status == InkomendStatus.HANDMATIG
