@@ -131,8 +131,8 @@ def bericht_plaatsen(session: Session, actor: Actor, zaak_id: int, tekst: str, n
     tekst = zaken.controleer_bericht(tekst)
     if not (actor.hoort_bij_team(zaak) or actor.rol == DIENST):
         raise GeenToegang("U mag bij deze zaak geen bericht plaatsen.")
-    if zaak.status in zaken.EINDSTATUSSEN or zaak.status == Status.CONCEPT:
-        zaken.bericht_plaatsen(session, actor, zaak, tekst, now, kanaal=kanaal)  # raises the reason
+    # A concept or a closed case takes no message: zaken.bericht_plaatsen refuses it with the reason, and the
+    # first reaction before it only ever acts on a case the dienst has not acknowledged (status VERSTUURD).
     eerst = _eerste_reactie(session, actor, zaak, now, "een bericht")
     b = zaken.bericht_plaatsen(session, actor, zaak, tekst, now, kanaal=kanaal)
     return Resultaat(zaak, eerst, [b])

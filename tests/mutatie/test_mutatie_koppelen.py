@@ -297,3 +297,24 @@ def test_an_internal_dienst_vouches_for_the_domains_of_its_mailbox_and_contact_p
     g.wi.intern_zonder_authenticatie = True
     session.flush()
     assert interne_dienst(session, "wie@test.local") is g.wi
+
+
+def test_the_vervanger_of_another_teams_vaste_contactpersoon_does_not_answer(session, g):
+    """Fails when the vaste contactpersoon is looked up by dienst alone, not by the case's team too (mutmut
+    dropped the team: with two teams the lookup then finds two, or the other team's vervanger answers)."""
+    zaak = _zaak(session, g)
+    ander_team = Wijkteam(naam="Oosterflank", soort="sociaal wijkteam", gebied="Prins Alexander")
+    vreemde = Contactpersoon(naam="Vito Vreemd", email="vito@test.local", dienst_id=g.wi.id, actief=True)
+    session.add_all([ander_team])
+    session.flush()
+    elders = Dienst(naam="Schuldhulp", mailbox="shv@test.local")
+    session.add(elders)
+    session.flush()
+    vreemde.dienst_id = elders.id  # a contact of another dienst: only as the other team's vervanger could they answer
+    session.add(vreemde)
+    session.flush()
+    session.add(VasteContactpersoon(wijkteam_id=ander_team.id, dienst_id=g.wi.id, contactpersoon_id=g.contact.id,
+                                    vervanger_id=vreemde.id))
+    session.flush()
+    assert afzender_mag(session, _match(zaak), "vito@test.local") is None
+    assert afzender_mag(session, _match(zaak), "wi.vervanger@test.local") is not None  # the case's own team's

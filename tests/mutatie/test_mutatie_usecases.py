@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from tests.fabriek import Gemeente, t
+import workflows.waardering  # noqa: F401  (its table, for the rating on closing)
 from workflows import usecases
 from workflows.bewaking import open_stappen
 from workflows.fouten import GeenToegang, KnipkaartVol, OngeldigeOvergang
@@ -323,3 +324,76 @@ def test_deadline_steps_of_a_case_that_is_gone_are_nothing(session, g):
     """Fails when termijnstappen_nemen raises for a case that does not exist (erased meanwhile)."""
     r = usecases.termijnstappen_nemen(session, 999, t("2026-03-10"))
     assert r.zaak is None and r.gebeurtenissen == []
+
+
+# ---------------------------------------------------------------- survivors of the run of 3 December 2026
+
+
+def test_an_action_without_an_explanation_records_none(session, g):
+    """Fails when handelen's default explanation is anything but empty (mutmut: toelichting="XXXX")."""
+    zaak = _verstuurd(session, g)
+    r = usecases.handelen(session, g.dienst_actor(), zaak.id, Actie.ONTVANGEN, t("2026-03-10"))
+    assert r.gebeurtenissen[0].toelichting == ""
+
+
+def test_an_advice_question_is_never_turned_into_an_escalation_by_handelen(session, g):
+    """Fails when handelen lets OMZETTEN through to the state machine, or words the refusal otherwise (the
+    page and the API show this sentence): only workflows.advies.omzetten makes the second case."""
+    zaak = _verstuurd(session, g)
+    with pytest.raises(OngeldigeOvergang) as fout:
+        usecases.handelen(session, g.team_actor, zaak.id, Actie.OMZETTEN, t("2026-03-10"))
+    assert fout.value.melding == "Zet een adviesvraag om met 'Omzetten in een escalatie' op de zaakpagina."
+    with pytest.raises(OngeldigeOvergang):
+        usecases.handelen(session, g.team_actor, zaak.id, "omzetten", t("2026-03-10"))
+
+
+def test_closing_with_a_rating_stores_it_with_who_and_when_and_another_action_stores_none(session, g):
+    """Fails when the rating is stored on another action than closing, or not on closing, or without the
+    session, the actor, the case, the score and sentence or the moment (workflows/waardering.py)."""
+    from workflows.waardering import van_zaak
+
+    zaak = _verstuurd(session, g)
+    usecases.handelen(session, g.dienst_actor(), zaak.id, Actie.TOEGEKEND, t("2026-03-10"), waardering=(2, "Nee"))
+    assert van_zaak(session, zaak.id) is None
+    usecases.handelen(session, g.team_actor, zaak.id, Actie.SLUITEN, t("2026-03-11", "14:00"),
+                      waardering=(4, "Snel en duidelijk"))
+    w = van_zaak(session, zaak.id)
+    assert (w.score, w.toelichting, w.gegeven_door_id, w.wijkteam_id, w.dienst_id) == (
+        4, "Snel en duidelijk", g.manager.id, g.team.id, g.wi.id)
+    assert w.op == t("2026-03-11", "14:00")
+
+
+def test_advies_on_a_knip_or_escalation_is_a_message_and_a_plain_reply_to_an_adviesvraag_is_the_advice(session, g):
+    """Fails when "ADVIES: ..." from the dienst on an escalation is taken as advice (or loses its text), or when
+    a plain reply to an open adviesvraag is not its advice, or one to an answered adviesvraag is."""
+    from workflows.advies import antwoord_van, vraag_invoer
+
+    zaak = _verstuurd(session, g)
+    r = usecases.antwoord_toepassen(session, g.dienst_actor(), zaak.id, "ADVIES: bel de inwoner eerst", t("2026-03-10"))
+    assert r.overgang.actie == "ontvangen" and [b.tekst for b in r.berichten] == ["ADVIES: bel de inwoner eerst"]
+    assert r.zaak.status == Status.ONTVANGEN
+    vraag = usecases.zaak_aanmaken(session, g.team_actor, ZaakSoort.ADVIESVRAAG, vraag_invoer(
+        dienst_id=g.wi.id, vraag="Mag de zoektermijn eraf?", regel="De zoektermijn", oorzaak_id=g.oorzaak.id),
+        t("2026-03-09"), versturen=True).zaak
+    session.commit()
+    r = usecases.antwoord_toepassen(session, g.dienst_actor(), vraag.id, "  Ja, bij acute nood mag dat.  ",
+                                    t("2026-03-10"))
+    assert r.overgang.actie == Actie.ADVISEREN.value and r.gebeurtenissen[-1].toelichting == "Ja, bij acute nood mag dat."
+    session.refresh(vraag)
+    assert antwoord_van(vraag) is not None and vraag.status not in (Status.VERSTUURD, Status.ONTVANGEN)
+    r = usecases.antwoord_toepassen(session, g.dienst_actor(), vraag.id, "Nog een aanvulling.", t("2026-03-11"))
+    assert r.overgang is None or r.overgang.actie != Actie.ADVISEREN.value
+
+
+def test_an_out_of_office_keeps_the_end_of_its_subject(session, g):
+    """Fails when more than spaces and colons are stripped from the noted text (mutmut: strip("XX :XX"))."""
+    zaak = _verstuurd(session, g)
+    r = usecases.automatisch_antwoord(session, zaak.id, "wi@test.local", "Afwezig tot maandag, bel XX", t("2026-03-10"))
+    assert r.gebeurtenissen[0].toelichting.endswith("Afwezig tot maandag, bel XX")
+
+
+def test_taking_the_deadline_steps_returns_the_case(session, g):
+    """Fails when termijnstappen_nemen returns no case: its caller mails the steps about that case."""
+    zaak = _verstuurd(session, g)
+    r = usecases.termijnstappen_nemen(session, zaak.id, t("2026-04-20"))
+    assert r.zaak is not None and r.zaak.id == zaak.id and r.gebeurtenissen
