@@ -95,7 +95,7 @@ def test_a_manager_asks_two_diensten_at_once_sees_the_parts_side_by_side_and_rec
         "De Wmo verstrekt de e-bike deze week; bijzondere bijstand vergoedt de helft.")
     pagina.get_by_role("button", name="Overbrugging vastleggen").click()
     pagina.get_by_text("Overbrugging vastgelegd: Wmo neemt de vraag voor alle diensten op zich").wait_for()
-    assert pagina.get_by_text("Overbrugd door Wmo").is_visible()
+    pagina.get_by_text("Overbrugd door Wmo").wait_for()  # visible: is_visible() would not wait for the page
     assert _axe_overtredingen(pagina) == [], "after the overbrugging"
 
     db_session.expire_all()
