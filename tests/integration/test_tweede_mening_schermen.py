@@ -80,6 +80,8 @@ def test_ask_on_the_case_page_answer_on_the_colleagues_page_and_see_it_before_sp
     assert r.status_code == 303
     db_session.expire_all()
     assert tm.van_zaak(db_session, zaak.id)[0].mening == tm.Mening.EENS
+    na = client.get(f"/tweede-mening/{m.id}").get_data(as_text=True)  # answered: the case's text is no longer shown
+    assert zaak.blokkerende_regel not in na and "Eens: zet de knip in" in na
     antwoord, = _mail(db_session, "tweede_mening_antwoord")
     assert antwoord.aan == "manager@test.local" and antwoord.onderwerp.endswith("tweede mening van Rita Rayon: eens")
     assert "drie weken" not in antwoord.tekst
