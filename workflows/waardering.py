@@ -115,6 +115,21 @@ def per_dienst(session: Session, begin: datetime, einde: datetime, *, dienst_id:
             for naam, n, gem, laag in session.execute(stmt.group_by(Dienst.naam).order_by(Dienst.naam))}
 
 
+def rapporttabel(session: Session, f) -> "Tabel":
+    """The ratings per dienst as a table of the bottleneck report (`workflows.rapportage.Filters` `f`): the
+    screen shows it beside the terms per dienst, and the CSV, XLSX and PDF carry it like every other table."""
+    from .rapportage import Kolom, Tabel
+
+    per = per_dienst(session, f.begin, f.einde, dienst_id=f.dienst_id, wijkteam_id=f.wijkteam_id)
+    return Tabel("waarderingen", "Waardering door de teams per dienst",
+                 [Kolom("Dienst"), Kolom("Waarderingen", "aantal"), Kolom("Gemiddeld (1–5)", "werkdagen"),
+                  Kolom("Slecht of matig", "aantal")],
+                 [[w.dienst, w.aantal, round(w.gemiddelde, 1), w.laag] for w in per.values()],
+                 "Bij het sluiten van een zaak geeft het team de dienst een waardering van 1 (slecht) tot 5 "
+                 "(uitstekend), gerekend op de dag van de waardering; slecht of matig is 1 of 2. Elke contactpersoon "
+                 "ziet de eigen waarderingen bij Mijn zaken. De filters oorzaak en urgentie gelden hier niet.")
+
+
 def wis_toelichting(session: Session, zaak_ids: list[int]) -> None:
     """The retention erase: the sentence goes with the case's other free text; the score stays for the report."""
     if zaak_ids:

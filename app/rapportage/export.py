@@ -24,7 +24,7 @@ BLADNAMEN = {
     "diensten": "Reactie en oplossing per dienst", "knipkaarten": "Knipkaartgebruik per team",
     "regels": "Meest genoemde regels", "kosten": "Vermeden kosten", "kosten_oorzaak": "Vermeden kosten per oorzaak",
     "prijslijst": "Prijslijst", "vervolg": "Vervolgacties per oorzaak",
-    "gezamenlijk": "Gezamenlijke vragen per dienst",
+    "gezamenlijk": "Gezamenlijke vragen per dienst", "waarderingen": "Waardering per dienst",
     "maatwerkbudget": "Maatwerkbudget per team", "maatwerk_betaling": "Maatwerk, tijd tot betaling",
 }
 MAX_BLADNAAM = 31

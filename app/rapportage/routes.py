@@ -14,7 +14,6 @@ from sqlalchemy import select
 from workflows.kalender import amsterdam
 from workflows.fouten import OngeldigeInvoer
 from workflows.models import Dienst, Oorzaak, Rol, Urgentie, Vervolgactie, Wijkteam
-from workflows.waardering import per_dienst
 from workflows.rapportage import (
     Filters,
     conclusie_vastleggen,
@@ -85,13 +84,17 @@ def _kop(form: FilterFormulier, now: datetime) -> list[tuple[str, str]]:
 
 
 def _tabellen(rapport, form: FilterFormulier):
-    """The report's tables, with the joint cases and overbruggingen per dienst (workflows.gezamenlijk)."""
+    """The report's tables, with the teams' ratings per dienst (workflows.waardering), the joint cases and
+    overbruggingen per dienst (workflows.gezamenlijk) and the maatwerkbudget (workflows.maatwerk.cijfers)."""
     from workflows import gezamenlijk
 
     from workflows.maatwerk import cijfers as maatwerk
 
-    return tabellen(rapport) + [gezamenlijk.rapporttabel(db.session, _filters(form))] + maatwerk.rapporttabellen(
-        db.session, _filters(form), _nu())
+    from workflows.waardering import rapporttabel as waarderingen
+
+    f = _filters(form)
+    return (tabellen(rapport) + [waarderingen(db.session, f), gezamenlijk.rapporttabel(db.session, f)]
+            + maatwerk.rapporttabellen(db.session, f, _nu()))
 
 
 def _rapport(now: datetime):
@@ -113,10 +116,7 @@ def index():
     vervolg_form = None
     if current_user.rol == Rol.MANAGEMENT:
         vervolg_form = _vervolgformulier()
-    f = _filters(form)  # the teams' ratings per dienst, beside its terms (issue 18, workflows/waardering.py)
-    waarderingen = per_dienst(db.session, f.begin, f.einde, dienst_id=f.dienst_id, wijkteam_id=f.wijkteam_id)
     return render_template("rapportage/index.html", form=form, rapport=rapport, tabellen=_tabellen(rapport, form),
-                           waarderingen=waarderingen,
                            grafieken=grafieken.voor_rapport(rapport), kop=_kop(form, now), vervolg_form=vervolg_form,
                            afrond_form=LeegFormulier(), eigen_team=_eigen_team(),
                            periode={"van": form.van.data.isoformat(), "tot": form.tot.data.isoformat()})

@@ -102,6 +102,16 @@ def test_the_report_shows_ratings_per_dienst_beside_its_terms(client, inlog, wer
     per_dienst = waardering.per_dienst(db_session, datetime(2000, 1, 1, tzinfo=timezone.utc),
                                        datetime(2100, 1, 1, tzinfo=timezone.utc), dienst_id=wereld.wmo.id)
     assert list(per_dienst) == ["Wmo"] and per_dienst["Wmo"].aantal == 1
+    # The exports carry the same table (it was on the screen only): CSV, XLSX sheet and PDF.
+    import io
+
+    import openpyxl
+
+    csv = client.get("/rapportage.csv").get_data().decode("utf-8-sig")
+    blok = csv[csv.index("Waardering door de teams per dienst"):]
+    assert "Werk & Inkomen;2;3,5;1" in blok and "Wmo;1;3,0;0" in blok
+    blad = openpyxl.load_workbook(io.BytesIO(client.get("/rapportage.xlsx").data))["Waardering per dienst"]
+    assert ["Werk & Inkomen", 2, 3.5, 1] in [[c.value for c in rij] for rij in blad.iter_rows()]
 
 
 def test_retention_erases_the_sentence_and_keeps_the_score(client, inlog, wereld, db_session):
