@@ -242,6 +242,18 @@ def document() -> dict:
                      "structureel": {"type": "boolean"}}, ["actie"], extra=False)}}},
                 "responses": {"200": _json(_ref("Zaak"), "De zaak na de handeling."),
                               **_problemen(400, 401, 403, 404, 409, 422)}}},
+            "/zaken/{zaak_id}/omzetten": {"post": {
+                "operationId": "omzetten", "summary": "Een beantwoorde adviesvraag omzetten in een escalatie aan "
+                                                      "dezelfde dienst, met vraag en advies erin.",
+                "parameters": [zaak_pad],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": _object(
+                    {"urgentie": {"type": "string", "enum": ["acuut", "hoog", "normaal"]},
+                     "clientreferentie": {"type": "string", "maxLength": 60,
+                                          "description": "Nodig als de adviesvraag er geen had."}},
+                    [], extra=False)}}},
+                "responses": {"201": _json(_ref("Zaak"), "De nieuwe escalatie (de manager verstuurt direct; van een "
+                                                         "medewerker is het een concept)."),
+                              **_problemen(400, 401, 403, 404, 409, 422)}}},
             "/zaken/{zaak_id}/berichten": {"post": {
                 "operationId": "bericht", "summary": "Een bericht aan de dienst in het gesprek van de zaak.",
                 "parameters": [zaak_pad],

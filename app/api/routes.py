@@ -501,6 +501,32 @@ def acties(zaak_id: int):
     return _json(_zaak(r.zaak, now))
 
 
+@bp.route("/zaken/<int:zaak_id>/omzetten", methods=["POST"])
+@token_vereist(*TEAMROLLEN)
+def omzetten(zaak_id: int):
+    """An answered adviesvraag turned into an escalatie to the same dienst, its question and advice carried
+    over (workflows.advies.omzetten): sent at once by the manager, a concept for the manager from a medewerker.
+    201 with the new escalatie and its Location."""
+    from workflows import advies
+
+    zaak_ = _zaak_van_team(zaak_id)
+    data = _lees(_body(), [Veld("urgentie", str, False, keuzes=URGENTIES), Veld("clientreferentie", str, False, 60)])
+    now = _nu()
+    try:
+        r, r_esc = advies.omzetten(db.session, _actor(), zaak_.id, now,
+                                   urgentie=Urgentie(data.get("urgentie", Urgentie.NORMAAL.value)),
+                                   clientreferentie=data.get("clientreferentie", ""),
+                                   standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
+        mail.meld(r, now)
+        mail.meld(r_esc, now)
+    except DomeinFout as fout:
+        raise _domeinfout(fout) from None
+    escalatie = r_esc.zaak
+    audit.zet_zaak(escalatie.id, f"omgezet uit adviesvraag {zaak_.id}")
+    db.session.commit()
+    return _json(_zaak(escalatie, now), 201, {"Location": url_for("api.zaak", zaak_id=escalatie.id)})
+
+
 @bp.route("/zaken/<int:zaak_id>/berichten", methods=["POST"])
 @token_vereist(*TEAMROLLEN)
 def berichten(zaak_id: int):

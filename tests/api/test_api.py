@@ -27,6 +27,7 @@ REGELS = {
     "/api/v1/zaken/<int:zaak_id>": {"wijkteammanager", "medewerker"},
     "/api/v1/zaken/<int:zaak_id>/acties": {"wijkteammanager", "medewerker"},
     "/api/v1/zaken/<int:zaak_id>/berichten": {"wijkteammanager", "medewerker"},
+    "/api/v1/zaken/<int:zaak_id>/omzetten": {"wijkteammanager", "medewerker"},  # an escalatie here: 409, not 403
     "/api/v1/rapportage": {"beheerder", "management", "wijkteammanager", "andere_manager"},
     "/api/v1/diensten": set(ROLLEN) - {"zonder_token"},
     "/api/v1/oorzaken": set(ROLLEN) - {"zonder_token"},
@@ -247,3 +248,37 @@ def test_the_case_list_searches_and_filters_like_the_screen(client, wereld, toke
     assert r["totaal"] == 1 and r["zaken"][0]["status"] == "verstuurd"
     r = client.get("/api/v1/zaken?status=kwijt&trede=x&te_laat=misschien", headers=h)
     assert r.status_code == 400 and {f["name"] for f in r.get_json()["errors"]} == {"status", "trede", "te_laat"}
+
+
+def test_an_answered_adviesvraag_is_turned_into_an_escalatie_by_the_api(client, db_session, wereld, tokens):
+    """Issue 18 left 'omzetten' out of the API (handelen refuses it: it makes a second case). POST .../omzetten
+    does what the case page does: 201, the new escalatie with its Location, sent at once by the manager; bad
+    input lists every wrong field; another team's case is 404; a knip cannot be turned."""
+    from workflows import advies, usecases
+    from workflows.models import Status, ZaakSoort
+    from workflows.overgangen import Actor
+
+    now = datetime.now(timezone.utc)
+    vraag = usecases.zaak_aanmaken(db_session, Actor.gebruiker(wereld.manager), ZaakSoort.ADVIESVRAAG,
+                                   advies.vraag_invoer(dienst_id=wereld.wi.id, vraag="Mag de zoektermijn eraf?",
+                                                       regel="De zoektermijn", oorzaak_id=wereld.oorzaak.id,
+                                                       clientreferentie="FEY-2026-120"), now, versturen=True).zaak
+    dienst = Actor.dienst("Sanne Vos (Werk & Inkomen)", wereld.cp_wi.id, "contactpersoon")
+    usecases.antwoord_toepassen(db_session, dienst, vraag.id, "Ja, bij acute nood; dien het als escalatie in.", now)
+    db_session.commit()
+    pad = f"/api/v1/zaken/{vraag.id}/omzetten"
+    r = client.post(pad, json={"urgentie": "heel hoog", "kleur": "rood"}, headers=_h(tokens["wijkteammanager"]))
+    assert r.status_code == 422
+    assert sorted(f["name"] for f in r.get_json()["errors"]) == ["kleur", "urgentie"]
+    assert client.post(pad, json={}, headers=_h(tokens["andere_manager"])).status_code == 404
+    r = client.post(pad, json={"urgentie": "hoog"}, headers=_h(tokens["wijkteammanager"]))
+    assert r.status_code == 201, r.get_json()
+    escalatie = r.get_json()
+    assert r.headers["Location"].endswith(f"/api/v1/zaken/{escalatie['id']}")
+    assert (escalatie["soort"], escalatie["status"]) == ("escalatie", "verstuurd")
+    db_session.expire_all()
+    assert db_session.get(Zaak, vraag.id).status != Status.VERSTUURD
+    assert client.post(pad, json={}, headers=_h(tokens["wijkteammanager"])).status_code == 409  # once
+    knip = client.post("/api/v1/knippen", json=_knip(wereld), headers=_h(tokens["wijkteammanager"])).get_json()
+    assert client.post(f"/api/v1/zaken/{knip['id']}/omzetten", json={},
+                       headers=_h(tokens["wijkteammanager"])).status_code == 409

@@ -42,4 +42,5 @@ def test_the_api_keeps_to_its_document(app, db_session, wereld):
     assert sorted(geprobeerd) == ["GET /diensten", "GET /knipkaarten/{wijkteam}/{jaar}", "GET /oorzaken",
                                   "GET /prijsposten", "GET /rapportage", "GET /wijkteams/mij", "GET /zaken",
                                   "GET /zaken/{zaak_id}", "POST /escalaties", "POST /knippen",
-                                  "POST /zaken/{zaak_id}/acties", "POST /zaken/{zaak_id}/berichten"]
+                                  "POST /zaken/{zaak_id}/acties", "POST /zaken/{zaak_id}/berichten",
+                                  "POST /zaken/{zaak_id}/omzetten"]
