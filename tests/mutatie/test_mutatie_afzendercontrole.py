@@ -239,3 +239,16 @@ def test_the_token_is_read_from_our_reply_address_only():
                  f"{lokaal}+{token}@replyXknipkaart.nl"]:
         assert _adres_token([fout], INST) is None, fout
     assert _adres_token([], INST) is None
+
+
+def test_a_received_spf_without_envelope_from_gives_no_envelope_and_an_unknown_method_is_skipped():
+    """Fails when a Received-SPF without envelope-from is read as an envelope anyway (mutmut: `if m or True`,
+    or a default "XXXX"), or when a result of another method (arc=, dmarc=) stops the reading of the dkim=
+    and spf= results after it (mutmut: `break` for `continue`)."""
+    koppen = [("Received-SPF", "Pass (mx.gemeente.nl: domain of werk.gemeente.nl designates 10.0.0.1 as permitted)"),
+              ("Received", "from mail.werk.gemeente.nl by mx.gemeente.nl")]
+    assert _verdicten(koppen) == ("pass", "", [])
+    koppen = [("Authentication-Results", "mx.gemeente.nl; arc=none; dmarc=pass header.from=werk.gemeente.nl; "
+                                         "dkim=pass header.d=werk.gemeente.nl; spf=pass smtp.mailfrom=b@werk.gemeente.nl"),
+              ("Received", "from mail.werk.gemeente.nl by mx.gemeente.nl")]
+    assert _verdicten(koppen) == ("pass", "b@werk.gemeente.nl", [("werk.gemeente.nl", "pass")])

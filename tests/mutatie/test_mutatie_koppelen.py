@@ -318,3 +318,32 @@ def test_the_vervanger_of_another_teams_vaste_contactpersoon_does_not_answer(ses
     session.flush()
     assert afzender_mag(session, _match(zaak), "vito@test.local") is None
     assert afzender_mag(session, _match(zaak), "wi.vervanger@test.local") is not None  # the case's own team's
+
+
+def test_a_header_match_reads_the_side_from_this_cases_reply_addresses_however_many(session, g):
+    """Fails when the side (team or dienst) of a header-only match is read from another case's reply address
+    (mutmut dropped the case), or when two reply addresses issued to the same recipient on this case make the
+    lookup fail (mutmut: no limit, or a limit of 2, and scalar_one_or_none raises)."""
+    zaak, ander = _zaak(session, g), _zaak(session, g)
+    _mail(session, zaak, "<eerste@knipkaart>", aan="wi@test.local")
+    session.add(ReplyAdres(token="a" * 20, zaak_id=ander.id, ontvanger="wi@test.local", van_wijkteam=True,
+                           aangemaakt_op=NU))
+    session.flush()
+    m = zoek_zaak(session, _bericht([], ["<eerste@knipkaart>"]), INST, NU)
+    assert (m.zaak, m.ontvanger, m.van_wijkteam) == (zaak, "wi@test.local", False)
+    session.add_all([ReplyAdres(token="b" * 20, zaak_id=zaak.id, ontvanger="wi@test.local", van_wijkteam=False,
+                                aangemaakt_op=NU),
+                     ReplyAdres(token="c" * 20, zaak_id=zaak.id, ontvanger="wi@test.local", van_wijkteam=False,
+                                aangemaakt_op=NU)])
+    session.flush()
+    m = zoek_zaak(session, _bericht([], ["<eerste@knipkaart>"]), INST, NU)
+    assert (m.zaak, m.van_wijkteam, m.reden) == (zaak, False, ALLEEN_KOPREGELS)
+
+
+def test_headers_that_point_at_no_known_mail_are_not_called_ambiguous(session, g):
+    """Fails when references to no mail of ours are reported as pointing at more than one case (mutmut:
+    `len(zaken_) >= 1` for `> 1`): the beheerder would look for a second case that is not there."""
+    _zaak(session, g)
+    m = zoek_zaak(session, _bericht([], ["<onbekend@elders>"]), INST, NU)
+    assert m == Match(None, reden="Niet te koppelen aan een zaak: geen geldig antwoordadres en geen bekende "
+                                  "verwijzing.")
