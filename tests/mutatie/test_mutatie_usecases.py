@@ -397,3 +397,12 @@ def test_taking_the_deadline_steps_returns_the_case(session, g):
     zaak = _verstuurd(session, g)
     r = usecases.termijnstappen_nemen(session, zaak.id, t("2026-04-20"))
     assert r.zaak is not None and r.zaak.id == zaak.id and r.gebeurtenissen
+
+
+def test_a_new_concept_s_result_carries_its_creation_and_a_sent_one_also_the_sending(session, g):
+    """Fails when zaak_aanmaken returns no events for a concept (mutmut: `Resultaat(zaak, )`): the creation is
+    what tells the managers that a medewerker submitted a concept (notifications.uitgaand)."""
+    r = usecases.zaak_aanmaken(session, g.team_actor, ZaakSoort.ESCALATIE, g.invoer(), t("2026-03-09"))
+    assert [e.actie for e in r.gebeurtenissen] == ["aangemaakt"]
+    r = usecases.zaak_aanmaken(session, g.team_actor, ZaakSoort.ESCALATIE, g.invoer(), t("2026-03-09"), versturen=True)
+    assert [e.actie for e in r.gebeurtenissen] == ["aangemaakt", "versturen"]
