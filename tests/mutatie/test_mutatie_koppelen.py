@@ -339,11 +339,3 @@ def test_a_header_match_reads_the_side_from_this_cases_reply_addresses_however_m
     m = zoek_zaak(session, _bericht([], ["<eerste@knipkaart>"]), INST, NU)
     assert (m.zaak, m.van_wijkteam, m.reden) == (zaak, False, ALLEEN_KOPREGELS)
 
-
-def test_headers_that_point_at_no_known_mail_are_not_called_ambiguous(session, g):
-    """Fails when references to no mail of ours are reported as pointing at more than one case (mutmut:
-    `len(zaken_) >= 1` for `> 1`): the beheerder would look for a second case that is not there."""
-    _zaak(session, g)
-    m = zoek_zaak(session, _bericht([], ["<onbekend@elders>"]), INST, NU)
-    assert m == Match(None, reden="Niet te koppelen aan een zaak: geen geldig antwoordadres en geen bekende "
-                                  "verwijzing.")
