@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -26,6 +27,10 @@ class Sweeprapport:
     leider: bool = True
     zaken: int = 0
     stappen: list[str] = field(default_factory=list)
+    # Wall-clock seconds (time.time()) from just after the lock was taken to just before it was let go: two
+    # leaders' spans never overlap while the lock works (tests/processen/grens.py checks exactly that).
+    geleid_van: float | None = None
+    geleid_tot: float | None = None
 
 
 def sweep(now: datetime, *, limiet: int = 500, na_zaak=None) -> Sweeprapport:
@@ -37,9 +42,15 @@ def sweep(now: datetime, *, limiet: int = 500, na_zaak=None) -> Sweeprapport:
         if not lock_conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_LOCK}).scalar():
             lock_conn.close()
             return Sweeprapport(leider=False)
+    van = time.time()
+    rapport = None
     try:
-        return _sweep(now, limiet, na_zaak)
+        rapport = _sweep(now, limiet, na_zaak)
+        return rapport
     finally:
+        tot = time.time()
+        if rapport is not None:
+            rapport.geleid_van, rapport.geleid_tot = van, tot
         if lock_conn is not None:
             lock_conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_LOCK})
             lock_conn.close()

@@ -5,7 +5,8 @@ Usage: python tests/processen/sweep_driver.py START END STAP_MINUTEN UITGANG [--
 directory, or smtp://HOST:PORT to hand every mail to a real SMTP server (which counts what arrives).
 
 Per tick it prints `tik MOMENT leider=BOOL stappen=N begin=T eind=T`, with the wall-clock seconds (time.time())
-at which the sweep began and ended, so that a test can see whether two processes ever swept at the same time.
+between which it held the sweep's lock (app/bewaking.Sweeprapport), so that a test can see whether two
+processes ever swept at the same time.
 With --pauzeer-na N the process stops inside its sweep after N cases (holding the lock), prints `gepauzeerd`,
 and goes on once the file PAD exists.
 """
@@ -65,9 +66,10 @@ def main() -> None:
         print("gestart", flush=True)
         while moment <= einde:
             nu = moment
-            begin = time.time()
             rapport = sweep(nu, na_zaak=na_zaak)
-            eind = time.time()
+            # A leader's span is from just after it took the lock to just before it let go: timed around the
+            # call, a second process's tick could begin before the first let go and then take the lock fairly.
+            begin, eind = (rapport.geleid_van, rapport.geleid_tot) if rapport.leider else (time.time(),) * 2
             verstuur_wachtrij(db.session, backend, lambda: nu, max_aantal=100000)
             print(f"tik {nu:%Y-%m-%d %H:%M} leider={rapport.leider} stappen={len(rapport.stappen)} "
                   f"begin={begin:.6f} eind={eind:.6f}", flush=True)
