@@ -45,3 +45,18 @@ class Maatwerk:
 
     def vraag(self, s, now, gebruiker=None, **over):
         return mw.aanvragen(s, gebruiker or self.w.medewerker, self.invoer(**over), now, kalender(s)).aanvraag
+
+    def betaald(self, s, betaald_op, **over):
+        """A request made, approved by the two other professionals, batched and confirmed paid at `betaald_op`."""
+        from datetime import timedelta
+
+        from workflows.maatwerk.modellen import Oordeel
+
+        a = self.vraag(s, betaald_op - timedelta(hours=5), **over)
+        for b in list(a.beoordelingen):
+            mw.beoordelen(s, a.id, b.professional_id, Oordeel.AKKOORD, "", betaald_op - timedelta(hours=4),
+                          kanaal="scherm")
+        opdracht = mw.betaalronde(s, betaald_op - timedelta(hours=3)).betaalopdracht
+        mw.betaald_melden(s, opdracht.id, None, "Fenna Financiën", "e-mail", betaald_op)
+        s.commit()
+        return a

@@ -19,7 +19,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, or_, select, update
+from sqlalchemy import ForeignKey, Index, Text, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from . import vastleggen
@@ -79,6 +79,11 @@ class TweedeMening(Base):
     def open(self) -> bool:
         return self.gegeven_op is None
 
+    @property
+    def te_beantwoorden(self) -> bool:
+        """Open, and the knip still a concept: only then does the colleague see the case and answer."""
+        return self.open and self.zaak.status == Status.CONCEPT
+
 
 def rayon_van(session: Session, gebruiker_id: int) -> list[Wijkteam]:
     return list(session.scalars(select(Wijkteam).join(RayonTeam, RayonTeam.wijkteam_id == Wijkteam.id)
@@ -135,6 +140,12 @@ def _tekst(tekst: str | None, veld: str, leeg: str) -> str:
     if vind_bsn(tekst):
         raise OngeldigeInvoer(BSN_MELDING, veld=veld)
     return tekst
+
+
+def mag_vragen(actor: Actor, zaak: Zaak, meningen: list[TweedeMening]) -> bool:
+    """Whether this actor may ask a second opinion on this case now (the page offers the form only then)."""
+    return (actor.is_manager_van(zaak) and zaak.soort == ZaakSoort.KNIP and zaak.status == Status.CONCEPT
+            and not any(m.open for m in meningen))
 
 
 def vragen(session: Session, actor: Actor, zaak_id: int, aan_id: int, vraag: str, now: datetime) -> Resultaat:

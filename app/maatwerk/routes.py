@@ -15,7 +15,7 @@ from workflows.maatwerk import aanvragen as mw
 from workflows.maatwerk import budget as budgetboek
 from workflows.maatwerk import effect as maatwerkeffect
 from workflows.maatwerk.betaalbestand import lees_bevestiging
-from workflows.maatwerk.bewaring import GEWISTE_REFERENTIE
+from workflows.maatwerk.bewaring import gewist
 from workflows.maatwerk.modellen import (
     AanvraagStatus,
     MaatwerkAanvraag,
@@ -141,7 +141,7 @@ def _aanvraagpagina(a: MaatwerkAanvraag, effect_form: EffectFormulier | None = N
             effect_form.schaal.data, effect_form.eindpunt.data = meting.schaal.value, meting.eindpunt.value
             effect_form.effect_toelichting.data = meting.toelichting
     return render_template("maatwerk/aanvraag.html", a=a, form=IntrekkenFormulier(formdata=None), now=_nu(),
-                           meting=meting, effect_form=effect_form, gewist=a.clientreferentie == GEWISTE_REFERENTIE,
+                           meting=meting, effect_form=effect_form, gewist=gewist(a),
                            effect_vraag_op=maatwerkeffect.vraag_op(a, kalender(db.session))), status
 
 

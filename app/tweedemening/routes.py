@@ -50,7 +50,8 @@ def context(zaak: Zaak) -> dict:
     """What the case page shows of second opinions: the question form (a knip concept) and every answer."""
     if not zaak.is_knip:
         return {}
-    return {"tweede_meningen": tm.van_zaak(db.session, zaak.id),
+    meningen = tm.van_zaak(db.session, zaak.id)
+    return {"tweede_meningen": meningen, "tweede_mening_mag_vragen": tm.mag_vragen(huidige_actor(), zaak, meningen),
             "tweede_mening_form": vraagformulier(zaak, g.get("tweede_mening_form"))}
 
 

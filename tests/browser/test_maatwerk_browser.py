@@ -16,19 +16,11 @@ def _past_op_telefoon(pagina) -> bool:
 
 def test_a_request_by_form_and_the_effect_of_a_paid_one_on_a_phone(server, pagina, wereld, db_session):
     from app.nazorg.taken import vragen_stellen
-    from workflows.maatwerk import aanvragen as mw
-    from workflows.maatwerk.modellen import Oordeel
 
     m = Maatwerk(db_session, wereld)
     nu = datetime.now(timezone.utc)
     betaald_op = nu - timedelta(days=200)
-    a = m.vraag(db_session, betaald_op - timedelta(hours=5), bedrag="120")
-    for b in list(a.beoordelingen):
-        mw.beoordelen(db_session, a.id, b.professional_id, Oordeel.AKKOORD, "", betaald_op - timedelta(hours=4),
-                      kanaal="scherm")
-    opdracht = mw.betaalronde(db_session, betaald_op - timedelta(hours=3)).betaalopdracht
-    mw.betaald_melden(db_session, opdracht.id, None, "Fenna Financiën", "e-mail", betaald_op)
-    db_session.commit()
+    a = m.betaald(db_session, betaald_op, bedrag="120")
     vragen_stellen(nu)
     betaald_id = a.id
     db_session.close()

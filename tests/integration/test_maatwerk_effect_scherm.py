@@ -10,8 +10,6 @@ from sqlalchemy import select
 
 from notifications.models import UitgaandeMail
 from tests.maatwerk_gegevens import Maatwerk
-from workflows.maatwerk import aanvragen as mw
-from workflows.maatwerk.modellen import MaatwerkAanvraag, Oordeel
 from workflows.nazorg import Effectmeting
 
 
@@ -20,17 +18,6 @@ def maatwerk(db_session, wereld):
     m = Maatwerk(db_session, wereld)
     db_session.commit()
     return m
-
-
-def _betaald(s, m: Maatwerk, betaald_op) -> MaatwerkAanvraag:
-    a = m.vraag(s, betaald_op - timedelta(hours=5))
-    for b in list(a.beoordelingen):
-        mw.beoordelen(s, a.id, b.professional_id, Oordeel.AKKOORD, "", betaald_op - timedelta(hours=4),
-                      kanaal="scherm")
-    opdracht = mw.betaalronde(s, betaald_op - timedelta(hours=3)).betaalopdracht
-    mw.betaald_melden(s, opdracht.id, None, "Fenna Financiën", "e-mail", betaald_op)
-    s.commit()
-    return a
 
 
 def _vragen(now):
@@ -47,7 +34,7 @@ def _effectmails(db_session):
 def test_the_job_asks_the_requester_once_by_one_mail_without_the_residents_reference(app, db_session, maatwerk,
                                                                                       wereld):
     nu = datetime.now(timezone.utc)
-    a = _betaald(db_session, maatwerk, nu - timedelta(days=200))
+    a = maatwerk.betaald(db_session, nu - timedelta(days=200))
     assert _vragen(nu).maatwerk == [a.nummer]
     assert _vragen(nu + timedelta(minutes=15)).maatwerk == []
     mail, = _effectmails(db_session)
@@ -60,7 +47,7 @@ def test_the_job_asks_the_requester_once_by_one_mail_without_the_residents_refer
 
 def test_when_the_requester_left_the_team_its_managers_are_asked(app, db_session, maatwerk, wereld):
     nu = datetime.now(timezone.utc)
-    a = _betaald(db_session, maatwerk, nu - timedelta(days=200))
+    a = maatwerk.betaald(db_session, nu - timedelta(days=200))
     wereld.medewerker.actief = False
     db_session.commit()
     assert _vragen(nu).maatwerk == [a.nummer]
@@ -70,7 +57,7 @@ def test_when_the_requester_left_the_team_its_managers_are_asked(app, db_session
 def test_the_dashboard_lists_it_and_the_request_page_records_it_with_errors_beside_the_fields(
         app, client, inlog, db_session, maatwerk, wereld):
     nu = datetime.now(timezone.utc)
-    a = _betaald(db_session, maatwerk, nu - timedelta(days=200))
+    a = maatwerk.betaald(db_session, nu - timedelta(days=200))
     _vragen(nu)
     inlog.als("medewerker@test.local")
     dashboard = client.get("/wijkteam").get_data(as_text=True)
@@ -105,7 +92,7 @@ def test_a_request_not_yet_paid_shows_no_effect_and_refuses_one_and_another_team
         client, inlog, db_session, maatwerk):
     nu = datetime.now(timezone.utc)
     open_ = maatwerk.vraag(db_session, nu - timedelta(hours=1))
-    betaald = _betaald(db_session, maatwerk, nu - timedelta(days=3))
+    betaald = maatwerk.betaald(db_session, nu - timedelta(days=3))
     inlog.als("medewerker@test.local")
     assert 'id="effect"' not in client.get(f"/maatwerk/aanvragen/{open_.id}").get_data(as_text=True)
     r = client.post(f"/maatwerk/aanvragen/{open_.id}/effect", data={"schaal": "verbeterd", "eindpunt": "geen_vervolg",

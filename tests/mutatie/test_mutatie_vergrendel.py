@@ -20,7 +20,7 @@ from workflows.overgangen import Actor
 def test_the_lock_reads_a_case_changed_since_the_session_first_read_it(app, db_session, wereld, database_url):
     """Fails when vergrendel keeps the session's stale copy (mutmut: populate_existing=None)."""
     if not database_url.startswith("postgresql"):
-        pytest.skip("SQLite serialises every transaction (BEGIN IMMEDIATE): no other writer gets in between")
+        pytest.skip(reason="SQLite serialises every transaction (BEGIN IMMEDIATE): no other writer gets in between")
     zaak = usecases.zaak_aanmaken(db_session, Actor.gebruiker(wereld.manager), ZaakSoort.ESCALATIE,
                                   wereld.invoer(dienst=wereld.wmo), NU, versturen=True).zaak
     db_session.commit()

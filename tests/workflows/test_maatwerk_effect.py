@@ -4,7 +4,6 @@ request's free text, and counted in the report per instrument. On SQLite and Pos
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +14,7 @@ from workflows.fouten import GeenToegang, OngeldigeInvoer, OngeldigeOvergang
 from workflows.maatwerk import aanvragen as mw
 from workflows.maatwerk import effect as me
 from workflows.maatwerk.bewaring import wis_aanvragen
-from workflows.maatwerk.modellen import MaatwerkAanvraag, Oordeel
+from workflows.maatwerk.modellen import Oordeel
 from workflows.nazorg import EffectSchaal, Effectmeting, Eindpunt
 from workflows.termijnen import kalender
 
@@ -25,18 +24,6 @@ def maatwerk(db_session, wereld):
     m = Maatwerk(db_session, wereld)
     db_session.commit()
     return m
-
-
-def _betaald(s, m: Maatwerk, betaald_op, **over) -> MaatwerkAanvraag:
-    """A request made, approved by the two others, batched and confirmed paid at `betaald_op`."""
-    a = m.vraag(s, betaald_op - timedelta(hours=5), **over)
-    for b in list(a.beoordelingen):
-        mw.beoordelen(s, a.id, b.professional_id, Oordeel.AKKOORD, "", betaald_op - timedelta(hours=4),
-                      kanaal="scherm")
-    opdracht = mw.betaalronde(s, betaald_op - timedelta(hours=3)).betaalopdracht
-    mw.betaald_melden(s, opdracht.id, None, "Fenna Financiën", "e-mail", betaald_op)
-    s.commit()
-    return a
 
 
 def _vragen(s, now) -> list[int]:
@@ -53,7 +40,7 @@ def _vragen(s, now) -> list[int]:
 
 def test_the_question_comes_at_0800_on_the_werkdag_six_months_after_the_payment_not_a_minute_before(
         db_session, maatwerk):
-    a = _betaald(db_session, maatwerk, t("2026-03-10", "14:00"))  # 10 September 2026 is a Thursday
+    a = maatwerk.betaald(db_session, t("2026-03-10", "14:00"))  # 10 September 2026 is a Thursday
     assert _vragen(db_session, t("2026-09-09", "23:59")) == []
     assert _vragen(db_session, t("2026-09-10", "07:59")) == []
     assert _vragen(db_session, t("2026-09-10", "08:00")) == [a.id]
@@ -64,13 +51,13 @@ def test_the_question_comes_at_0800_on_the_werkdag_six_months_after_the_payment_
 
 
 def test_a_payment_on_31_august_is_asked_on_the_first_werkdag_from_the_end_of_february(db_session, maatwerk):
-    a = _betaald(db_session, maatwerk, t("2026-08-31"))  # 28 February 2027 is a Sunday
+    a = maatwerk.betaald(db_session, t("2026-08-31"))  # 28 February 2027 is a Sunday
     assert _vragen(db_session, t("2027-02-28", "12:00")) == []
     assert _vragen(db_session, t("2027-03-01", "08:00")) == [a.id]
 
 
 def test_the_question_comes_once_however_often_the_scheduler_runs(db_session, maatwerk):
-    a = _betaald(db_session, maatwerk, t("2026-03-10"))
+    a = maatwerk.betaald(db_session, t("2026-03-10"))
     for moment in (t("2026-09-10", "08:00"), t("2026-09-10", "08:15"), t("2026-09-11", "08:00"), t("2027-01-04")):
         _vragen(db_session, moment)
     r = me.effect_vragen(db_session, a.id, t("2026-09-10", "08:00"), kalender(db_session))
@@ -100,7 +87,7 @@ def test_a_request_that_was_not_paid_is_never_asked(db_session, maatwerk):
 
 
 def test_the_team_records_the_effect_and_corrects_it_and_an_early_answer_means_no_question(db_session, maatwerk):
-    a = _betaald(db_session, maatwerk, t("2026-03-10"))
+    a = maatwerk.betaald(db_session, t("2026-03-10"))
     r = me.effect_vastleggen(db_session, maatwerk.w.medewerker, a.id, "verbeterd", "geen_vervolg",
                              "  De huur wordt weer   betaald. ", t("2026-05-01"))
     db_session.commit()
@@ -119,7 +106,7 @@ def test_the_team_records_the_effect_and_corrects_it_and_an_early_answer_means_n
 
 
 def test_only_the_team_records_only_after_payment_and_never_a_bsn(db_session, maatwerk, wereld):
-    a = _betaald(db_session, maatwerk, t("2026-03-10"))
+    a = maatwerk.betaald(db_session, t("2026-03-10"))
     with pytest.raises(GeenToegang):
         me.effect_vastleggen(db_session, wereld.andere_manager, a.id, "verbeterd", "geen_vervolg", "Goed.",
                              t("2026-09-10"))
@@ -146,7 +133,7 @@ def test_only_the_team_records_only_after_payment_and_never_a_bsn(db_session, ma
 
 
 def test_retention_erases_the_sentence_and_keeps_scale_and_end_point(db_session, maatwerk):
-    a = _betaald(db_session, maatwerk, t("2026-03-10"))
+    a = maatwerk.betaald(db_session, t("2026-03-10"))
     me.effect_vastleggen(db_session, maatwerk.w.medewerker, a.id, "gelijk", "warme_overdracht",
                          "Verhuisd naar Delfshaven.", t("2026-09-10"))
     db_session.commit()
@@ -168,8 +155,8 @@ def test_the_report_counts_payment_effects_per_instrument_and_end_point_with_the
     from workflows.effectrapport import nazorgtabellen
     from workflows.rapportage import Filters
 
-    a = _betaald(db_session, maatwerk, t("2026-03-10"))
-    b = _betaald(db_session, maatwerk, t("2026-03-11"), bedrag="20")
+    a = maatwerk.betaald(db_session, t("2026-03-10"))
+    b = maatwerk.betaald(db_session, t("2026-03-11"), bedrag="20")
     me.effect_vastleggen(db_session, maatwerk.w.medewerker, a.id, "verbeterd", "geen_vervolg", "Goed.",
                          t("2026-09-10"))
     me.effect_vastleggen(db_session, maatwerk.w.medewerker, b.id, "verslechterd", "vervolgtraject", "Helaas.",
@@ -201,7 +188,7 @@ def test_a_second_scheduler_process_waits_for_the_first_and_then_sees_the_questi
     commits it finds the question asked and asks nothing. On SQLite every transaction is BEGIN IMMEDIATE."""
     from app.extensions import db
 
-    a = _betaald(db_session, maatwerk, t("2026-03-10"))
+    a = maatwerk.betaald(db_session, t("2026-03-10"))
     aanvraag_id, kal, moment = a.id, kalender(db_session), t("2026-09-10", "08:00")
     db_session.rollback()
     eerste = me.effect_vragen(db_session, aanvraag_id, moment, kal)  # locks the request, makes the row; no commit

@@ -23,6 +23,11 @@ AFGELOPEN = (AanvraagStatus.BETAALD, AanvraagStatus.AFGEWEZEN, AanvraagStatus.IN
 GEWISTE_REFERENTIE = GEWIST[:60]
 
 
+def gewist(aanvraag: MaatwerkAanvraag) -> bool:
+    """Whether retention erased what people wrote on this request (nothing about the resident is left to add)."""
+    return aanvraag.clientreferentie == GEWISTE_REFERENTIE
+
+
 def te_wissen(session: Session, now: datetime, maanden: int, limiet: int = 1000) -> list[int]:
     """Requests that ended more than `maanden` months before `now` and still hold what people wrote."""
     grens = now - relativedelta(months=maanden)

@@ -23,7 +23,7 @@ from ..models import Gebruiker, Rol
 from ..nazorg import EFFECT_NA_MAANDEN, EffectSchaal, Effectmeting, Eindpunt, effect_vraag_op
 from ..privacy import BSN_MELDING, vind_bsn
 from .aanvragen import Resultaat, _vergrendeld
-from .bewaring import GEWISTE_REFERENTIE
+from .bewaring import gewist
 from .modellen import AanvraagStatus, MaatwerkAanvraag
 
 INSTRUMENT = "maatwerkbudget"
@@ -83,7 +83,7 @@ def effect_vastleggen(session: Session, gebruiker: Gebruiker, aanvraag_id: int, 
     if aanvraag.status != AanvraagStatus.BETAALD:
         raise OngeldigeOvergang(f"Het effect leggen we vast na de betaling: {aanvraag.nummer} is "
                                 f"{aanvraag.status.label.lower()}.")
-    if aanvraag.clientreferentie == GEWISTE_REFERENTIE:
+    if gewist(aanvraag):
         raise OngeldigeOvergang(f"Van {aanvraag.nummer} is na de bewaartermijn gewist wat over de inwoner "
                                 "geschreven was; er valt niets meer vast te leggen.")
     try:
