@@ -22,7 +22,22 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, Text, and_, case, cast, distinct, func, literal, select
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Text,
+    and_,
+    case,
+    cast,
+    distinct,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from .kalender import TZ, amsterdam
@@ -48,12 +63,15 @@ from .models import (
 )
 from .privacy import anonimiseer
 from .rapportfeiten import (
+    MARGES,
     Rapportfeit,
     RapportfeitKosten,
     RapportfeitRegel,
     RapportfeitTijd,
     bijwerken_wat_veranderde,
     in_tienden,
+    teams_van,
+    volgende_maand,
 )
 
 MAANDEN = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
@@ -532,7 +550,9 @@ def _regels(session: Session, f: Filters, bron: str = "zaken") -> list[RegelRij]
     Grouped on the raw text and team first, so that only the distinct wordings are normalised (a sort of
     every case's text would spill to disk at national scale; see docs/performance.md).
     """
-    if bron == "feiten":
+    if bron == "feiten" and _marges(f):
+        top = _regels_uit_marges(session, f)
+    elif bron == "feiten":
         t = RapportfeitRegel
         per_team = select(t.sleutel.label("sleutel"), t.wijkteam_id.label("team"), func.sum(t.zaken).label("n"),
                           func.min(t.eerste_zaak_id).label("eerste")).where(*f.feitvoorwaarden(t)).group_by(
@@ -545,10 +565,11 @@ def _regels(session: Session, f: Filters, bron: str = "zaken") -> list[RegelRij]
         per_team = select(sleutel.label("sleutel"), ruw.c.team, func.sum(ruw.c.n).label("n"),
                           func.min(ruw.c.eerste).label("eerste")).where(func.length(func.trim(ruw.c.regel)) > 0).group_by(
             sleutel, ruw.c.team).subquery()
-    top = session.execute(
-        select(per_team.c.sleutel, func.sum(per_team.c.n), func.count(), func.min(per_team.c.eerste))
-        .group_by(per_team.c.sleutel).order_by(func.sum(per_team.c.n).desc(), per_team.c.sleutel)
-        .limit(TOP_REGELS)).all()
+    if not (bron == "feiten" and _marges(f)):
+        top = session.execute(
+            select(per_team.c.sleutel, func.sum(per_team.c.n), func.count(), func.min(per_team.c.eerste))
+            .group_by(per_team.c.sleutel).order_by(func.sum(per_team.c.n).desc(), per_team.c.sleutel)
+            .limit(TOP_REGELS)).all()
     if not top:
         return []
     voorbeelden = {z.id: z for z in session.scalars(select(Zaak).where(Zaak.id.in_([r[3] for r in top])))}
@@ -576,11 +597,14 @@ def namen_van_personen(session: Session) -> list[str]:
 def _kosten(session: Session, f: Filters, prijslijst: list[Prijspost],
             oorzaken: dict[int, OorzaakRij], bron: str = "zaken") -> list[KostenRij]:
     """One pass: per cause and price-list item the cases and the quantity; per item and per cause rolled up."""
-    t = RapportfeitKosten
-    stmt = select(t.oorzaak_id, t.prijspost_id, func.sum(t.zaken), func.sum(t.aantal)).where(
-        *f.feitvoorwaarden(t)).group_by(t.oorzaak_id, t.prijspost_id) if bron == "feiten" else select(Zaak.oorzaak_id, VermedenScenario.prijspost_id, func.count(), func.sum(VermedenScenario.aantal)).join(
-        VermedenScenario, VermedenScenario.zaak_id == Zaak.id).where(*f.voorwaarden()).group_by(
-        Zaak.oorzaak_id, VermedenScenario.prijspost_id)
+    if bron == "zaken":
+        stmt = select(Zaak.oorzaak_id, VermedenScenario.prijspost_id, func.count(), func.sum(VermedenScenario.aantal)).join(
+            VermedenScenario, VermedenScenario.zaak_id == Zaak.id).where(*f.voorwaarden()).group_by(
+            Zaak.oorzaak_id, VermedenScenario.prijspost_id)
+    else:
+        stmt = _uit_feiten(f, RapportfeitKosten, "kosten", lambda t, waar: select(
+            t.oorzaak_id, t.prijspost_id, func.sum(t.zaken), func.sum(t.aantal)).where(*waar).group_by(
+            t.oorzaak_id, t.prijspost_id))
     posten = {p.id: p for p in prijslijst}
     per_post: dict[int, list[int]] = {}
     for oid, pid, zaken_, aantal in session.execute(stmt):
@@ -597,21 +621,75 @@ def _kosten(session: Session, f: Filters, prijslijst: list[Prijspost],
 # ---------------------------------------------------------------- from the roll-up (workflows.rapportfeiten)
 
 
-def _feit_maand(session: Session, t):
-    """The month of the roll-up's day as 'YYYY-MM', in SQL."""
+def _marges(f: Filters) -> bool:
+    """Whether the marginal roll-ups answer: no filter on a dimension they leave out (team, dienst, cause,
+    urgency); with one, the day tables per team, dienst, cause, kind and urgency do."""
+    return not (f.dienst_id or f.wijkteam_id or f.oorzaak_id or f.urgentie)
+
+
+def _marge_delen(f: Filters, soort: str) -> list[tuple[Any, list]]:
+    """The marginal tables of this kind with the conditions that make up the period: the months wholly inside it
+    from the month table, the days at its edges from the day table."""
+    dag_t, maand_t = MARGES[soort]
+    eerste = f.van if f.van.day == 1 else volgende_maand(f.van)  # the first whole month
+    na = f.tot + timedelta(days=1)
+    voorbij = na if na.day == 1 else na.replace(day=1)  # the first day after the last whole month
+    if eerste >= voorbij:
+        return [(dag_t, [dag_t.periode >= f.van, dag_t.periode <= f.tot])]
+    randen = ([and_(dag_t.periode >= f.van, dag_t.periode < eerste)] if f.van < eerste else []) + (
+        [and_(dag_t.periode >= voorbij, dag_t.periode <= f.tot)] if voorbij <= f.tot else [])
+    return [(maand_t, [maand_t.periode >= eerste, maand_t.periode < voorbij])] + (
+        [(dag_t, [or_(*randen)])] if randen else [])
+
+
+def _uit_feiten(f: Filters, dagtabel, soort: str, maak):
+    """The statement `maak(table, conditions)` over the marginal tables of this kind, as one UNION ALL of its
+    parts, when they answer; else over the day table `dagtabel` with the filters. Its rows are summed in Python."""
+    if not _marges(f):
+        return maak(dagtabel, f.feitvoorwaarden(dagtabel))
+    delen = [maak(t, waar) for t, waar in _marge_delen(f, soort)]
+    return delen[0] if len(delen) == 1 else union_all(*delen)
+
+
+def _feit_maand(session: Session, kolom):
+    """The month of a roll-up's day as 'YYYY-MM', in SQL."""
     if session.get_bind().dialect.name == "postgresql":
-        return func.to_char(t.dag, "YYYY-MM")
-    return func.strftime("%Y-%m", t.dag)
+        return func.to_char(kolom, "YYYY-MM")
+    return func.strftime("%Y-%m", kolom)
 
 
 def _oorzaken_uit_feiten(session: Session, f: Filters):
     """The counts per cause, kind and month, in the columns of the pass over the cases."""
+    if _marges(f):
+        def telling(t, waar):
+            maand = _feit_maand(session, t.periode).label("maand")
+            return select(t.oorzaak_id, t.soort, maand, func.sum(t.zaken), func.sum(t.geen_inkomen),
+                          func.sum(t.bovenlokaal), func.sum(t.acuut), func.sum(t.structureel),
+                          func.sum(t.bezwaren)).where(*waar).group_by(t.oorzaak_id, t.soort, maand)
+        return _uit_feiten(f, None, "oorzaak", telling)
     t = Rapportfeit
-    maand = _feit_maand(session, t).label("maand")
+    maand = _feit_maand(session, t.dag).label("maand")
     return select(
         t.oorzaak_id, t.soort, maand, func.sum(t.zaken), func.sum(t.geen_inkomen), func.sum(t.bovenlokaal),
         func.sum(case((t.urgentie == Urgentie.ACUUT, t.zaken), else_=0)), func.sum(t.structureel),
         func.sum(t.bezwaren)).where(*f.feitvoorwaarden(t)).group_by(t.oorzaak_id, t.soort, maand)
+
+
+def _regels_uit_marges(session: Session, f: Filters) -> list[tuple[str, int, int, int]]:
+    """The top blocking rules from the marginal tables: (wording, cases, distinct teams, lowest case id). The top is
+    chosen in SQL on the cases; the teams of only those wordings are read and united in Python."""
+    delen = [select(t.sleutel.label("sleutel"), t.zaken.label("n"), t.eerste_zaak_id.label("eerste")).where(*waar)
+             for t, waar in _marge_delen(f, "regel")]
+    alle = (delen[0] if len(delen) == 1 else union_all(*delen)).subquery()
+    top = session.execute(select(alle.c.sleutel, func.sum(alle.c.n), func.min(alle.c.eerste)).group_by(
+        alle.c.sleutel).order_by(func.sum(alle.c.n).desc(), alle.c.sleutel).limit(TOP_REGELS)).all()
+    if not top:
+        return []
+    teams: dict[str, set[int]] = {sleutel: set() for sleutel, _, _ in top}
+    for t, waar in _marge_delen(f, "regel"):
+        for sleutel, lijst in session.execute(select(t.sleutel, t.teams).where(*waar, t.sleutel.in_(list(teams)))):
+            teams[sleutel] |= teams_van(lijst)
+    return [(sleutel, n, len(teams[sleutel]), eerste) for sleutel, n, eerste in top]
 
 
 def percentiel(histogram: list[tuple[int, int]], p: float) -> float | None:
@@ -638,19 +716,24 @@ def percentiel(histogram: list[tuple[int, int]], p: float) -> float | None:
 
 def _diensten_uit_feiten(session: Session, f: Filters) -> list[DienstRij]:
     """Per dienst: counts and missed deadlines summed, percentiles from the histograms of the times."""
-    t, h = Rapportfeit, RapportfeitTijd
     namen = dict(session.execute(select(Dienst.id, Dienst.naam)).all())
     rijen: dict[int, DienstRij] = {}
-    for did, n, hoogste, bz, gemist, te_laat in session.execute(select(
+    for did, n, hoogste, bz, gemist, te_laat in session.execute(_uit_feiten(f, Rapportfeit, "dienst", lambda t, waar: select(
             t.dienst_id, func.sum(t.zaken), func.max(t.hoogste_trede), func.sum(t.bezwaren),
-            func.sum(t.termijnen_gemist), func.sum(t.zaken_te_laat)).where(*f.feitvoorwaarden(t)).group_by(t.dienst_id)):
-        rijen[did] = DienstRij(did, namen[did], int(n), hoogste_trede=int(hoogste or 0), bezwaren=int(bz),
-                               termijnen_gemist=int(gemist), zaken_te_laat=int(te_laat))
-    histogrammen: dict[tuple[int, str], list[tuple[int, int]]] = {}
-    for did, maat, emmer, n in session.execute(select(h.dienst_id, h.maat, h.tienden, func.sum(h.zaken)).where(
-            *f.feitvoorwaarden(h)).group_by(h.dienst_id, h.maat, h.tienden).order_by(h.dienst_id, h.maat, h.tienden)):
-        histogrammen.setdefault((did, maat), []).append((int(emmer), int(n)))
-    for (did, maat), histogram in histogrammen.items():
+            func.sum(t.termijnen_gemist), func.sum(t.zaken_te_laat)).where(*waar).group_by(t.dienst_id))):
+        r = rijen.setdefault(did, DienstRij(did, namen[did]))
+        r.zaken += int(n)
+        r.hoogste_trede = max(r.hoogste_trede, int(hoogste or 0))
+        r.bezwaren += int(bz)
+        r.termijnen_gemist += int(gemist)
+        r.zaken_te_laat += int(te_laat)
+    emmers: dict[tuple[int, str], dict[int, int]] = {}
+    for did, maat, emmer, n in session.execute(_uit_feiten(f, RapportfeitTijd, "tijd", lambda h, waar: select(
+            h.dienst_id, h.maat, h.tienden, func.sum(h.zaken)).where(*waar).group_by(h.dienst_id, h.maat, h.tienden))):
+        per_emmer = emmers.setdefault((did, maat), {})
+        per_emmer[int(emmer)] = per_emmer.get(int(emmer), 0) + int(n)
+    for (did, maat), per_emmer in emmers.items():
+        histogram = sorted(per_emmer.items())
         velden = ("reactie_mediaan", "reactie_p90") if maat == "reactie" else ("oplos_mediaan", "oplos_p90")
         setattr(rijen[did], velden[0], _getal(percentiel(histogram, 0.5)))
         setattr(rijen[did], velden[1], _getal(percentiel(histogram, 0.9)))
@@ -658,12 +741,14 @@ def _diensten_uit_feiten(session: Session, f: Filters) -> list[DienstRij]:
 
 
 def _periodecijfers_uit_feiten(session: Session, f: Filters, prijslijst: list[Prijspost]) -> Periodecijfers:
-    t, k = Rapportfeit, RapportfeitKosten
     uit = Periodecijfers(f.van, f.tot)
-    for oid, soort, n, ac, bz, te_laat in session.execute(select(
-            t.oorzaak_id, t.soort, func.sum(t.zaken), func.sum(case((t.urgentie == Urgentie.ACUUT, t.zaken), else_=0)),
-            func.sum(t.bezwaren), func.sum(t.zaken_te_laat)).where(*f.feitvoorwaarden(t)).group_by(
-            t.oorzaak_id, t.soort)):
+
+    def telling(t, waar):
+        acuut = t.acuut if hasattr(t, "acuut") else case((t.urgentie == Urgentie.ACUUT, t.zaken), else_=0)
+        return select(t.oorzaak_id, t.soort, func.sum(t.zaken), func.sum(acuut), func.sum(t.bezwaren),
+                      func.sum(t.zaken_te_laat)).where(*waar).group_by(t.oorzaak_id, t.soort)
+
+    for oid, soort, n, ac, bz, te_laat in session.execute(_uit_feiten(f, Rapportfeit, "oorzaak", telling)):
         if soort == ZaakSoort.KNIP:
             uit.knippen += int(n)
         else:
@@ -674,8 +759,8 @@ def _periodecijfers_uit_feiten(session: Session, f: Filters, prijslijst: list[Pr
         if ac:
             uit.acuut_per_oorzaak[oid] = uit.acuut_per_oorzaak.get(oid, 0) + int(ac)
     prijs = {p.id: p.prijs for p in prijslijst}
-    for pid, aantal in session.execute(select(k.prijspost_id, func.sum(k.aantal)).where(
-            *f.feitvoorwaarden(k)).group_by(k.prijspost_id)):
+    for pid, aantal in session.execute(_uit_feiten(f, RapportfeitKosten, "kosten", lambda k, waar: select(
+            k.prijspost_id, func.sum(k.aantal)).where(*waar).group_by(k.prijspost_id))):
         uit.vermeden += prijs[pid] * int(aantal or 0)
     return uit
 

@@ -30,6 +30,7 @@ from typing import Iterable
 from sqlalchemy import (
     Date,
     Float,
+    distinct,
     ForeignKey,
     Index,
     Integer,
@@ -43,11 +44,12 @@ from sqlalchemy import (
     func,
     inspect,
     literal,
+    literal_column,
     or_,
     select,
     text,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from .kalender import TZ, amsterdam
 from .models import Base, Termijnstap, Uitkomst, Urgentie, VermedenScenario, Zaak, ZaakSoort, _enum
@@ -124,6 +126,123 @@ class RapportfeitVuil(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     dag: Mapped[date] = mapped_column(Date)
     wijkteam_id: Mapped[int] = mapped_column(Integer)
+
+
+# ---------------------------------------------------------------- marginal roll-ups: fewer dimensions, day and month
+# The unfiltered report needs no team, dienst, cause or urgency in most of its sums: per cause and kind, per
+# dienst, per dienst and time bucket, per cause and price-list item, per blocking rule. At national scale nearly
+# every group of the tables above holds one case, so the report reads these instead: the same sums without the
+# dimensions it does not need, per day sent (the edges of a period) and per Amsterdam calendar month (the months
+# wholly inside it). Every row is the aggregate of the day tables above over the cases the report counts (advice
+# questions left out), recomputed from them in the same transaction whenever their days change. A report with a
+# filter on team, dienst, cause or urgency reads the day tables above.
+
+
+class _Dag:
+    """Day grain: `periode` is the day sent (Amsterdam)."""
+
+    @declared_attr.directive
+    def __table_args__(cls):
+        return (Index(f"ix_{cls.__tablename__}_periode", "periode"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    periode: Mapped[date] = mapped_column(Date)
+
+
+class _Maand(_Dag):
+    """Month grain: `periode` is the first day of the Amsterdam calendar month sent."""
+
+
+class _OorzaakTelling:
+    oorzaak_id: Mapped[int] = mapped_column(Integer)
+    soort: Mapped[ZaakSoort] = mapped_column(_enum(ZaakSoort, "zaaksoort"))
+    zaken: Mapped[int] = mapped_column(Integer)
+    geen_inkomen: Mapped[int] = mapped_column(Integer)
+    bovenlokaal: Mapped[int] = mapped_column(Integer)
+    acuut: Mapped[int] = mapped_column(Integer)  # cases with urgency acuut
+    structureel: Mapped[int] = mapped_column(Integer)
+    bezwaren: Mapped[int] = mapped_column(Integer)
+    zaken_te_laat: Mapped[int] = mapped_column(Integer)
+
+
+class _DienstTelling:
+    dienst_id: Mapped[int] = mapped_column(Integer)
+    zaken: Mapped[int] = mapped_column(Integer)
+    hoogste_trede: Mapped[int] = mapped_column(Integer)
+    bezwaren: Mapped[int] = mapped_column(Integer)
+    termijnen_gemist: Mapped[int] = mapped_column(Integer)
+    zaken_te_laat: Mapped[int] = mapped_column(Integer)
+
+
+class _TijdTelling:
+    dienst_id: Mapped[int] = mapped_column(Integer)
+    maat: Mapped[str] = mapped_column(String(10))
+    tienden: Mapped[int] = mapped_column(Integer)
+    zaken: Mapped[int] = mapped_column(Integer)
+
+
+class _KostenTelling:
+    oorzaak_id: Mapped[int] = mapped_column(Integer)
+    prijspost_id: Mapped[int] = mapped_column(Integer)
+    zaken: Mapped[int] = mapped_column(Integer)
+    aantal: Mapped[int] = mapped_column(Integer)
+
+
+class _RegelTelling:
+    sleutel: Mapped[str] = mapped_column(Text)
+    zaken: Mapped[int] = mapped_column(Integer)
+    eerste_zaak_id: Mapped[int] = mapped_column(Integer)
+    teams: Mapped[str] = mapped_column(Text)  # the distinct wijkteam ids, comma-separated, in no order (teams_van)
+
+
+class DagOorzaak(_Dag, _OorzaakTelling, Base):
+    __tablename__ = "rapportdag_oorzaak"
+
+
+class MaandOorzaak(_Maand, _OorzaakTelling, Base):
+    __tablename__ = "rapportmaand_oorzaak"
+
+
+class DagDienst(_Dag, _DienstTelling, Base):
+    __tablename__ = "rapportdag_dienst"
+
+
+class MaandDienst(_Maand, _DienstTelling, Base):
+    __tablename__ = "rapportmaand_dienst"
+
+
+class DagTijd(_Dag, _TijdTelling, Base):
+    __tablename__ = "rapportdag_tijd"
+
+
+class MaandTijd(_Maand, _TijdTelling, Base):
+    __tablename__ = "rapportmaand_tijd"
+
+
+class DagKosten(_Dag, _KostenTelling, Base):
+    __tablename__ = "rapportdag_kosten"
+
+
+class MaandKosten(_Maand, _KostenTelling, Base):
+    __tablename__ = "rapportmaand_kosten"
+
+
+class DagRegel(_Dag, _RegelTelling, Base):
+    __tablename__ = "rapportdag_regel"
+
+
+class MaandRegel(_Maand, _RegelTelling, Base):
+    __tablename__ = "rapportmaand_regel"
+
+
+# per kind: (day table, month table)
+MARGES = {"oorzaak": (DagOorzaak, MaandOorzaak), "dienst": (DagDienst, MaandDienst), "tijd": (DagTijd, MaandTijd),
+          "kosten": (DagKosten, MaandKosten), "regel": (DagRegel, MaandRegel)}
+
+
+def teams_van(tekst: str) -> set[int]:
+    """The wijkteam ids of a blocking rule's `teams` column."""
+    return {int(t) for t in tekst.split(",") if t}
 
 
 # ---------------------------------------------------------------- shared SQL: the same expressions on both sides
@@ -224,6 +343,94 @@ def _herberekenen(session: Session, groepen: list[tuple[date, int]]) -> None:
                                                Zaak.verstuurd_op < _dag_begin(dag + timedelta(days=1))])
 
 
+def volgende_maand(maand: date) -> date:
+    """The first day of the month after the one `maand` lies in."""
+    return date(maand.year + 1, 1, 1) if maand.month == 12 else date(maand.year, maand.month + 1, 1)
+
+
+def _teams_lijst(session: Session, kolom):
+    """The distinct values of `kolom`, comma-separated, in SQL (an aggregate)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.string_agg(distinct(cast(kolom, Text)), literal_column("','"))
+    return func.group_concat(distinct(kolom))
+
+
+def _marges_invoegen(session: Session, korrel: int, periode, waar, per_dag: bool) -> None:
+    """INSERT ... SELECT the marginal rows of one grain (0 day, 1 month) from the day tables: `periode(dag)` is the
+    key of a row, `waar(dag)` the days it aggregates; grouped per day when `per_dag`, else into one period."""
+    conn = session.connection()
+    t, h, k, r = Rapportfeit, RapportfeitTijd, RapportfeitKosten, RapportfeitRegel
+
+    def kop(x):
+        return [periode(x.dag).label("periode")]
+
+    def groep(x):
+        return [x.dag] if per_dag else []
+
+    def telt(x):  # the cases the report counts: advice questions are no knip or escalatie
+        return [*waar(x.dag), x.soort != ZaakSoort.ADVIESVRAAG]
+
+    rijen = {
+        "oorzaak": (["oorzaak_id", "soort", "zaken", "geen_inkomen", "bovenlokaal", "acuut", "structureel", "bezwaren",
+                     "zaken_te_laat"],
+                    select(*kop(t), t.oorzaak_id, t.soort, func.sum(t.zaken), func.sum(t.geen_inkomen),
+                           func.sum(t.bovenlokaal), func.sum(case((t.urgentie == Urgentie.ACUUT, t.zaken), else_=0)),
+                           func.sum(t.structureel), func.sum(t.bezwaren), func.sum(t.zaken_te_laat)).where(
+                        *telt(t)).group_by(*groep(t), t.oorzaak_id, t.soort)),
+        "dienst": (["dienst_id", "zaken", "hoogste_trede", "bezwaren", "termijnen_gemist", "zaken_te_laat"],
+                   select(*kop(t), t.dienst_id, func.sum(t.zaken), func.max(t.hoogste_trede), func.sum(t.bezwaren),
+                          func.sum(t.termijnen_gemist), func.sum(t.zaken_te_laat)).where(*telt(t)).group_by(
+                       *groep(t), t.dienst_id)),
+        "tijd": (["dienst_id", "maat", "tienden", "zaken"],
+                 select(*kop(h), h.dienst_id, h.maat, h.tienden, func.sum(h.zaken)).where(*telt(h)).group_by(
+                     *groep(h), h.dienst_id, h.maat, h.tienden)),
+        "kosten": (["oorzaak_id", "prijspost_id", "zaken", "aantal"],
+                   select(*kop(k), k.oorzaak_id, k.prijspost_id, func.sum(k.zaken), func.sum(k.aantal)).where(
+                       *telt(k)).group_by(*groep(k), k.oorzaak_id, k.prijspost_id)),
+        "regel": (["sleutel", "zaken", "eerste_zaak_id", "teams"],
+                  select(*kop(r), r.sleutel, func.sum(r.zaken), func.min(r.eerste_zaak_id),
+                         _teams_lijst(session, r.wijkteam_id)).where(*telt(r)).group_by(*groep(r), r.sleutel)),
+    }
+    for naam, (kolommen, stmt) in rijen.items():
+        conn.execute(MARGES[naam][korrel].__table__.insert().from_select(["periode", *kolommen], stmt))
+
+
+def _maand_invoegen(session: Session, maand: date) -> None:
+    volgende = volgende_maand(maand)
+    _marges_invoegen(session, 1, lambda dag: literal(maand, Date), lambda dag: [dag >= maand, dag < volgende],
+                     per_dag=False)
+
+
+def marges_herberekenen(session: Session, dagen: Iterable[date]) -> None:
+    """Recompute the marginal rows of these days and of the months they lie in from the day tables, in the
+    caller's transaction (after the day tables' groups of these days are recomputed)."""
+    dagen = sorted(set(dagen))
+    if not dagen:
+        return
+    maanden = sorted({d.replace(day=1) for d in dagen})
+    conn = session.connection()
+    for dag_tabel, maand_tabel in MARGES.values():
+        for tabel, waarden in ((dag_tabel.__table__, dagen), (maand_tabel.__table__, maanden)):
+            for i in range(0, len(waarden), 500):
+                conn.execute(delete(tabel).where(tabel.c.periode.in_(waarden[i:i + 500])))
+    for i in range(0, len(dagen), 500):
+        deel = dagen[i:i + 500]
+        _marges_invoegen(session, 0, lambda dag: dag, lambda dag: [dag.in_(deel)], per_dag=True)
+    for maand in maanden:
+        _maand_invoegen(session, maand)
+
+
+def marges_herbouwen(session: Session) -> None:
+    """Rebuild every marginal row from the day tables (migration 0033; `herbouwen`)."""
+    conn = session.connection()
+    for dag_tabel, maand_tabel in MARGES.values():
+        conn.execute(delete(dag_tabel.__table__))
+        conn.execute(delete(maand_tabel.__table__))
+    _marges_invoegen(session, 0, lambda dag: dag, lambda dag: [], per_dag=True)
+    for maand in sorted({d.replace(day=1) for d in conn.execute(select(distinct(Rapportfeit.dag))).scalars()}):
+        _maand_invoegen(session, maand)
+
+
 def markeren(session: Session, groepen: Iterable[tuple[date, int]]) -> None:
     """Mark these groups (day sent in Amsterdam, wijkteam) as changed, in the caller's transaction."""
     rijen = [{"dag": dag, "wijkteam_id": team} for dag, team in sorted(set(groepen))]
@@ -231,11 +438,13 @@ def markeren(session: Session, groepen: Iterable[tuple[date, int]]) -> None:
         session.connection().execute(RapportfeitVuil.__table__.insert(), rijen)
 
 
-def bijwerken_wat_veranderde(session: Session) -> int:
-    """Recompute every group marked as changed, in the caller's transaction; returns how many groups.
+def bijwerken_wat_veranderde(session: Session, marges: bool = True) -> int:
+    """Recompute every group marked as changed, and the marginal rows of its day and month, in the caller's
+    transaction; returns how many groups.
 
     Takes the marks that are committed when it starts; a change that commits later leaves its mark for the next
-    catch-up. Two catch-ups never recompute at once (an advisory lock on PostgreSQL)."""
+    catch-up. Two catch-ups never recompute at once (an advisory lock on PostgreSQL). `marges=False` leaves the
+    marginal tables alone: only for the migrations before 0033, which made them."""
     _vergrendel(session)
     conn = session.connection()
     t = RapportfeitVuil.__table__
@@ -247,24 +456,28 @@ def bijwerken_wat_veranderde(session: Session) -> int:
         conn.execute(delete(t).where(t.c.id.in_(ids[i:i + 1000])))
     groepen = sorted({(r.dag, r.wijkteam_id) for r in rijen})
     _herberekenen(session, groepen)
+    if marges:
+        marges_herberekenen(session, {dag for dag, _ in groepen})
     return len(groepen)
 
 
-def herbouwen(session: Session) -> None:
+def herbouwen(session: Session, marges: bool = True) -> None:
     """Rebuild the whole roll-up from the cases (after loading data outside the use cases, e.g. a migration
-    or a benchmark)."""
+    or a benchmark), the marginal tables from the day tables. `marges=False`: only for migration 0027."""
     _vergrendel(session)
     conn = session.connection()
     for tabel in TABELLEN:  # marks stay: a later catch-up recomputes their groups once more, to the same rows
         conn.execute(delete(tabel.__table__))
     if session.get_bind().dialect.name == "postgresql":
         _vullen(session, cast(func.timezone("Europe/Amsterdam", Zaak.verstuurd_op), Date), [])
-        return
-    dagen = {amsterdam(_utc(v)).date() for v in conn.execute(select(Zaak.verstuurd_op).where(
-        Zaak.verstuurd_op.is_not(None))).scalars()}
-    for dag in sorted(dagen):
-        _vullen(session, literal(dag, Date), [Zaak.verstuurd_op >= _dag_begin(dag),
-                                               Zaak.verstuurd_op < _dag_begin(dag + timedelta(days=1))])
+    else:
+        dagen = {amsterdam(_utc(v)).date() for v in conn.execute(select(Zaak.verstuurd_op).where(
+            Zaak.verstuurd_op.is_not(None))).scalars()}
+        for dag in sorted(dagen):
+            _vullen(session, literal(dag, Date), [Zaak.verstuurd_op >= _dag_begin(dag),
+                                                   Zaak.verstuurd_op < _dag_begin(dag + timedelta(days=1))])
+    if marges:
+        marges_herbouwen(session)
 
 
 def _utc(v) -> datetime:

@@ -63,7 +63,7 @@ def upgrade():
 
     from workflows.rapportfeiten import herbouwen
 
-    herbouwen(Session(bind=op.get_bind()))
+    herbouwen(Session(bind=op.get_bind()), marges=False)  # the marginal tables come with 0033
 
 
 def downgrade():

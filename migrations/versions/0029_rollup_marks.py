@@ -36,5 +36,5 @@ def downgrade():
 
     from workflows.rapportfeiten import bijwerken_wat_veranderde
 
-    bijwerken_wat_veranderde(Session(bind=op.get_bind()))
+    bijwerken_wat_veranderde(Session(bind=op.get_bind()), marges=False)  # the marginal tables are gone (0033)
     op.drop_table("rapportfeit_vuil")
