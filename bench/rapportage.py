@@ -33,6 +33,8 @@ EINDE = "2026-11-22 23:00+00"  # = 2026-11-23 00:00 in Amsterdam: every case fal
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)  # 09:00 in Amsterdam, the morning after
 PERIODES = [("last year", date(2025, 11, 23), date(2026, 11, 22)),
             ("ten years", date(2016, 11, 23), date(2026, 11, 22))]
+MARGINALE_TABELLEN = [f"rapport{korrel}_{soort}" for soort in ("oorzaak", "dienst", "tijd", "kosten", "regel")
+                      for korrel in ("dag", "maand")]
 DOEL = 0.2  # issue 16: the whole report, with its comparison periods, at most 0.2 x its heaviest aggregate
 
 TEAMS = 50
@@ -98,6 +100,11 @@ def _label(functie: str, sql: str) -> str:
     s = " ".join(sql.lower().split())
     if functie in ("periodecijfers", "_periodecijfers_uit_feiten"):
         return "vergelijking: two comparison periods"
+    for soort, wat in (("oorzaak", "counts per cause and kind"), ("dienst", "counts per dienst"),
+                       ("tijd", "time histograms per dienst"), ("kosten", "avoided cost per cause and item"),
+                       ("regel", "blocking rules and their teams")):
+        if f"from rapportmaand_{soort}" in s or f"from rapportdag_{soort}" in s:
+            return f"marginal roll-up (months + edge days): {wat}"
     for tabel, label in (("rapportfeit_tijd", "roll-up: time histograms per dienst"),
                          ("rapportfeit_regel", "roll-up: blocking rules"),
                          ("rapportfeit_kosten", "roll-up: avoided cost"),
@@ -146,6 +153,10 @@ def main() -> None:
         aanwezig = _aantal_zaken(db)
         if args.hergebruik and aanwezig == args.zaken:
             print(f"data kept: {aanwezig:,} cases already in the database")
+            from flask_migrate import upgrade
+
+            db.session.remove()
+            upgrade(directory=str(Path(__file__).resolve().parents[1] / "migrations"))  # e.g. 0033 fills the marginals
             if not db.session.execute(text("SELECT count(*) FROM rapportfeit")).scalar_one():
                 _rollup(db)
         else:
@@ -153,7 +164,7 @@ def main() -> None:
         tellingen = {t: db.session.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
                      for t in ("zaak", "gebeurtenis", "termijnstap", "knipkaart", "knipkaart_mutatie",
                                "vermeden_scenario", "rapportfeit", "rapportfeit_tijd", "rapportfeit_kosten",
-                               "rapportfeit_regel")}
+                               "rapportfeit_regel", *MARGINALE_TABELLEN)}
         db.session.commit()
 
         # Every statement maak_rapport sends, timed from execute to the last row fetched.
@@ -267,6 +278,9 @@ def _druk(args, tellingen: dict, uitslag: list, versie: str, plan: str | None) -
           f"{tellingen['knipkaart_mutatie']:,} ledger entries, {tellingen['vermeden_scenario']:,} avoided scenarios")
     print(f"roll-up rows: {tellingen['rapportfeit']:,} counts, {tellingen['rapportfeit_tijd']:,} histogram buckets, "
           f"{tellingen['rapportfeit_kosten']:,} avoided cost, {tellingen['rapportfeit_regel']:,} blocking rules")
+    print("marginal roll-up rows (day / month): " + ", ".join(
+        f"{soort} {tellingen[f'rapportdag_{soort}']:,} / {tellingen[f'rapportmaand_{soort}']:,}"
+        for soort in ("oorzaak", "dienst", "tijd", "kosten", "regel")))
     print(f"machine: {os.cpu_count()} cores ({_cpu()}), PostgreSQL {versie}, Python {platform.python_version()}, "
           f"{date.today().isoformat()}; median of {args.herhalingen} rounds after one warm-up")
     print()

@@ -4,7 +4,9 @@ Random case histories, made through the use cases as the app makes them (sending
 answers, solutions, objections, closing, reopening, forwarding to the Landelijk Maatwerkloket, withdrawing,
 deadline steps that miss and climb), then erasure by retention. After each history, the report from the
 roll-up and the report computed over the cases give the same tables as the screen shows them (after the
-report's rounding), for several periods and filters, with their comparison periods. On both databases.
+report's rounding), for several periods and filters, with their comparison periods: whole months and edge days
+(the marginal tables per month and per day) without a filter, the full day tables with one. Every marginal row
+equals the aggregate of the day tables after changes, catch-ups and a rebuild. On both databases.
 """
 from __future__ import annotations
 
@@ -33,12 +35,17 @@ from workflows.models import (
 from workflows.prijslijst import zorg_voor_standaardlijst
 from workflows.rapportage import Filters, maak_rapport, tabellen
 from workflows.rapportfeiten import (
+    MARGES,
     TABELLEN,
+    TIJD_OPLOS,
     Rapportfeit,
+    RapportfeitKosten,
+    RapportfeitRegel,
     RapportfeitTijd,
     RapportfeitVuil,
     bijwerken_wat_veranderde,
     herbouwen,
+    teams_van,
 )
 
 NU = datetime(2026, 7, 1, 9, 0, tzinfo=TZ)
@@ -141,6 +148,16 @@ FILTERS = [
     lambda g: Filters(date(2025, 7, 1), date(2026, 6, 30), dienst_id=g.lmw.id),
     lambda g: Filters(date(2025, 4, 1), date(2026, 6, 30), oorzaak_id=g.derde.id, urgentie=Urgentie.ACUUT),
     lambda g: Filters(date(2026, 2, 10), date(2026, 2, 10)),  # one day
+    # Whole months from the month tables, the days at the edges from the day tables:
+    lambda g: Filters(date(2025, 2, 14), date(2026, 6, 30)),  # a first edge, then whole months
+    lambda g: Filters(date(2025, 6, 1), date(2026, 3, 20)),  # whole months, then a last edge
+    lambda g: Filters(date(2025, 11, 30), date(2026, 1, 2)),  # one whole month between two edges across a year
+    lambda g: Filters(date(2026, 2, 1), date(2026, 2, 27)),  # no whole month: days only, from the first
+    lambda g: Filters(date(2024, 12, 15), date(2025, 2, 3)),  # edges and months before the first case
+    # ... and with a filter the marginal tables do not carry, from the full day tables:
+    lambda g: Filters(date(2025, 2, 14), date(2026, 5, 9), wijkteam_id=g.w.team.id),
+    lambda g: Filters(date(2025, 6, 1), date(2026, 3, 20), urgentie=Urgentie.HOOG),
+    lambda g: Filters(date(2025, 11, 30), date(2026, 1, 2), oorzaak_id=g.w.oorzaak.id),
 ]
 
 
@@ -155,11 +172,80 @@ def _zelfde(s, g: Gemeente) -> None:
 
 
 def _inhoud(s) -> list:
-    """Every row of the roll-up, without its surrogate ids, in a fixed order."""
+    """Every row of the roll-up, the marginal tables too, without surrogate ids, in a fixed order."""
     uit = []
     for tabel in TABELLEN:
         kolommen = [k for k in tabel.__table__.c if k.name != "id"]
         uit.append(sorted(tuple(str(v) for v in rij) for rij in s.execute(select(*kolommen)).all()))
+    return uit + [_marges(s)]
+
+
+def _marges(s) -> dict[str, list]:
+    """Every marginal row per table as {column: value} (a rule's teams as a sorted tuple), in a fixed order."""
+    uit = {}
+    for tabellen in MARGES.values():
+        for tabel in tabellen:
+            kolommen = [k for k in tabel.__table__.c if k.name != "id"]
+            rijen = []
+            for rij in s.execute(select(*kolommen)).all():
+                d = dict(zip([k.name for k in kolommen], rij))
+                if "teams" in d:
+                    d["teams"] = tuple(sorted(teams_van(d["teams"])))
+                rijen.append(_vast(d))
+            uit[tabel.__tablename__] = sorted(rijen)
+    return uit
+
+
+def _vast(d: dict) -> tuple:
+    return tuple(sorted((k, str(v.value if hasattr(v, "value") else v)) for k, v in d.items()))
+
+
+def _marges_uit_de_dagtabellen(s) -> dict[str, list]:
+    """The marginal rows as they should be: the day tables summed in Python per day and per month, over the
+    cases the report counts (advice questions left out)."""
+    uit = {}
+    for korrel in ("dag", "maand"):
+        def periode(dag):
+            return dag if korrel == "dag" else dag.replace(day=1)
+
+        oorzaak, dienst, tijd, kosten, regel = {}, {}, {}, {}, {}
+        for r in s.scalars(select(Rapportfeit)):
+            if r.soort == ZaakSoort.ADVIESVRAAG:
+                continue
+            o = oorzaak.setdefault((periode(r.dag), r.oorzaak_id, r.soort), dict.fromkeys(
+                ("zaken", "geen_inkomen", "bovenlokaal", "acuut", "structureel", "bezwaren", "zaken_te_laat"), 0))
+            for veld in ("zaken", "geen_inkomen", "bovenlokaal", "structureel", "bezwaren", "zaken_te_laat"):
+                o[veld] += getattr(r, veld)
+            o["acuut"] += r.zaken if r.urgentie == Urgentie.ACUUT else 0
+            d = dienst.setdefault((periode(r.dag), r.dienst_id), dict.fromkeys(
+                ("zaken", "hoogste_trede", "bezwaren", "termijnen_gemist", "zaken_te_laat"), 0))
+            for veld in ("zaken", "bezwaren", "termijnen_gemist", "zaken_te_laat"):
+                d[veld] += getattr(r, veld)
+            d["hoogste_trede"] = max(d["hoogste_trede"], r.hoogste_trede)
+        for h in s.scalars(select(RapportfeitTijd)):
+            if h.soort != ZaakSoort.ADVIESVRAAG:
+                sleutel = (periode(h.dag), h.dienst_id, h.maat, h.tienden)
+                tijd[sleutel] = tijd.get(sleutel, 0) + h.zaken
+        for k in s.scalars(select(RapportfeitKosten)):
+            if k.soort != ZaakSoort.ADVIESVRAAG:
+                som = kosten.setdefault((periode(k.dag), k.oorzaak_id, k.prijspost_id), [0, 0])
+                som[0], som[1] = som[0] + k.zaken, som[1] + k.aantal
+        for r in s.scalars(select(RapportfeitRegel)):
+            if r.soort != ZaakSoort.ADVIESVRAAG:
+                som = regel.setdefault((periode(r.dag), r.sleutel), [0, r.eerste_zaak_id, set()])
+                som[0] += r.zaken
+                som[1] = min(som[1], r.eerste_zaak_id)
+                som[2].add(r.wijkteam_id)
+        uit[f"rapport{korrel}_oorzaak"] = sorted(_vast(dict(periode=p, oorzaak_id=o, soort=st, **w))
+                                                 for (p, o, st), w in oorzaak.items())
+        uit[f"rapport{korrel}_dienst"] = sorted(_vast(dict(periode=p, dienst_id=d, **w)) for (p, d), w in dienst.items())
+        uit[f"rapport{korrel}_tijd"] = sorted(_vast(dict(periode=p, dienst_id=d, maat=m, tienden=t, zaken=n))
+                                              for (p, d, m, t), n in tijd.items())
+        uit[f"rapport{korrel}_kosten"] = sorted(_vast(dict(periode=p, oorzaak_id=o, prijspost_id=pp, zaken=n, aantal=a))
+                                                for (p, o, pp), (n, a) in kosten.items())
+        uit[f"rapport{korrel}_regel"] = sorted(
+            _vast(dict(periode=p, sleutel=sl, zaken=n, eerste_zaak_id=e, teams=tuple(sorted(t))))
+            for (p, sl), (n, e, t) in regel.items())
     return uit
 
 
@@ -194,6 +280,68 @@ def test_the_rollup_kept_with_every_change_equals_one_rebuilt_from_the_cases(db_
     herbouwen(db_session)
     db_session.commit()
     assert _inhoud(db_session) == bijgehouden
+
+
+def test_the_marginal_rows_equal_the_aggregate_of_the_day_tables_after_changes_and_catch_ups(db_session, wereld):
+    g = Gemeente(db_session, wereld)
+    rnd = random.Random(13)
+    ids = geschiedenis(db_session, g, rnd, 30)
+    bijwerken_wat_veranderde(db_session)
+    db_session.commit()
+    verwacht = _marges_uit_de_dagtabellen(db_session)
+    assert verwacht["rapportmaand_regel"] and verwacht["rapportdag_tijd"]  # there is something to compare
+    assert _marges(db_session) == verwacht
+
+    # Later changes to cases sent months ago (a solution, a deadline step), new cases, erasure: caught up again.
+    for zid in ids[:10]:
+        zaak = db_session.get(Zaak, zid)
+        dienstactor = zaken.Actor.dienst("De dienst", zaak.ontvanger_id)
+        _poging(db_session, lambda: zaken.uitvoeren(db_session, dienstactor, zaak, "ontvangen", NU,
+                                                      toelichting="Ontvangen"))
+        usecases.termijnstappen_nemen(db_session, zid, NU)
+        db_session.commit()
+    geschiedenis(db_session, g, rnd, 10)
+    wis_zaken(db_session, ids[10:16], NU)
+    db_session.commit()
+    assert bijwerken_wat_veranderde(db_session) > 0
+    db_session.commit()
+    bijgehouden = _marges(db_session)
+    assert bijgehouden == _marges_uit_de_dagtabellen(db_session)
+    assert bijgehouden != verwacht  # the changes reached them
+    herbouwen(db_session)
+    db_session.commit()
+    assert _marges(db_session) == bijgehouden
+
+
+def test_the_unfiltered_report_reads_the_marginal_tables_and_a_filtered_one_the_day_tables(db_session, wereld):
+    """Guards the equality tests above against passing by a fallback: without a filter the report reads the month
+    tables for the whole months and the day tables of the marginal roll-up for the edges, never the full day
+    tables; with a filter on team, dienst, cause or urgency it reads the full day tables and no marginal one."""
+    from sqlalchemy import event
+
+    g = Gemeente(db_session, wereld)
+    geschiedenis(db_session, g, random.Random(17), 10)
+    bijwerken_wat_veranderde(db_session)
+    db_session.commit()
+
+    def gelezen(f: Filters) -> set[str]:
+        gezien = []
+        engine = db_session.get_bind()
+        noteer = lambda conn, cursor, statement, *rest: gezien.append(statement)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", noteer)
+        try:
+            maak_rapport(db_session, f, NU)
+        finally:
+            event.remove(engine, "before_cursor_execute", noteer)
+        return {t.lower() for q in gezien for t in re.findall(r"\bFROM\s+(rapport\w+)", q, re.IGNORECASE)}
+
+    tabellen = gelezen(Filters(date(2025, 3, 17), date(2026, 5, 9)))
+    assert {"rapportmaand_oorzaak", "rapportdag_oorzaak", "rapportmaand_tijd", "rapportdag_tijd",
+            "rapportmaand_regel", "rapportdag_regel", "rapportmaand_kosten", "rapportdag_dienst"} <= tabellen
+    assert not tabellen & {t.__tablename__ for t in TABELLEN}, tabellen
+    tabellen = gelezen(Filters(date(2025, 3, 17), date(2026, 5, 9), dienst_id=wereld.wi.id))
+    assert {t.__tablename__ for t in TABELLEN} <= tabellen
+    assert not [t for t in tabellen if t.startswith(("rapportdag_", "rapportmaand_"))], tabellen
 
 
 # Sections added to the report later that still count over the cases themselves: not in the roll-up yet.
@@ -327,7 +475,8 @@ def test_concurrent_changes_and_catch_ups_leave_the_rollup_equal_to_its_cases(ap
     bijgehouden = _inhoud(db_session)
     # One group, ten cases counted once each, five solved.
     assert db_session.execute(select(func.count(), func.sum(Rapportfeit.zaken))).one() == (1, 10)
-    assert db_session.scalar(select(func.sum(RapportfeitTijd.zaken)).where(RapportfeitTijd.maat == "oplos")) == 5
+    assert db_session.scalar(select(func.sum(RapportfeitTijd.zaken)).where(RapportfeitTijd.maat == TIJD_OPLOS)) == 5
+    assert bijgehouden[-1] == _marges_uit_de_dagtabellen(db_session)  # and the marginal rows with them
     herbouwen(db_session)
     db_session.commit()
     assert _inhoud(db_session) == bijgehouden
