@@ -50,6 +50,9 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--keer", type=int, default=30, help="requests per route (default 30)")
     p.add_argument("--plannen", action="store_true", help="print EXPLAIN ANALYZE of each route's slowest statement")
+    p.add_argument("--statements", type=int, default=0, metavar="N",
+                   help="print each route's N slowest statements (mean ms per request)")
+    p.add_argument("--route", action="append", default=[], help="only the routes whose name contains this")
     args = p.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL") or sys.exit("set BENCH_DATABASE_URL (see the docstring)")
 
@@ -83,6 +86,8 @@ def main() -> None:
           f"team {TEAM} ({len(zaak_ids)} case ids sampled)")
     print(f"{'route':28} {'median ms':>10} {'SQL ms':>8} {'stmts':>6} {'rest ms':>8}  slowest statement (ms)")
     for naam, pad in routes:
+        if args.route and not any(r in naam for r in args.route):
+            continue
         for i in range(3):
             client.get(pad(i))
         tijden, sql, aantallen = [], [], []
@@ -105,6 +110,8 @@ def main() -> None:
         top = max(traagste, key=traagste.get)
         print(f"{naam:28} {med:10.1f} {med_sql:8.1f} {statistics.median(aantallen):6.0f} {med - med_sql:8.1f}  "
               f"{traagste[top] * 1000:.1f}: {top[:90]}")
+        for sleutel in sorted(traagste, key=traagste.get, reverse=True)[:args.statements]:
+            print(f"    {traagste[sleutel] * 1000:6.2f}  {sleutel[:150]}")
         if args.plannen:
             stmt, params = voorbeeld[top]
             with engine.connect() as c:

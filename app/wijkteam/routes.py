@@ -6,15 +6,16 @@ from datetime import datetime, timezone
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from notifications.models import Bijlage
-from workflows import bewaking, knipkaart, termijnen, usecases, zaken, zoeken
+from workflows import bewaking, knipkaart, termijnen, usecases, werkvoorraad, zaken, zoeken
 from workflows.fouten import DomeinFout, GeenToegang, OngeldigeInvoer
 from workflows.kalender import amsterdam
 from workflows.models import (
     Dienst,
+    Knipkaart,
     KnipkaartMutatie,
     Oorzaak,
     Prijspost,
@@ -40,9 +41,10 @@ from .forms import ActieFormulier, BerichtFormulier, BijlageFormulier, Escalatie
 from .tijdlijn import tijdlijn
 
 
-MAX_OPEN = 50  # the rest through the API; a page of 50 rows stays readable on a phone
-MAX_CONCEPTEN = 50
-MAX_MUTATIES = 50
+MAX_OPEN = 10  # the next deadlines on the dashboard; the case list (/zaken) has the rest, paged
+MAX_CONCEPTEN = 10
+MAX_AFGEROND = 5
+MAX_MUTATIES = 200  # the card's history page; a year's card rarely has more
 
 
 def _nu() -> datetime:
@@ -52,40 +54,47 @@ def _nu() -> datetime:
 @bp.route("/wijkteam")
 @rol_vereist(*TEAMROLLEN)
 def dashboard():
+    """What to do now (one list, each case once), the card, the next deadlines: each section one bounded query."""
     now = _nu()
     kaart = knipkaart.kaart(db.session, current_user.wijkteam_id, knipkaart.jaar_van(now),
                             standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
     stand = knipkaart.stand(db.session, kaart)
     db.session.commit()  # the card may just have been created
-    mutaties = list(reversed(db.session.execute(
-        select(KnipkaartMutatie).options(selectinload(KnipkaartMutatie.zaak).load_only(Zaak.id, Zaak.nummer,
-                                                                                     Zaak.wijkteam_id))
-        .where(KnipkaartMutatie.knipkaart_id == kaart.id).order_by(KnipkaartMutatie.id.desc()).limit(MAX_MUTATIES)
-    ).scalars().all()))
-    # A query per section, each bounded: a team with years of cases gets the same fast page.
+    is_manager = current_user.rol == Rol.WIJKTEAMMANAGER
+    voorraad = werkvoorraad.nu_te_doen(db.session, current_user.wijkteam_id, now, concepten_versturen=is_manager)
     team = Zaak.wijkteam_id == current_user.wijkteam_id
-    deadline = zaken.eerstvolgende_deadline_sql()
-    aantal_open = db.session.execute(select(func.count()).select_from(Zaak).where(
-        team, Zaak.status.in_(zaken.LOPEND))).scalar_one()
     open_ = db.session.scalars(select(Zaak).options(joinedload(Zaak.dienst)).where(team, Zaak.status.in_(zaken.LOPEND))
-                               .order_by(deadline.asc().nulls_last(), Zaak.id).limit(MAX_OPEN)).all()
-    concepten = db.session.scalars(select(Zaak).options(joinedload(Zaak.dienst), joinedload(Zaak.aangemaakt_door))
-                                   .where(team, Zaak.status == Status.CONCEPT)
-                                   .order_by(Zaak.id.desc()).limit(MAX_CONCEPTEN)).all()
-    wacht = db.session.scalars(select(Zaak).options(joinedload(Zaak.dienst)).where(
-        team, Zaak.status == Status.WACHT_OP_WIJKTEAM).order_by(Zaak.pauze_sinds, Zaak.id).limit(MAX_OPEN)).all()
-    uitgeput = db.session.scalars(select(Zaak).options(joinedload(Zaak.dienst)).where(
-        team, Zaak.status.in_(zaken.OPEN_BIJ_DIENST), bewaking.uitgeput_sql()).order_by(Zaak.id).limit(MAX_OPEN)).all()
-    te_sluiten = db.session.scalars(select(Zaak).options(joinedload(Zaak.dienst)).where(
-        team, Zaak.status == Status.OPGELOST).order_by(Zaak.opgelost_op, Zaak.id).limit(MAX_OPEN)).all()
+                               .order_by(zaken.eerstvolgende_deadline_sql().asc().nulls_last(), Zaak.id)
+                               .limit(MAX_OPEN)).all()
+    concepten = [] if is_manager else db.session.scalars(
+        select(Zaak).options(joinedload(Zaak.dienst), joinedload(Zaak.aangemaakt_door))
+        .where(team, Zaak.status == Status.CONCEPT).order_by(Zaak.id.desc()).limit(MAX_CONCEPTEN)).all()
     afgerond = db.session.scalars(select(Zaak).options(joinedload(Zaak.dienst)).where(
-        team, Zaak.status.in_(zaken.EINDSTATUSSEN)).order_by(Zaak.id.desc()).limit(20)).all()
-    return render_template("wijkteam/dashboard.html", stand=stand, mutaties=mutaties, open_zaken=open_,
-                           aantal_open=aantal_open, concepten=concepten, afgerond=afgerond, now=now,
-                           wacht=wacht, uitgeput=uitgeput, te_sluiten=te_sluiten,
+        team, Zaak.status.in_(zaken.EINDSTATUSSEN)).order_by(Zaak.id.desc()).limit(MAX_AFGEROND)).all()
+    return render_template("wijkteam/dashboard.html", stand=stand, voorraad=voorraad, Reden=werkvoorraad.Reden,
+                           max_telling=werkvoorraad.MAX_TELLING,
+                           open_zaken=open_, aantal_open=voorraad.aantal_open, concepten=concepten,
+                           afgerond=afgerond, now=now,
                            nazorg_te_doen=usecases_nazorg.te_doen(db.session, current_user.wijkteam_id, now),
                            tweede_mening_open=tweede_mening.tm.open_voor(db.session, current_user.id),
                            termijnstanden=zaken.termijnstanden)
+
+
+@bp.route("/wijkteam/knipkaart")
+@rol_vereist(*TEAMROLLEN)
+def knipkaart_geschiedenis():
+    """This year's card with every spend and return, newest first (the dashboard shows the stand only)."""
+    jaar = knipkaart.jaar_van(_nu())
+    kaart = db.session.execute(select(Knipkaart).where(Knipkaart.wijkteam_id == current_user.wijkteam_id,
+                                                       Knipkaart.jaar == jaar)).scalar_one_or_none()
+    stand = knipkaart.stand(db.session, kaart) if kaart is not None else knipkaart.KaartStand(
+        jaar, current_app.config["STANDAARD_QUOTUM"], 0, 0)
+    mutaties = [] if kaart is None else db.session.execute(
+        select(KnipkaartMutatie).options(selectinload(KnipkaartMutatie.zaak).load_only(Zaak.id, Zaak.nummer,
+                                                                                     Zaak.wijkteam_id))
+        .where(KnipkaartMutatie.knipkaart_id == kaart.id).order_by(KnipkaartMutatie.id.desc()).limit(MAX_MUTATIES)
+    ).scalars().all()
+    return render_template("wijkteam/knipkaart.html", stand=stand, mutaties=mutaties)
 
 
 def _keuzes(form, soort: ZaakSoort) -> None:

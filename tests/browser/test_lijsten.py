@@ -55,3 +55,25 @@ def test_the_contact_asks_for_and_opens_mijn_zaken_on_a_phone(server, pagina, we
     assert _axe_overtredingen(pagina) == [], "mijn zaken"
     pagina.locator(".zaakkaarten a").first.click()
     pagina.get_by_role("heading", name="Uw reactie").wait_for()
+
+
+def test_the_dashboard_says_what_to_do_now_on_a_phone(server, pagina, wereld, db_session):
+    """Issue 14, point 2: one list of what to do, counts that open the full list, the card's history a page
+    of its own; axe clean and no sideways scrolling at 390 px."""
+    from tests.workflows.test_werkvoorraad import _wereld_met_werk
+
+    eerste = _wereld_met_werk(db_session, wereld)["wacht1"].nummer
+    db_session.close()
+    pagina.set_viewport_size(TELEFOON)
+    _inloggen(pagina, server, "manager@test.local")
+    pagina.goto(server + "/wijkteam")
+    assert _axe_overtredingen(pagina) == [], "dashboard"
+    assert pagina.evaluate("document.documentElement.scrollWidth") <= TELEFOON["width"]
+    te_doen = pagina.locator("ol.te-doen > li")
+    assert te_doen.count() == 8 and eerste in te_doen.first.inner_text()
+    pagina.get_by_role("link", name="Wacht op ons (2)").click()
+    pagina.wait_for_url(re.compile(r"wacht_op_ons=ja"))
+    assert pagina.get_by_text("2 zaken").first.is_visible()
+    pagina.goto(server + "/wijkteam/knipkaart")
+    assert pagina.get_by_role("heading", name=re.compile("Knipkaart")).first.is_visible()
+    assert _axe_overtredingen(pagina) == [], "card history"

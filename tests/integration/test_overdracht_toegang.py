@@ -83,9 +83,10 @@ def test_accepted_the_receiving_team_has_the_case_with_its_history_and_the_sende
     jaar = knipkaart.jaar_van(datetime.now(timezone.utc))
     assert knipkaart.lees_kaart(db_session, wereld.team.id, jaar)[0].netto_ingezet == 1
     assert knipkaart.lees_kaart(db_session, wereld.ander_team.id, jaar)[0].netto_ingezet == 0
-    dashboard = client.get("/wijkteam").get_data(as_text=True)
-    assert "1 ingezet" in dashboard and f"{zaak.nummer} (overgedragen aan een ander team)" in dashboard
-    assert f'href="/zaken/{zaak.id}"' not in dashboard  # the card's line no longer links to a case it cannot open
+    assert "1 ingezet" in client.get("/wijkteam").get_data(as_text=True)
+    kaart = client.get("/wijkteam/knipkaart").get_data(as_text=True)
+    assert "1 ingezet" in kaart and f"{zaak.nummer} (overgedragen aan een ander team)" in kaart
+    assert f'href="/zaken/{zaak.id}"' not in kaart  # the card's line no longer links to a case it cannot open
 
 
 def test_refused_the_case_stays_and_the_sender_reads_why(client, inlog, db_session, wereld):
