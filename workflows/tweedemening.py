@@ -20,7 +20,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, Text, or_, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, contains_eager, mapped_column, relationship
 
 from . import vastleggen
 from .fouten import GeenToegang, OngeldigeInvoer, OngeldigeOvergang
@@ -104,7 +104,8 @@ def kan_gevraagd_worden(session: Session, zaak: Zaak) -> list[Gebruiker]:
     """Who a second opinion on this case may be asked of: active wijkteammanagers of other teams and the
     rayonmanagers whose rayon holds the case's team; rayonmanagers first, then by team and name."""
     rayon = select(RayonTeam.gebruiker_id).where(RayonTeam.wijkteam_id == zaak.wijkteam_id)
-    mensen = session.scalars(select(Gebruiker).outerjoin(Wijkteam, Wijkteam.id == Gebruiker.wijkteam_id).where(
+    mensen = session.scalars(select(Gebruiker).outerjoin(Wijkteam, Wijkteam.id == Gebruiker.wijkteam_id)
+                             .options(contains_eager(Gebruiker.wijkteam)).where(  # `functie` names the team
         Gebruiker.actief.is_(True),
         or_((Gebruiker.rol == Rol.WIJKTEAMMANAGER) & (Gebruiker.wijkteam_id != zaak.wijkteam_id),
             (Gebruiker.rol == Rol.RAYONMANAGER) & Gebruiker.id.in_(rayon)))

@@ -51,8 +51,9 @@ def context(zaak: Zaak) -> dict:
     if not zaak.is_knip:
         return {}
     meningen = tm.van_zaak(db.session, zaak.id)
-    return {"tweede_meningen": meningen, "tweede_mening_mag_vragen": tm.mag_vragen(huidige_actor(), zaak, meningen),
-            "tweede_mening_form": vraagformulier(zaak, g.get("tweede_mening_form"))}
+    mag_vragen = tm.mag_vragen(huidige_actor(), zaak, meningen)
+    return {"tweede_meningen": meningen, "tweede_mening_mag_vragen": mag_vragen,
+            "tweede_mening_form": vraagformulier(zaak, g.get("tweede_mening_form")) if mag_vragen else None}
 
 
 @bp.route("/zaken/<int:zaak_id>/tweede-mening", methods=["POST"])

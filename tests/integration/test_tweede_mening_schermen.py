@@ -136,3 +136,51 @@ def test_the_beheerder_makes_a_rayonmanager_with_the_teams_of_the_rayon(client, 
     r = client.post(f"/beheer/gebruikers/{rob.id}", data={**basis, "rayon": [wereld.ander_team.id]})
     assert r.status_code == 302
     assert [t.id for t in tm.rayon_van(db_session, rob.id)] == [wereld.ander_team.id]
+
+
+def _statements_voor(app, client, pad) -> int:
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    teller = []
+    luister = lambda *a, **k: teller.append(1)  # noqa: E731
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", luister)
+    try:
+        assert client.get(pad).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", luister)
+    return len(teller)
+
+
+def _teams_met_manager(db_session, n, begin):
+    from app.auth.models import hash_wachtwoord
+    from workflows.models import Wijkteam
+
+    for i in range(begin, begin + n):
+        team = Wijkteam(naam=f"Extra {i:03d}")
+        db_session.add(team)
+        db_session.flush()
+        db_session.add(Gebruiker(email=f"extra{i}@test.local", naam=f"Manager {i}", rol=Rol.WIJKTEAMMANAGER,
+                                 wijkteam_id=team.id, wachtwoord_hash=hash_wachtwoord("geheim-wachtwoord")))
+    db_session.commit()
+
+
+def test_the_case_page_reads_as_many_statements_with_many_teams_as_with_few(app, client, inlog, db_session, wereld):
+    """The colleagues a second opinion may be asked of come with their team in one statement (not one more per
+    colleague: at 500 teams that was 0.6 s per page), and a knip that was sent has no question form at all."""
+    concept = _concept(db_session, wereld)
+    verstuurd = usecases.zaak_aanmaken(db_session, Actor.gebruiker(wereld.manager), ZaakSoort.KNIP, wereld.invoer(),
+                                       NU, versturen=True).zaak
+    db_session.commit()
+    _teams_met_manager(db_session, 3, 0)
+    inlog.als("manager@test.local")
+    weinig = _statements_voor(app, client, f"/zaken/{concept.id}"), _statements_voor(app, client, f"/zaken/{verstuurd.id}")
+    _teams_met_manager(db_session, 12, 3)
+    veel = _statements_voor(app, client, f"/zaken/{concept.id}"), _statements_voor(app, client, f"/zaken/{verstuurd.id}")
+    assert veel == weinig
+    pagina = client.get(f"/zaken/{concept.id}").get_data(as_text=True)
+    assert "Manager 14 (wijkteammanager Extra 014)" in pagina
+    assert "Kies een collega" not in client.get(f"/zaken/{verstuurd.id}").get_data(as_text=True)
