@@ -4,7 +4,8 @@ Every figure counts the cases in the period (sent between `van` and `tot`,
 Europe/Amsterdam), the same on SQLite and PostgreSQL. The report reads them
 from the roll-up per day sent, team, dienst, cause, kind and urgency
 (workflows.rapportfeiten, marked by every change to a case and caught up before reading), never scanning
-the cases; `bron="zaken"` computes the same figures as SQL aggregates over the
+the cases: without a filter from its marginal tables (the whole years, months and edge days of the period,
+without the dimensions the unfiltered report does not need), with one from the full day tables; `bron="zaken"` computes the same figures as SQL aggregates over the
 cases, which the roll-up is tested against. Times are the facts fixed on the
 case when they happened (workflows.zaken._meet): working time in werkdagen
 (08:30-17:00 on werkdagen) since the case reached its current dienst, waits on
@@ -64,6 +65,8 @@ from .models import (
 from .privacy import anonimiseer
 from .rapportfeiten import (
     MARGES,
+    JaarTijd,
+    Kaartstand,
     Rapportfeit,
     RapportfeitKosten,
     RapportfeitRegel,
@@ -319,7 +322,8 @@ def maak_rapport(session: Session, filters: Filters, now: datetime,
     """The bottleneck report for these filters, as of `now`.
 
     With `bron="feiten"` (the default) every figure comes from the roll-up per day, team, dienst, cause, kind
-    and urgency (workflows.rapportfeiten), never from the cases; the groups whose cases changed since the last
+    and urgency (workflows.rapportfeiten; without a filter its marginal tables per day, month and year), and the
+    card use from the cards' counts, never from the cases or the ledger; the groups whose cases changed since the last
     catch-up are recomputed first, in the caller's transaction (the caller commits, so the next report need
     not). With `bron="zaken"` the same figures are computed over the cases themselves (five passes: counts by
     cause, kind and month; per dienst; missed deadlines; blocking rules; avoided cost): the full computation the
@@ -349,7 +353,7 @@ def maak_rapport(session: Session, filters: Filters, now: datetime,
         maanden=[m for m, _ in maanden],
         oorzaken=oorzaken,
         diensten=_diensten(session, filters, bron),
-        knipkaarten=_knipkaarten(session, filters, now, standaard_quotum),
+        knipkaarten=_knipkaarten(session, filters, now, standaard_quotum, bron),
         regels=_regels(session, filters, bron),
         kosten=kosten,
         prijslijst=prijslijst,
@@ -514,20 +518,27 @@ def _diensten(session: Session, f: Filters, bron: str = "zaken") -> list[DienstR
 # ---------------------------------------------------------------- knipkaarten
 
 
-def _knipkaarten(session: Session, f: Filters, now: datetime, standaard_quotum: int) -> list[KaartRij]:
-    """Use per team and card year for the years the period touches; only the team filter applies."""
+def _knipkaarten(session: Session, f: Filters, now: datetime, standaard_quotum: int,
+                 bron: str = "zaken") -> list[KaartRij]:
+    """Use per team and card year for the years the period touches; only the team filter applies. From the cards'
+    counts (workflows.rapportfeiten.Kaartstand) with `bron="feiten"`, else over their ledgers."""
     jaren = list(range(f.van.year, f.tot.year + 1))
     vandaag = amsterdam(now).date()
     teams = select(Wijkteam.id, Wijkteam.naam).where(Wijkteam.actief.is_(True))
     if f.wijkteam_id:
         teams = select(Wijkteam.id, Wijkteam.naam).where(Wijkteam.id == f.wijkteam_id)
     teams = teams.subquery()
-    gebruik = select(
-        Knipkaart.wijkteam_id, Knipkaart.jaar, Knipkaart.quotum,
-        func.sum(case((KnipkaartMutatie.soort == MutatieSoort.INGEZET, 1), else_=0)).label("in"),
-        func.sum(case((KnipkaartMutatie.soort == MutatieSoort.TERUGGEGEVEN, 1), else_=0)).label("terug"),
-    ).outerjoin(KnipkaartMutatie, KnipkaartMutatie.knipkaart_id == Knipkaart.id).where(
-        Knipkaart.jaar.in_(jaren)).group_by(Knipkaart.wijkteam_id, Knipkaart.jaar, Knipkaart.quotum)
+    if bron == "feiten":
+        gebruik = select(Knipkaart.wijkteam_id, Knipkaart.jaar, Knipkaart.quotum, Kaartstand.ingezet,
+                         Kaartstand.teruggegeven).outerjoin(Kaartstand, Kaartstand.knipkaart_id == Knipkaart.id).where(
+            Knipkaart.jaar.in_(jaren))
+    else:
+        gebruik = select(
+            Knipkaart.wijkteam_id, Knipkaart.jaar, Knipkaart.quotum,
+            func.sum(case((KnipkaartMutatie.soort == MutatieSoort.INGEZET, 1), else_=0)).label("in"),
+            func.sum(case((KnipkaartMutatie.soort == MutatieSoort.TERUGGEGEVEN, 1), else_=0)).label("terug"),
+        ).outerjoin(KnipkaartMutatie, KnipkaartMutatie.knipkaart_id == Knipkaart.id).where(
+            Knipkaart.jaar.in_(jaren)).group_by(Knipkaart.wijkteam_id, Knipkaart.jaar, Knipkaart.quotum)
     kaarten = {(t, j): (q, int(i or 0), int(r or 0)) for t, j, q, i, r in session.execute(gebruik)}
     uit = []
     for tid, naam in session.execute(select(teams.c.id, teams.c.naam).order_by(teams.c.naam)):
@@ -628,18 +639,27 @@ def _marges(f: Filters) -> bool:
 
 
 def _marge_delen(f: Filters, soort: str) -> list[tuple[Any, list]]:
-    """The marginal tables of this kind with the conditions that make up the period: the months wholly inside it
-    from the month table, the days at its edges from the day table."""
+    """The marginal tables of this kind with the conditions that make up the period: the years wholly inside it
+    from the year table (the time histograms only), the other months wholly inside it from the month table, the
+    days at its edges from the day table."""
     dag_t, maand_t = MARGES[soort]
     eerste = f.van if f.van.day == 1 else volgende_maand(f.van)  # the first whole month
     na = f.tot + timedelta(days=1)
     voorbij = na if na.day == 1 else na.replace(day=1)  # the first day after the last whole month
     if eerste >= voorbij:
         return [(dag_t, [dag_t.periode >= f.van, dag_t.periode <= f.tot])]
+    delen, maanden = [], [(eerste, voorbij)]
+    if soort == "tijd":
+        jaar_eerste = eerste if eerste.month == 1 else date(eerste.year + 1, 1, 1)
+        jaar_voorbij = voorbij.replace(month=1)
+        if jaar_eerste < jaar_voorbij:
+            delen.append((JaarTijd, [JaarTijd.periode >= jaar_eerste, JaarTijd.periode < jaar_voorbij]))
+            maanden = [(a, b) for a, b in ((eerste, jaar_eerste), (jaar_voorbij, voorbij)) if a < b]
+    if maanden:
+        delen.append((maand_t, [or_(*[and_(maand_t.periode >= a, maand_t.periode < b) for a, b in maanden])]))
     randen = ([and_(dag_t.periode >= f.van, dag_t.periode < eerste)] if f.van < eerste else []) + (
         [and_(dag_t.periode >= voorbij, dag_t.periode <= f.tot)] if voorbij <= f.tot else [])
-    return [(maand_t, [maand_t.periode >= eerste, maand_t.periode < voorbij])] + (
-        [(dag_t, [or_(*randen)])] if randen else [])
+    return delen + ([(dag_t, [or_(*randen)])] if randen else [])
 
 
 def _uit_feiten(f: Filters, dagtabel, soort: str, maak):

@@ -21,6 +21,11 @@ minute, so the report is exact and the catch-up small. A group is one day of one
 through the index on `zaak.verstuurd_op`. Recomputing from the cases (rather than adding and subtracting)
 keeps every row equal to the aggregate of its cases by construction; tests/workflows/test_rapportage_rollup.py
 checks that against the full computation, also with changes and catch-ups running at the same time.
+
+Beside them, marginal tables (migrations 0033, 0034): the same sums without the dimensions the unfiltered report
+does not need, per day and per Amsterdam month (the time histograms also per year), recomputed from the day
+tables by the same catch-up for the days it recomputes and their months and years; and `rapportkaart`, each
+card's knips spent and returned, counted from its ledger in the flush that adds to it.
 """
 from __future__ import annotations
 
@@ -52,7 +57,18 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from .kalender import TZ, amsterdam
-from .models import Base, Termijnstap, Uitkomst, Urgentie, VermedenScenario, Zaak, ZaakSoort, _enum
+from .models import (
+    Base,
+    KnipkaartMutatie,
+    MutatieSoort,
+    Termijnstap,
+    Uitkomst,
+    Urgentie,
+    VermedenScenario,
+    Zaak,
+    ZaakSoort,
+    _enum,
+)
 
 TIJD_REACTIE, TIJD_OPLOS = "reactie", "oplos"
 
@@ -153,6 +169,10 @@ class _Maand(_Dag):
     """Month grain: `periode` is the first day of the Amsterdam calendar month sent."""
 
 
+class _Jaar(_Dag):
+    """Year grain: `periode` is 1 January of the Amsterdam calendar year sent."""
+
+
 class _OorzaakTelling:
     oorzaak_id: Mapped[int] = mapped_column(Integer)
     soort: Mapped[ZaakSoort] = mapped_column(_enum(ZaakSoort, "zaaksoort"))
@@ -233,6 +253,24 @@ class DagRegel(_Dag, _RegelTelling, Base):
 
 class MaandRegel(_Maand, _RegelTelling, Base):
     __tablename__ = "rapportmaand_regel"
+
+
+class JaarTijd(_Jaar, _TijdTelling, Base):
+    """The time histograms per year too: the one marginal kind that stays large per month (12 diensten, two
+    times, up to 500 tenths each: 480,750 month rows in ten years at 1M cases). Summed from the month rows."""
+
+    __tablename__ = "rapportjaar_tijd"
+
+
+class Kaartstand(Base):
+    """Per knipkaart: the knips spent and returned, counted from its ledger in the flush that adds to it (every
+    ledger entry is written under the card's lock, workflows.knipkaart), so the report need not aggregate the
+    ledger."""
+
+    __tablename__ = "rapportkaart"
+    knipkaart_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    ingezet: Mapped[int] = mapped_column(Integer)
+    teruggegeven: Mapped[int] = mapped_column(Integer)
 
 
 # per kind: (day table, month table)
@@ -418,6 +456,45 @@ def marges_herberekenen(session: Session, dagen: Iterable[date]) -> None:
         _marges_invoegen(session, 0, lambda dag: dag, lambda dag: [dag.in_(deel)], per_dag=True)
     for maand in maanden:
         _maand_invoegen(session, maand)
+    jaren = sorted({d.replace(month=1, day=1) for d in dagen})
+    conn.execute(delete(JaarTijd.__table__).where(JaarTijd.periode.in_(jaren)))
+    for jaar in jaren:
+        _jaar_invoegen(session, jaar)
+
+
+def _jaar_invoegen(session: Session, jaar: date) -> None:
+    """The year's histogram rows, summed from its month rows (which sum the day tables)."""
+    m = MaandTijd
+    session.connection().execute(JaarTijd.__table__.insert().from_select(
+        ["periode", "dienst_id", "maat", "tienden", "zaken"],
+        select(literal(jaar, Date), m.dienst_id, m.maat, m.tienden, func.sum(m.zaken)).where(
+            m.periode >= jaar, m.periode < jaar.replace(year=jaar.year + 1)).group_by(m.dienst_id, m.maat, m.tienden)))
+
+
+def jaren_herbouwen(session: Session) -> None:
+    """Rebuild the yearly histogram rows from the month rows (migration 0034; `herbouwen`)."""
+    conn = session.connection()
+    conn.execute(delete(JaarTijd.__table__))
+    for jaar in sorted({d.replace(month=1, day=1) for d in conn.execute(select(distinct(MaandTijd.periode))).scalars()}):
+        _jaar_invoegen(session, jaar)
+
+
+def kaarten_tellen(session: Session, kaart_ids: Iterable[int] | None = None) -> None:
+    """Count the ledger of these cards (of every card with None) into `rapportkaart`, in the caller's transaction."""
+    conn = session.connection()
+    t, m = Kaartstand.__table__, KnipkaartMutatie
+    ids = None if kaart_ids is None else sorted(set(kaart_ids))
+    tellen = select(m.knipkaart_id, func.sum(case((m.soort == MutatieSoort.INGEZET, 1), else_=0)),
+                    func.sum(case((m.soort == MutatieSoort.TERUGGEGEVEN, 1), else_=0))).group_by(m.knipkaart_id)
+    if ids is None:
+        conn.execute(delete(t))
+        conn.execute(t.insert().from_select(["knipkaart_id", "ingezet", "teruggegeven"], tellen))
+        return
+    for i in range(0, len(ids), 500):
+        deel = ids[i:i + 500]
+        conn.execute(delete(t).where(t.c.knipkaart_id.in_(deel)))
+        conn.execute(t.insert().from_select(["knipkaart_id", "ingezet", "teruggegeven"],
+                                            tellen.where(m.knipkaart_id.in_(deel))))
 
 
 def marges_herbouwen(session: Session) -> None:
@@ -463,7 +540,8 @@ def bijwerken_wat_veranderde(session: Session, marges: bool = True) -> int:
 
 def herbouwen(session: Session, marges: bool = True) -> None:
     """Rebuild the whole roll-up from the cases (after loading data outside the use cases, e.g. a migration
-    or a benchmark), the marginal tables from the day tables. `marges=False`: only for migration 0027."""
+    or a benchmark), the marginal tables from the day tables, the cards' counts from their ledgers. `marges=False`:
+    only for migration 0027."""
     _vergrendel(session)
     conn = session.connection()
     for tabel in TABELLEN:  # marks stay: a later catch-up recomputes their groups once more, to the same rows
@@ -478,6 +556,8 @@ def herbouwen(session: Session, marges: bool = True) -> None:
                                                    Zaak.verstuurd_op < _dag_begin(dag + timedelta(days=1))])
     if marges:
         marges_herbouwen(session)
+        jaren_herbouwen(session)
+        kaarten_tellen(session)
 
 
 def _utc(v) -> datetime:
@@ -512,7 +592,7 @@ def _groep(verstuurd_op, wijkteam_id) -> tuple[date, int] | None:
 @event.listens_for(Session, "before_flush")
 def _noteer(session: Session, flush_context, instances) -> None:
     """Note which cases change in this flush, and the group each was in before (if that changes too)."""
-    vuil = session.info.setdefault(_VUIL, {"zaken": [], "ids": set(), "groepen": set()})
+    vuil = session.info.setdefault(_VUIL, {"zaken": [], "ids": set(), "groepen": set(), "kaarten": []})
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Zaak):
             if obj in session.dirty and not session.is_modified(obj, include_collections=False):
@@ -529,11 +609,14 @@ def _noteer(session: Session, flush_context, instances) -> None:
             vuil["ids"].add(obj.zaak_id)
         elif isinstance(obj, VermedenScenario) and obj.zaak is not None:
             vuil["zaken"].append(obj.zaak)
+        elif isinstance(obj, KnipkaartMutatie) and obj in session.new:
+            vuil.setdefault("kaarten", []).append(obj)
 
 
 @event.listens_for(Session, "after_flush_postexec")
 def _werk_bij(session: Session, flush_context) -> None:
-    """Mark the groups of the changed cases, in the flush's transaction."""
+    """Mark the groups of the changed cases, and count the ledger of the cards it added to, in the flush's
+    transaction."""
     vuil = session.info.pop(_VUIL, None)
     if not vuil:
         return
@@ -548,3 +631,5 @@ def _werk_bij(session: Session, flush_context) -> None:
             Zaak.id.in_(ids), Zaak.verstuurd_op.is_not(None))).all()
         groepen |= {_groep(v, t) for v, t in rijen}
     markeren(session, groepen)
+    if vuil.get("kaarten"):  # the card is locked by the ledger entry's transaction: its count cannot race
+        kaarten_tellen(session, {m.knipkaart_id for m in vuil["kaarten"]})

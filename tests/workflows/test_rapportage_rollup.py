@@ -24,6 +24,7 @@ from workflows.kalender import TZ
 from workflows.models import (
     Contactpersoon,
     Dienst,
+    KnipkaartMutatie,
     LadderFunctie,
     LadderTrede,
     Oorzaak,
@@ -37,6 +38,8 @@ from workflows.rapportage import Filters, maak_rapport, tabellen
 from workflows.rapportfeiten import (
     MARGES,
     TABELLEN,
+    JaarTijd,
+    Kaartstand,
     TIJD_OPLOS,
     Rapportfeit,
     RapportfeitKosten,
@@ -154,6 +157,8 @@ FILTERS = [
     lambda g: Filters(date(2025, 11, 30), date(2026, 1, 2)),  # one whole month between two edges across a year
     lambda g: Filters(date(2026, 2, 1), date(2026, 2, 27)),  # no whole month: days only, from the first
     lambda g: Filters(date(2024, 12, 15), date(2025, 2, 3)),  # edges and months before the first case
+    lambda g: Filters(date(2024, 11, 20), date(2026, 3, 5)),  # a whole year (histograms per year), months, edges
+    lambda g: Filters(date(2025, 1, 1), date(2026, 6, 30)),  # a whole year and whole months
     # ... and with a filter the marginal tables do not carry, from the full day tables:
     lambda g: Filters(date(2025, 2, 14), date(2026, 5, 9), wijkteam_id=g.w.team.id),
     lambda g: Filters(date(2025, 6, 1), date(2026, 3, 20), urgentie=Urgentie.HOOG),
@@ -183,7 +188,7 @@ def _inhoud(s) -> list:
 def _marges(s) -> dict[str, list]:
     """Every marginal row per table as {column: value} (a rule's teams as a sorted tuple), in a fixed order."""
     uit = {}
-    for tabellen in MARGES.values():
+    for tabellen in [*MARGES.values(), (JaarTijd, Kaartstand)]:
         for tabel in tabellen:
             kolommen = [k for k in tabel.__table__.c if k.name != "id"]
             rijen = []
@@ -201,8 +206,9 @@ def _vast(d: dict) -> tuple:
 
 
 def _marges_uit_de_dagtabellen(s) -> dict[str, list]:
-    """The marginal rows as they should be: the day tables summed in Python per day and per month, over the
-    cases the report counts (advice questions left out)."""
+    """The marginal rows as they should be: the day tables summed in Python per day, per month and (the time
+    histograms) per year, over the cases the report counts (advice questions left out); and the cards' counts
+    from their ledgers."""
     uit = {}
     for korrel in ("dag", "maand"):
         def periode(dag):
@@ -246,6 +252,18 @@ def _marges_uit_de_dagtabellen(s) -> dict[str, list]:
         uit[f"rapport{korrel}_regel"] = sorted(
             _vast(dict(periode=p, sleutel=sl, zaken=n, eerste_zaak_id=e, teams=tuple(sorted(t))))
             for (p, sl), (n, e, t) in regel.items())
+    jaar = {}
+    for h in s.scalars(select(RapportfeitTijd)):
+        if h.soort != ZaakSoort.ADVIESVRAAG:
+            sleutel = (h.dag.replace(month=1, day=1), h.dienst_id, h.maat, h.tienden)
+            jaar[sleutel] = jaar.get(sleutel, 0) + h.zaken
+    uit["rapportjaar_tijd"] = sorted(_vast(dict(periode=p, dienst_id=d, maat=m, tienden=t, zaken=n))
+                                     for (p, d, m, t), n in jaar.items())
+    kaarten = {}
+    for m in s.scalars(select(KnipkaartMutatie)):
+        telling = kaarten.setdefault(m.knipkaart_id, {"ingezet": 0, "teruggegeven": 0})
+        telling[m.soort.value] += 1
+    uit["rapportkaart"] = sorted(_vast(dict(knipkaart_id=k, **t)) for k, t in kaarten.items())
     return uit
 
 
@@ -289,7 +307,7 @@ def test_the_marginal_rows_equal_the_aggregate_of_the_day_tables_after_changes_a
     bijwerken_wat_veranderde(db_session)
     db_session.commit()
     verwacht = _marges_uit_de_dagtabellen(db_session)
-    assert verwacht["rapportmaand_regel"] and verwacht["rapportdag_tijd"]  # there is something to compare
+    assert verwacht["rapportmaand_regel"] and verwacht["rapportjaar_tijd"] and verwacht["rapportkaart"]
     assert _marges(db_session) == verwacht
 
     # Later changes to cases sent months ago (a solution, a deadline step), new cases, erasure: caught up again.
@@ -314,9 +332,10 @@ def test_the_marginal_rows_equal_the_aggregate_of_the_day_tables_after_changes_a
 
 
 def test_the_unfiltered_report_reads_the_marginal_tables_and_a_filtered_one_the_day_tables(db_session, wereld):
-    """Guards the equality tests above against passing by a fallback: without a filter the report reads the month
-    tables for the whole months and the day tables of the marginal roll-up for the edges, never the full day
-    tables; with a filter on team, dienst, cause or urgency it reads the full day tables and no marginal one."""
+    """Guards the equality tests above against passing by a fallback: without a filter the report reads the year
+    and month tables for the whole years and months and the day tables of the marginal roll-up for the edges,
+    never the full day tables; with a filter on team, dienst, cause or urgency it reads the full day tables and no
+    marginal one. The card use comes from the cards' counts, not the ledger."""
     from sqlalchemy import event
 
     g = Gemeente(db_session, wereld)
@@ -333,15 +352,18 @@ def test_the_unfiltered_report_reads_the_marginal_tables_and_a_filtered_one_the_
             maak_rapport(db_session, f, NU)
         finally:
             event.remove(engine, "before_cursor_execute", noteer)
-        return {t.lower() for q in gezien for t in re.findall(r"\bFROM\s+(rapport\w+)", q, re.IGNORECASE)}
+        return {t.lower() for q in gezien for t in re.findall(r"\b(?:FROM|JOIN)\s+(rapport\w+|knipkaart_mutatie)",
+                                                               q, re.IGNORECASE)}
 
-    tabellen = gelezen(Filters(date(2025, 3, 17), date(2026, 5, 9)))
-    assert {"rapportmaand_oorzaak", "rapportdag_oorzaak", "rapportmaand_tijd", "rapportdag_tijd",
-            "rapportmaand_regel", "rapportdag_regel", "rapportmaand_kosten", "rapportdag_dienst"} <= tabellen
+    tabellen = gelezen(Filters(date(2024, 11, 20), date(2026, 5, 9)))
+    assert {"rapportmaand_oorzaak", "rapportdag_oorzaak", "rapportjaar_tijd", "rapportmaand_tijd", "rapportdag_tijd",
+            "rapportmaand_regel", "rapportdag_regel", "rapportmaand_kosten", "rapportdag_dienst",
+            "rapportkaart"} <= tabellen
     assert not tabellen & {t.__tablename__ for t in TABELLEN}, tabellen
     tabellen = gelezen(Filters(date(2025, 3, 17), date(2026, 5, 9), dienst_id=wereld.wi.id))
     assert {t.__tablename__ for t in TABELLEN} <= tabellen
-    assert not [t for t in tabellen if t.startswith(("rapportdag_", "rapportmaand_"))], tabellen
+    assert not [t for t in tabellen if t.startswith(("rapportdag_", "rapportmaand_", "rapportjaar_"))], tabellen
+    assert "knipkaart_mutatie" not in tabellen  # the cards' counts in both, never the ledger
 
 
 # Sections added to the report later that still count over the cases themselves: not in the roll-up yet.
