@@ -16,7 +16,7 @@ from sqlalchemy import select
 from notifications import nazorg as nazorg_mail
 from workflows import usecases_nazorg as uc
 from workflows.fouten import DomeinFout, GeenToegang, OngeldigeInvoer
-from workflows.models import Rol, Wijkteam
+from workflows.models import Rol, Status, Wijkteam
 from workflows.nazorg import (LABELS, Overdracht, OverdrachtStatus, effect_vraag_op, opgelost,
                               verlenging_herinneren_op)
 from workflows.termijnen import kalender
@@ -53,17 +53,24 @@ def meld(resultaat, now: datetime) -> None:
 
 
 def _teams(zaak) -> list[tuple[int, str]]:
-    teams = db.session.scalars(select(Wijkteam).where(Wijkteam.actief.is_(True), Wijkteam.id != zaak.wijkteam_id)
-                               .order_by(Wijkteam.naam))
-    return [(0, "Kies een wijkteam")] + [(t.id, t.naam) for t in teams]
+    teams = db.session.execute(select(Wijkteam.id, Wijkteam.naam).where(  # names only: no objects for a list
+        Wijkteam.actief.is_(True), Wijkteam.id != zaak.wijkteam_id).order_by(Wijkteam.naam)).all()
+    return [(0, "Kies een wijkteam")] + [(i, naam) for i, naam in teams]
 
 
 def context(zaak) -> dict:
     """What the case page's part after the decision shows (templates/wijkteam/_nazorg.html)."""
     formulieren = g.get("nazorg_formulieren") or {}
     nazorg = uc.nazorg_van(db.session, zaak.id)
-    overdracht_form = formulieren.get("overdracht") or OverdrachtFormulier(formdata=None)
-    overdracht_form.naar_wijkteam_id.choices = _teams(zaak)
+    is_manager = current_user.rol == Rol.WIJKTEAMMANAGER
+    open_overdracht = uc.open_overdracht(db.session, zaak.id)
+    # The hand-over form (and its list of every other team) only where the manager may use it.
+    kan_overdragen = (is_manager and open_overdracht is None and zaak.gewist_op is None
+                      and zaak.status not in (Status.CONCEPT, Status.TERUGGETROKKEN))
+    overdracht_form = None
+    if kan_overdragen:
+        overdracht_form = formulieren.get("overdracht") or OverdrachtFormulier(formdata=None)
+        overdracht_form.naar_wijkteam_id.choices = _teams(zaak)
     toestemming_form = formulieren.get("toestemming") or ToestemmingFormulier(formdata=None)
     if nazorg is not None and nazorg.toestemming is not None and "toestemming" not in formulieren:
         toestemming_form.toestemming_keuze.data = nazorg.toestemming.value
@@ -80,10 +87,10 @@ def context(zaak) -> dict:
         "effect_vraag_op": effect_vraag_op(zaak.opgelost_op, kal) if opgelost(zaak) else None,
         "verlenging_op": verlenging_herinneren_op(nazorg.einddatum, kal) if nazorg and nazorg.einddatum else None,
         "opgelost": opgelost(zaak), "nazorg": nazorg, "meting": meting, "afspraken": uc.afspraken_van(db.session, zaak.id),
-        "overdrachten": uc.overdrachten_van(db.session, zaak.id), "open_overdracht": uc.open_overdracht(db.session, zaak.id),
+        "overdrachten": uc.overdrachten_van(db.session, zaak.id), "open_overdracht": open_overdracht,
         "effect_form": effect_form, "afspraak_form": formulieren.get("afspraak") or AfspraakFormulier(formdata=None),
         "toestemming_form": toestemming_form, "einddatum_form": einddatum_form, "overdracht_form": overdracht_form,
-        "labels": LABELS, "is_manager": current_user.rol == Rol.WIJKTEAMMANAGER,
+        "labels": LABELS, "is_manager": is_manager, "kan_overdragen": kan_overdragen,
     }
 
 
