@@ -1,7 +1,7 @@
 """Finding a team's cases: search by number, cliëntreferentie and text, filters, order, pages.
 
 One query builder for the team's case list, its CSV export and the API, so they always agree.
-On PostgreSQL the text search uses a trigram index on exactly `ZOEKTEKST_SQL` (migration 0014);
+On PostgreSQL the text search uses a trigram index on the team and exactly `ZOEKTEKST_SQL` (migrations 0014, 0035);
 SQLite scans, which is fine at a team's scale.
 """
 from __future__ import annotations
@@ -17,8 +17,8 @@ from .models import Status, Urgentie, Zaak, ZaakSoort
 from .overgangen import LOPEND, OPEN_BIJ_DIENST
 from .termijnen import eerstvolgende_deadline_sql
 
-# The text a case is found by, lower case. Migration 0014 indexes this very expression (pg_trgm); change
-# both together.
+# The text a case is found by, lower case. Migration 0035 indexes the team and this very expression (btree_gin,
+# pg_trgm); change both together.
 ZOEKTEKST_SQL = ("lower(coalesce(zaak.nummer, '') || ' ' || zaak.clientreferentie || ' ' || zaak.gevraagd || ' ' "
                  "|| zaak.blokkerende_regel || ' ' || coalesce(zaak.voorgestelde_oplossing, ''))")
 

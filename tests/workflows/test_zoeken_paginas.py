@@ -68,3 +68,21 @@ def test_a_filter_still_pages_both_parts(db_session, wereld):
         gelezen += [z.id for z in zoeken.zoek_zaken(db_session, team, zoeken.Zoekvraag(
             dienst_id=wereld.wmo.id, tekst="fey-2026", per_pagina=2, pagina=pagina), NU).zaken]
     assert gelezen == verwacht and len(verwacht) == 8
+
+
+def test_on_postgresql_the_text_search_has_a_trigram_index_that_holds_the_team(db_session, wereld, database_url):
+    """Issue 14: the search's index holds the team and the searched expression (migration 0035), so a common word
+    reads one team's matches, not every team's (the plan at 1M cases is in docs/performance.md)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip(reason="SQLite has no trigram index: a team's cases are scanned")
+    from sqlalchemy import text
+
+    indexen = dict(db_session.execute(text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'zaak'")).all())
+    assert "ix_zaak_zoektekst" not in indexen  # 0014's index without the team is gone
+    definitie = indexen["ix_zaak_team_zoektekst"]
+    assert "USING gin (wijkteam_id, lower(" in definitie and definitie.endswith("gin_trgm_ops)")
+    for kolom in ("nummer", "clientreferentie", "gevraagd", "blokkerende_regel", "voorgestelde_oplossing"):
+        assert kolom in definitie and kolom in zoeken.ZOEKTEKST_SQL
+    _zaken(db_session, wereld)
+    vraag = zoeken.Zoekvraag(tekst="ZOEKTERMIJN")  # any case: the expression is lower case on both sides
+    assert zoeken.zoek_zaken(db_session, wereld.manager.wijkteam_id, vraag, NU).totaal == 17
