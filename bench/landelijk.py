@@ -6,8 +6,9 @@ wijkteammanager with a known password in Wijkteam 07 (a typical team, about 20,0
 2,000 open cases. gunicorn (`-w 2`, production mode, PostgreSQL) is started on a free port; every phase is a
 fixed time with N client threads (http.client, one connection each, a session cookie or a token each):
 
-- GET /healthz (the bare route: no database), GET /wijkteam (the dashboard) and GET /zaken/<id> (a random case
-  of the team), each its own phase: requests, p50 and p95; goal p95 at most 3 x the bare route's p95;
+- GET /healthz (the bare route: no database), GET /wijkteam (the dashboard), GET /zaken/<id> (a random case
+  of the team), GET /zaken (the list) and GET /zaken?q= (a search for one of ZOEKTERMEN), each its own phase:
+  requests, p50 and p95; goals (issue 14) p95 at most 5 x the bare route's p95, the search 10 x;
 - POST /mail/inbound/sendgrid, SendGrid Inbound Parse raw mode, 20 KB mails (a short reply above a quoted
   history) from the case's contactpersoon to the case's reply address: replies per second, goal at least 100;
 - POST /api/v1/knippen across the 500 cards, a burst of 6 consecutive requests per card against a quota of 5
@@ -65,7 +66,8 @@ DOEL_ZOEKEN = 10.0
 REPLY_ZAKEN = 2000
 MAILGROOTTE = 20 * 1024
 LOG = Path("/tmp/knipkaart-landelijk-gunicorn.log")
-DOEL_RATIO, DOEL_REPLIES = 3.0, 100.0
+DOEL_RATIO, DOEL_REPLIES = 5.0, 100.0  # issue 14: dashboard and case page p95 at most 5 x the bare route's
+# (issue 7 asked 3 x); the list has no goal of its own
 
 
 # ---------------------------------------------------------------- preparation (in-process, before gunicorn)
@@ -500,7 +502,7 @@ def _druk(args, v: Voorbereid, fasen: dict[str, Fase], inv: dict, pg: str, code:
         fout = f.aantal - len(f.latenties)
         ratio = f.p(0.95) / bare
         grens = DOEL_ZOEKEN if naam.startswith("GET /zaken?q") else DOEL_RATIO
-        doel = "" if naam.startswith("GET /healthz") else \
+        doel = "" if naam.startswith("GET /healthz") or naam == "GET /zaken (list)" else \
             f"<= {grens:.0f}: {'met' if ratio <= grens else 'NOT met'}"
         print(f"{naam:<32} {f.aantal:>9,} {f.per_s('200'):>8.1f} {f.p(0.5):>9.1f} {f.p(0.95):>9.1f} {ratio:>11.2f}  "
               f"{doel}{f'  ({fout} not 200)' if fout else ''}")
