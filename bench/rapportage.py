@@ -4,7 +4,8 @@ One data set in PostgreSQL: 50 wijkteams, 12 diensten, 14 oorzaken, 1,000,000 ca
 (2016-11-23 .. 2026-11-22), ten events per case, missed deadlines on 15% of the cases, a knipkaart per
 team per year with its ledger, avoided scenarios on 40% of the cases. The report (`maak_rapport`) runs for
 the last year and for all ten years, with its two comparison periods, answered from the roll-up
-(workflows.rapportfeiten, filled from the cases after loading), and once more computed over the cases
+(workflows.rapportfeiten, filled from the cases after loading; without a filter its marginal tables per year,
+month and edge day, and the cards' counts), and once more computed over the cases
 (`bron="zaken"`); every SQL statement is timed, and each aggregate the report used to run over the cases is
 run as plain SQL text, on its own. Prints the report time, the bare time of the heaviest aggregate over the
 cases and their ratio (goal of issue 16: at most 0.2), whether the two reports' tables are equal, and the
@@ -34,7 +35,7 @@ NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)  # 09:00 in Amsterdam, t
 PERIODES = [("last year", date(2025, 11, 23), date(2026, 11, 22)),
             ("ten years", date(2016, 11, 23), date(2026, 11, 22))]
 MARGINALE_TABELLEN = [f"rapport{korrel}_{soort}" for soort in ("oorzaak", "dienst", "tijd", "kosten", "regel")
-                      for korrel in ("dag", "maand")]
+                      for korrel in ("dag", "maand")] + ["rapportjaar_tijd", "rapportkaart"]
 DOEL = 0.2  # issue 16: the whole report, with its comparison periods, at most 0.2 x its heaviest aggregate
 
 TEAMS = 50
@@ -103,8 +104,10 @@ def _label(functie: str, sql: str) -> str:
     for soort, wat in (("oorzaak", "counts per cause and kind"), ("dienst", "counts per dienst"),
                        ("tijd", "time histograms per dienst"), ("kosten", "avoided cost per cause and item"),
                        ("regel", "blocking rules and their teams")):
-        if f"from rapportmaand_{soort}" in s or f"from rapportdag_{soort}" in s:
-            return f"marginal roll-up (months + edge days): {wat}"
+        if any(f"from rapport{korrel}_{soort}" in s for korrel in ("jaar", "maand", "dag")):
+            return f"marginal: {wat}"  # years, months and edge days
+    if "from knipkaart" in s and "rapportkaart" in s:
+        return "knipkaarten: cards' counts"
     for tabel, label in (("rapportfeit_tijd", "roll-up: time histograms per dienst"),
                          ("rapportfeit_regel", "roll-up: blocking rules"),
                          ("rapportfeit_kosten", "roll-up: avoided cost"),
@@ -280,7 +283,8 @@ def _druk(args, tellingen: dict, uitslag: list, versie: str, plan: str | None) -
           f"{tellingen['rapportfeit_kosten']:,} avoided cost, {tellingen['rapportfeit_regel']:,} blocking rules")
     print("marginal roll-up rows (day / month): " + ", ".join(
         f"{soort} {tellingen[f'rapportdag_{soort}']:,} / {tellingen[f'rapportmaand_{soort}']:,}"
-        for soort in ("oorzaak", "dienst", "tijd", "kosten", "regel")))
+        for soort in ("oorzaak", "dienst", "tijd", "kosten", "regel"))
+        + f"; time histograms per year {tellingen['rapportjaar_tijd']:,}; card counts {tellingen['rapportkaart']:,}")
     print(f"machine: {os.cpu_count()} cores ({_cpu()}), PostgreSQL {versie}, Python {platform.python_version()}, "
           f"{date.today().isoformat()}; median of {args.herhalingen} rounds after one warm-up")
     print()

@@ -35,6 +35,7 @@ from sqlalchemy import (
     distinct,
     func,
     literal,
+    literal_column,
     or_,
     select,
     union_all,
@@ -747,13 +748,18 @@ def _diensten_uit_feiten(session: Session, f: Filters) -> list[DienstRij]:
         r.bezwaren += int(bz)
         r.termijnen_gemist += int(gemist)
         r.zaken_te_laat += int(te_laat)
-    emmers: dict[tuple[int, str], dict[int, int]] = {}
-    for did, maat, emmer, n in session.execute(_uit_feiten(f, RapportfeitTijd, "tijd", lambda h, waar: select(
-            h.dienst_id, h.maat, h.tienden, func.sum(h.zaken)).where(*waar).group_by(h.dienst_id, h.maat, h.tienden))):
-        per_emmer = emmers.setdefault((did, maat), {})
-        per_emmer[int(emmer)] = per_emmer.get(int(emmer), 0) + int(n)
-    for (did, maat), per_emmer in emmers.items():
-        histogram = sorted(per_emmer.items())
+    # The histogram per dienst and time summed in SQL and sent as one text per dienst and time ("tenths:cases,..."):
+    # some 14,000 buckets over ten years at 1M cases, which cost more to fetch row by row than to sum.
+    delen = _uit_feiten(f, RapportfeitTijd, "tijd", lambda h, waar: select(
+        h.dienst_id.label("d"), h.maat.label("m"), h.tienden.label("t"), h.zaken.label("n")).where(*waar)).subquery()
+    per_emmer = select(delen.c.d, delen.c.m, delen.c.t, func.sum(delen.c.n).label("n")).group_by(
+        delen.c.d, delen.c.m, delen.c.t).subquery()
+    paar = cast(per_emmer.c.t, Text) + literal_column("':'") + cast(per_emmer.c.n, Text)
+    lijst = func.string_agg(paar, literal_column("','")) if session.get_bind().dialect.name == "postgresql" \
+        else func.group_concat(paar)
+    for did, maat, tekst in session.execute(select(per_emmer.c.d, per_emmer.c.m, lijst).group_by(
+            per_emmer.c.d, per_emmer.c.m)):
+        histogram = sorted((int(t), int(n)) for t, n in (stuk.split(":") for stuk in tekst.split(",")))
         velden = ("reactie_mediaan", "reactie_p90") if maat == "reactie" else ("oplos_mediaan", "oplos_p90")
         setattr(rijen[did], velden[0], _getal(percentiel(histogram, 0.5)))
         setattr(rijen[did], velden[1], _getal(percentiel(histogram, 0.9)))
