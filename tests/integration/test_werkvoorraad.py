@@ -53,3 +53,15 @@ def test_the_cards_history_is_on_its_own_page_for_the_own_team_only(client, inlo
     ander = client.get("/wijkteam/knipkaart").get_data(as_text=True)
     assert r.zaak.nummer not in ander and "Er is dit jaar nog geen knip ingezet." in ander
     assert "<strong>5</strong> van de 5" in ander
+
+
+def test_a_card_of_more_than_twenty_knips_is_a_bar_not_a_row_of_holes(client, inlog, wereld, db_session):
+    from workflows.models import Knipkaart
+
+    inlog.als("manager@test.local")
+    assert client.get("/wijkteam").get_data(as_text=True).count('class="gat') == 5  # the default card: 5 holes
+    kaart = db_session.query(Knipkaart).filter_by(wijkteam_id=wereld.team.id).one()
+    kaart.quotum = 1200
+    db_session.commit()
+    html = client.get("/wijkteam").get_data(as_text=True)
+    assert 'class="gat' not in html and '<meter id="kaartmeter"' in html and 'max="1200"' in html
