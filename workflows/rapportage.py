@@ -40,7 +40,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
 from .kalender import TZ, amsterdam
 from .knipkaart import STANDAARD_QUOTUM
@@ -584,7 +584,9 @@ def _regels(session: Session, f: Filters, bron: str = "zaken") -> list[RegelRij]
             .limit(TOP_REGELS)).all()
     if not top:
         return []
-    voorbeelden = {z.id: z for z in session.scalars(select(Zaak).where(Zaak.id.in_([r[3] for r in top])))}
+    # The examples with their dienst in one statement (not one lazy load per example).
+    voorbeelden = {z.id: z for z in session.scalars(select(Zaak).options(joinedload(Zaak.dienst)).where(
+        Zaak.id.in_([r[3] for r in top])))}
     weg = namen_van_personen(session)
     uit = []
     for _, n, teams, zid in top:
