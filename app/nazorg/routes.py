@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import abort, current_app, flash, g, redirect, render_template, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -64,13 +64,9 @@ def context(zaak) -> dict:
     nazorg = uc.nazorg_van(db.session, zaak.id)
     is_manager = current_user.rol == Rol.WIJKTEAMMANAGER
     open_overdracht = uc.open_overdracht(db.session, zaak.id)
-    # The hand-over form (and its list of every other team) only where the manager may use it.
+    # The link to the hand-over's page only where the manager may use it.
     kan_overdragen = (is_manager and open_overdracht is None and zaak.gewist_op is None
                       and zaak.status not in (Status.CONCEPT, Status.TERUGGETROKKEN))
-    overdracht_form = None
-    if kan_overdragen:
-        overdracht_form = formulieren.get("overdracht") or OverdrachtFormulier(formdata=None)
-        overdracht_form.naar_wijkteam_id.choices = _teams(zaak)
     toestemming_form = formulieren.get("toestemming") or ToestemmingFormulier(formdata=None)
     if nazorg is not None and nazorg.toestemming is not None and "toestemming" not in formulieren:
         toestemming_form.toestemming_keuze.data = nazorg.toestemming.value
@@ -89,7 +85,7 @@ def context(zaak) -> dict:
         "opgelost": opgelost(zaak), "nazorg": nazorg, "meting": meting, "afspraken": uc.afspraken_van(db.session, zaak.id),
         "overdrachten": uc.overdrachten_van(db.session, zaak.id), "open_overdracht": open_overdracht,
         "effect_form": effect_form, "afspraak_form": formulieren.get("afspraak") or AfspraakFormulier(formdata=None),
-        "toestemming_form": toestemming_form, "einddatum_form": einddatum_form, "overdracht_form": overdracht_form,
+        "toestemming_form": toestemming_form, "einddatum_form": einddatum_form,
         "labels": LABELS, "is_manager": is_manager, "kan_overdragen": kan_overdragen,
     }
 
@@ -107,11 +103,13 @@ def _opnieuw(zaak_id: int, naam: str, form, status: int = 422):
     return _zaakpagina(zaak_van_team(zaak_id), status=status)
 
 
-def _uitvoeren(zaak_id: int, naam: str, form, veld, doe, gelukt: str, anker: str):
-    """Validate, run the use case, queue its mail, commit; a domain error goes back beside the field."""
+def _uitvoeren(zaak_id: int, naam: str, form, veld, doe, gelukt: str, anker: str, opnieuw=None):
+    """Validate, run the use case, queue its mail, commit; a domain error goes back beside the field (on the case
+    page, or through `opnieuw(zaak_id, naam, form)` for a form with a page of its own)."""
+    opnieuw = opnieuw or _opnieuw
     zaak = zaak_van_team(zaak_id)
     if not form.validate():
-        return _opnieuw(zaak.id, naam, form)
+        return opnieuw(zaak.id, naam, form)
     now = _nu()
     try:
         r = doe(zaak, now)
@@ -125,7 +123,7 @@ def _uitvoeren(zaak_id: int, naam: str, form, veld, doe, gelukt: str, anker: str
     except OngeldigeInvoer as fout:
         doel = form[fout.veld] if fout.veld in form else veld
         doel.errors = list(doel.errors) + [fout.melding]
-        return _opnieuw(zaak.id, naam, form)
+        return opnieuw(zaak.id, naam, form)
     except DomeinFout as fout:
         db.session.rollback()
         flash(fout.melding, "fout")
@@ -171,14 +169,26 @@ def einddatum(zaak_id: int):
         "Einddatum vastgelegd." if form.einddatum.data else "Einddatum verwijderd.", "verlengen")
 
 
-@bp.route("/zaken/<int:zaak_id>/overdracht", methods=["POST"])
+def _overdracht_pagina(zaak_id: int, _naam: str, form, status: int = 422):
+    """The hand-over's own page (the choice lists every other team: not something to load on every case view)."""
+    db.session.rollback()
+    zaak = zaak_van_team(zaak_id)
+    if form.naar_wijkteam_id.choices is None:
+        form.naar_wijkteam_id.choices = _teams(zaak)
+    return render_template("wijkteam/overdracht_voorstellen.html", zaak=zaak, form=form), status
+
+
+@bp.route("/zaken/<int:zaak_id>/overdracht", methods=["GET", "POST"])
 @rol_vereist(Rol.WIJKTEAMMANAGER)
 def overdragen(zaak_id: int):
-    form = OverdrachtFormulier()
+    form = OverdrachtFormulier() if request.method == "POST" else OverdrachtFormulier(formdata=None)
     form.naar_wijkteam_id.choices = _teams(zaak_van_team(zaak_id))
+    if request.method == "GET":
+        return _overdracht_pagina(zaak_id, "overdracht", form, 200)
     return _uitvoeren(zaak_id, "overdracht", form, form.notitie, lambda z, now: uc.overdracht_voorstellen(
         db.session, huidige_actor(), z.id, form.naar_wijkteam_id.data, form.notitie.data, now),
-        "Overdracht voorgesteld. De manager van het andere team krijgt een e-mail en beslist.", "overdracht")
+        "Overdracht voorgesteld. De manager van het andere team krijgt een e-mail en beslist.", "overdracht",
+        opnieuw=_overdracht_pagina)
 
 
 @bp.route("/overdrachten/<int:overdracht_id>/intrekken", methods=["POST"])

@@ -31,6 +31,10 @@ def test_a_team_records_the_effect_and_hands_the_case_over_and_the_other_manager
     pagina.get_by_role("button", name="Effect vastleggen").click()
     pagina.wait_for_url(f"**/zaken/{zaak_id}#effect")
     assert pagina.get_by_text("Effect en eindpunt vastgelegd.").is_visible()
+    pagina.get_by_role("link", name="Overdracht voorstellen").click()
+    pagina.get_by_role("button", name="Overdracht voorstellen").click()  # nothing chosen: errors beside the fields
+    pagina.locator("#foutsamenvatting").wait_for()
+    assert _axe_overtredingen(pagina) == [], "hand-over page with its errors"
     pagina.get_by_label("Naar welk wijkteam?").select_option(label="Oosterflank")
     pagina.get_by_label("Overdrachtsnotitie voor het nieuwe team").fill("Verhuisd naar Ommoord; schuldhulp loopt.")
     pagina.get_by_role("button", name="Overdracht voorstellen").click()

@@ -116,3 +116,20 @@ def test_the_sender_withdraws_and_a_medewerker_cannot_propose(client, inlog, db_
     inlog.als("oost@test.local")
     assert client.post(f"/overdrachten/{o.id}", data={"besluit": "aanvaarden"}).status_code == 409
     assert db_session.get(Zaak, zaak.id).wijkteam_id == wereld.team.id
+
+
+def test_the_hand_over_has_its_own_page_that_says_what_is_missing_and_keeps_nothing(client, inlog, db_session, wereld):
+    zaak = verstuurd(db_session, wereld, datetime.now(timezone.utc) - timedelta(hours=2))
+    inlog.als("manager@test.local")
+    pagina = client.get(f"/zaken/{zaak.id}").get_data(as_text=True)
+    assert f'href="/zaken/{zaak.id}/overdracht"' in pagina and "Naar welk wijkteam?" not in pagina
+    r = client.get(f"/zaken/{zaak.id}/overdracht")
+    assert r.status_code == 200 and "Naar welk wijkteam?" in r.get_data(as_text=True)
+    assert wereld.ander_team.naam in r.get_data(as_text=True)
+    r = client.post(f"/zaken/{zaak.id}/overdracht", data={"naar_wijkteam_id": "0", "notitie": ""})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422 and "Schrijf een overdrachtsnotitie." in html and "Naar welk wijkteam?" in html
+    assert db_session.scalars(select(Overdracht)).first() is None
+    inlog.als("medewerker@test.local")
+    assert client.get(f"/zaken/{zaak.id}/overdracht").status_code == 403
+    assert f'href="/zaken/{zaak.id}/overdracht"' not in client.get(f"/zaken/{zaak.id}").get_data(as_text=True)
