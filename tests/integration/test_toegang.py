@@ -28,7 +28,7 @@ REGELS = [
     (r"^/rapportage", {"beheerder", "management", "wijkteammanager", "andere_manager"}),  # own team only: test_rapportage
     (r"^/wijkteam$", TEAM | {"andere_manager"}),
     (r"^/wijkteam/mail$", TEAM | {"andere_manager"}),  # one's own mail settings: test_mailbudget
-    (r"^/wijkteam/knipkaart$", TEAM | {"andere_manager"}),  # one's own team's card: test_werkvoorraad
+    (r"^/wijkteam/knipkaart$", TEAM | {"andere_manager"}),  # one's own team's card: test_werkvoorraad, test_werkvoorraad_scherm
     (r"^/wijkteam/team-mail$", {"wijkteammanager", "andere_manager"}),  # the team's, by its manager
     (r"^/zaken$", TEAM | {"andere_manager"}),  # the team's case list: its own cases only (test_zakenlijst)
     (r"^/(knippen|escalaties)/nieuw$", TEAM | {"andere_manager"}),
