@@ -772,7 +772,8 @@ def _periodecijfers_uit_feiten(session: Session, f: Filters, prijslijst: list[Pr
     uit = Periodecijfers(f.van, f.tot)
 
     def telling(t, waar):
-        acuut = t.acuut if hasattr(t, "acuut") else case((t.urgentie == Urgentie.ACUUT, t.zaken), else_=0)
+        # the marginal tables count the acute cases; the day tables keep the urgency
+        acuut = case((t.urgentie == Urgentie.ACUUT, t.zaken), else_=0) if t is Rapportfeit else t.acuut
         return select(t.oorzaak_id, t.soort, func.sum(t.zaken), func.sum(acuut), func.sum(t.bezwaren),
                       func.sum(t.zaken_te_laat)).where(*waar).group_by(t.oorzaak_id, t.soort)
 
