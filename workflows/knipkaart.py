@@ -66,6 +66,15 @@ def stand(session: Session, kaart_: Knipkaart) -> KaartStand:
     return KaartStand(jaar=kaart_.jaar, quotum=kaart_.quotum, ingezet=int(ingezet), teruggegeven=int(terug))
 
 
+def lees_stand(session: Session, wijkteam_id: int, jaar: int, *, standaard_quotum: int = STANDAARD_QUOTUM
+               ) -> KaartStand:
+    """A card's state without creating the card or reading its ledger's rows (the dashboard, the forms): a
+    missing card has the default quota, nothing spent."""
+    kaart_ = session.execute(select(Knipkaart).where(Knipkaart.wijkteam_id == wijkteam_id, Knipkaart.jaar == jaar)
+                             ).scalar_one_or_none()
+    return KaartStand(jaar, standaard_quotum, 0, 0) if kaart_ is None else stand(session, kaart_)
+
+
 def lees_kaart(session: Session, wijkteam_id: int, jaar: int, *, standaard_quotum: int = STANDAARD_QUOTUM
                ) -> tuple[KaartStand, list[KnipkaartMutatie]]:
     """A card's state and ledger without creating the card: a missing card has the default quota, nothing spent."""

@@ -56,10 +56,8 @@ def _nu() -> datetime:
 def dashboard():
     """What to do now (one list, each case once), the card, the next deadlines: each section one bounded query."""
     now = _nu()
-    kaart = knipkaart.kaart(db.session, current_user.wijkteam_id, knipkaart.jaar_van(now),
-                            standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
-    stand = knipkaart.stand(db.session, kaart)
-    db.session.commit()  # the card may just have been created
+    stand = knipkaart.lees_stand(db.session, current_user.wijkteam_id, knipkaart.jaar_van(now),  # a read: no
+                                 standaard_quotum=current_app.config["STANDAARD_QUOTUM"])  # card made by a view
     is_manager = current_user.rol == Rol.WIJKTEAMMANAGER
     voorraad = werkvoorraad.nu_te_doen(db.session, current_user.wijkteam_id, now, concepten_versturen=is_manager)
     team = Zaak.wijkteam_id == current_user.wijkteam_id
@@ -87,8 +85,8 @@ def knipkaart_geschiedenis():
     jaar = knipkaart.jaar_van(_nu())
     kaart = db.session.execute(select(Knipkaart).where(Knipkaart.wijkteam_id == current_user.wijkteam_id,
                                                        Knipkaart.jaar == jaar)).scalar_one_or_none()
-    stand = knipkaart.stand(db.session, kaart) if kaart is not None else knipkaart.KaartStand(
-        jaar, current_app.config["STANDAARD_QUOTUM"], 0, 0)
+    stand = knipkaart.lees_stand(db.session, current_user.wijkteam_id, jaar,
+                                 standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
     mutaties = [] if kaart is None else db.session.execute(
         select(KnipkaartMutatie).options(selectinload(KnipkaartMutatie.zaak).load_only(Zaak.id, Zaak.nummer,
                                                                                      Zaak.wijkteam_id))
@@ -218,8 +216,8 @@ def _zaakformulier(soort: ZaakSoort, zaak: Zaak | None = None):
 
 
 def _kaartstand():
-    return knipkaart.lees_kaart(db.session, current_user.wijkteam_id, knipkaart.jaar_van(_nu()),
-                                standaard_quotum=current_app.config["STANDAARD_QUOTUM"])[0]
+    return knipkaart.lees_stand(db.session, current_user.wijkteam_id, knipkaart.jaar_van(_nu()),
+                                standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
 
 
 def _formulier_pagina(form, soort: ZaakSoort, zaak: Zaak | None, is_manager: bool, status: int):

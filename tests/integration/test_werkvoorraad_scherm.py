@@ -1,7 +1,7 @@
 """The dashboard says what to do now in one list, each case once; the card's history has its own page
 (issue 14, point 2), through HTTP."""
 import re
-from datetime import timedelta
+from datetime import datetime, timezone
 
 from tests.conftest import NU
 from tests.workflows.test_werkvoorraad import _wereld_met_werk
@@ -58,10 +58,13 @@ def test_the_cards_history_is_on_its_own_page_for_the_own_team_only(client, inlo
 def test_a_card_of_more_than_twenty_knips_is_a_bar_not_a_row_of_holes(client, inlog, wereld, db_session):
     from workflows.models import Knipkaart
 
+    from workflows import knipkaart
+
     inlog.als("manager@test.local")
     assert client.get("/wijkteam").get_data(as_text=True).count('class="gat') == 5  # the default card: 5 holes
-    kaart = db_session.query(Knipkaart).filter_by(wijkteam_id=wereld.team.id).one()
-    kaart.quotum = 1200
+    assert db_session.query(Knipkaart).count() == 0  # viewing makes no card
+    db_session.add(Knipkaart(wijkteam_id=wereld.team.id, jaar=knipkaart.jaar_van(datetime.now(timezone.utc)),
+                             quotum=1200))
     db_session.commit()
     html = client.get("/wijkteam").get_data(as_text=True)
     assert 'class="gat' not in html and '<meter id="kaartmeter"' in html and 'max="1200"' in html
