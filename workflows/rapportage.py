@@ -556,6 +556,28 @@ def _knipkaarten(session: Session, f: Filters, now: datetime, standaard_quotum: 
 # ---------------------------------------------------------------- blocking rules
 
 
+def _regels_per_team(f: Filters, bron: str):
+    """Per normalised wording and team: cases and the lowest case id, from the day tables or the cases."""
+    if bron == "feiten":
+        t = RapportfeitRegel
+        return select(t.sleutel.label("sleutel"), t.wijkteam_id.label("team"), func.sum(t.zaken).label("n"),
+                      func.min(t.eerste_zaak_id).label("eerste")).where(*f.feitvoorwaarden(t)).group_by(
+            t.sleutel, t.wijkteam_id).subquery()
+    ruw = select(Zaak.blokkerende_regel.label("regel"), Zaak.wijkteam_id.label("team"), func.count().label("n"),
+                 func.min(Zaak.id).label("eerste")).where(*f.voorwaarden()).group_by(
+        Zaak.blokkerende_regel, Zaak.wijkteam_id).subquery()
+    sleutel = func.lower(func.trim(ruw.c.regel))
+    return select(sleutel.label("sleutel"), ruw.c.team, func.sum(ruw.c.n).label("n"),
+                  func.min(ruw.c.eerste).label("eerste")).where(func.length(func.trim(ruw.c.regel)) > 0).group_by(
+        sleutel, ruw.c.team).subquery()
+
+
+def _top_regels(per_team):
+    """(wording, cases, teams, lowest case id) of the most frequent wordings."""
+    return select(per_team.c.sleutel, func.sum(per_team.c.n), func.count(), func.min(per_team.c.eerste)).group_by(
+        per_team.c.sleutel).order_by(func.sum(per_team.c.n).desc(), per_team.c.sleutel).limit(TOP_REGELS)
+
+
 def _regels(session: Session, f: Filters, bron: str = "zaken") -> list[RegelRij]:
     """The most frequent blocking rules (same wording, case and spaces aside), each with one anonymised example.
 
@@ -564,24 +586,8 @@ def _regels(session: Session, f: Filters, bron: str = "zaken") -> list[RegelRij]
     """
     if bron == "feiten" and _marges(f):
         top = _regels_uit_marges(session, f)
-    elif bron == "feiten":
-        t = RapportfeitRegel
-        per_team = select(t.sleutel.label("sleutel"), t.wijkteam_id.label("team"), func.sum(t.zaken).label("n"),
-                          func.min(t.eerste_zaak_id).label("eerste")).where(*f.feitvoorwaarden(t)).group_by(
-            t.sleutel, t.wijkteam_id).subquery()
     else:
-        ruw = select(Zaak.blokkerende_regel.label("regel"), Zaak.wijkteam_id.label("team"), func.count().label("n"),
-                     func.min(Zaak.id).label("eerste")).where(*f.voorwaarden()).group_by(
-            Zaak.blokkerende_regel, Zaak.wijkteam_id).subquery()
-        sleutel = func.lower(func.trim(ruw.c.regel))
-        per_team = select(sleutel.label("sleutel"), ruw.c.team, func.sum(ruw.c.n).label("n"),
-                          func.min(ruw.c.eerste).label("eerste")).where(func.length(func.trim(ruw.c.regel)) > 0).group_by(
-            sleutel, ruw.c.team).subquery()
-    if not (bron == "feiten" and _marges(f)):
-        top = session.execute(
-            select(per_team.c.sleutel, func.sum(per_team.c.n), func.count(), func.min(per_team.c.eerste))
-            .group_by(per_team.c.sleutel).order_by(func.sum(per_team.c.n).desc(), per_team.c.sleutel)
-            .limit(TOP_REGELS)).all()
+        top = session.execute(_top_regels(_regels_per_team(f, bron))).all()
     if not top:
         return []
     # The examples with their dienst in one statement (not one lazy load per example).
