@@ -338,25 +338,30 @@ def _vullen(session: Session, dag_expr, waar: list) -> None:
         func.sum(func.coalesce(gemist.c.n, 0)),
         func.sum(case((gemist.c.n > 0, 1), else_=0)),
     ).select_from(Zaak).outerjoin(gemist, gemist.c.zaak_id == Zaak.id).where(*waar).group_by(dag_expr, *dims)
+    # Every INSERT ... SELECT in the order of the days, so that a day's rows share pages (a rebuild would scatter
+    # them in hash order, and the catch-ups and the reports read by day).
     conn.execute(Rapportfeit.__table__.insert().from_select(
         sleutel + ["zaken", "geen_inkomen", "bovenlokaal", "structureel", "bezwaren", "hoogste_trede",
-                   "termijnen_gemist", "zaken_te_laat"], feiten))
+                   "termijnen_gemist", "zaken_te_laat"], feiten.order_by(text("dag"))))
 
     for maat, kolom in ((TIJD_REACTIE, Zaak.reactie_werkdagen), (TIJD_OPLOS, Zaak.oplos_werkdagen)):
         emmer = tienden(session, kolom)
         tijden = select(*_sleutel_kolommen(dag_expr), literal(maat), emmer, func.count()).where(
             *waar, kolom.is_not(None)).group_by(dag_expr, *dims, emmer)
-        conn.execute(RapportfeitTijd.__table__.insert().from_select(sleutel + ["maat", "tienden", "zaken"], tijden))
+        conn.execute(RapportfeitTijd.__table__.insert().from_select(sleutel + ["maat", "tienden", "zaken"],
+                                                                  tijden.order_by(text("dag"))))
 
     kosten = select(*_sleutel_kolommen(dag_expr), VermedenScenario.prijspost_id, func.count(),
                     func.sum(VermedenScenario.aantal)).join(VermedenScenario, VermedenScenario.zaak_id == Zaak.id).where(
         *waar).group_by(dag_expr, *dims, VermedenScenario.prijspost_id)
-    conn.execute(RapportfeitKosten.__table__.insert().from_select(sleutel + ["prijspost_id", "zaken", "aantal"], kosten))
+    conn.execute(RapportfeitKosten.__table__.insert().from_select(sleutel + ["prijspost_id", "zaken", "aantal"],
+                                                                     kosten.order_by(text("dag"))))
 
     s = regel_sleutel(Zaak.blokkerende_regel)
     regels = select(*_sleutel_kolommen(dag_expr), s, func.count(), func.min(Zaak.id)).where(
         *waar, func.length(func.trim(Zaak.blokkerende_regel)) > 0).group_by(dag_expr, *dims, s)
-    conn.execute(RapportfeitRegel.__table__.insert().from_select(sleutel + ["sleutel", "zaken", "eerste_zaak_id"], regels))
+    conn.execute(RapportfeitRegel.__table__.insert().from_select(sleutel + ["sleutel", "zaken", "eerste_zaak_id"],
+                                                                    regels.order_by(text("dag"))))
 
 
 # One catch-up (or rebuild) at a time on PostgreSQL: the next one waits, then reads the first one's committed
@@ -430,6 +435,8 @@ def _marges_invoegen(session: Session, korrel: int, periode, waar, per_dag: bool
                          _teams_lijst(session, r.wijkteam_id)).where(*telt(r)).group_by(*groep(r), r.sleutel)),
     }
     for naam, (kolommen, stmt) in rijen.items():
+        if per_dag:  # in the order of the days, so that a day's rows share pages (a bulk fill would scatter them)
+            stmt = stmt.order_by(text("periode"))
         conn.execute(MARGES[naam][korrel].__table__.insert().from_select(["periode", *kolommen], stmt))
 
 
