@@ -188,8 +188,8 @@ def _inhoud(s) -> list:
 def _marges(s) -> dict[str, list]:
     """Every marginal row per table as {column: value} (a rule's teams as a sorted tuple), in a fixed order."""
     uit = {}
-    for tabellen in [*MARGES.values(), (JaarTijd, Kaartstand)]:
-        for tabel in tabellen:
+    for groep in [*MARGES.values(), (JaarTijd, Kaartstand)]:
+        for tabel in groep:
             kolommen = [k for k in tabel.__table__.c if k.name != "id"]
             rijen = []
             for rij in s.execute(select(*kolommen)).all():
