@@ -687,21 +687,19 @@ def _feit_maand(session: Session, kolom):
     return func.strftime("%Y-%m", kolom)
 
 
+def _acuut(t):
+    """A roll-up row's acute cases: the marginal tables count them; the day tables keep the urgency."""
+    return case((t.urgentie == Urgentie.ACUUT, t.zaken), else_=0) if t is Rapportfeit else t.acuut
+
+
 def _oorzaken_uit_feiten(session: Session, f: Filters):
     """The counts per cause, kind and month, in the columns of the pass over the cases."""
-    if _marges(f):
-        def telling(t, waar):
-            maand = _feit_maand(session, t.periode).label("maand")
-            return select(t.oorzaak_id, t.soort, maand, func.sum(t.zaken), func.sum(t.geen_inkomen),
-                          func.sum(t.bovenlokaal), func.sum(t.acuut), func.sum(t.structureel),
-                          func.sum(t.bezwaren)).where(*waar).group_by(t.oorzaak_id, t.soort, maand)
-        return _uit_feiten(f, None, "oorzaak", telling)
-    t = Rapportfeit
-    maand = _feit_maand(session, t.dag).label("maand")
-    return select(
-        t.oorzaak_id, t.soort, maand, func.sum(t.zaken), func.sum(t.geen_inkomen), func.sum(t.bovenlokaal),
-        func.sum(case((t.urgentie == Urgentie.ACUUT, t.zaken), else_=0)), func.sum(t.structureel),
-        func.sum(t.bezwaren)).where(*f.feitvoorwaarden(t)).group_by(t.oorzaak_id, t.soort, maand)
+    def telling(t, waar):
+        maand = _feit_maand(session, t.dag if t is Rapportfeit else t.periode).label("maand")
+        return select(t.oorzaak_id, t.soort, maand, func.sum(t.zaken), func.sum(t.geen_inkomen),
+                      func.sum(t.bovenlokaal), func.sum(_acuut(t)), func.sum(t.structureel),
+                      func.sum(t.bezwaren)).where(*waar).group_by(t.oorzaak_id, t.soort, maand)
+    return _uit_feiten(f, Rapportfeit, "oorzaak", telling)
 
 
 def _regels_uit_marges(session: Session, f: Filters) -> list[tuple[str, int, int, int]]:
@@ -778,9 +776,7 @@ def _periodecijfers_uit_feiten(session: Session, f: Filters, prijslijst: list[Pr
     uit = Periodecijfers(f.van, f.tot)
 
     def telling(t, waar):
-        # the marginal tables count the acute cases; the day tables keep the urgency
-        acuut = case((t.urgentie == Urgentie.ACUUT, t.zaken), else_=0) if t is Rapportfeit else t.acuut
-        return select(t.oorzaak_id, t.soort, func.sum(t.zaken), func.sum(acuut), func.sum(t.bezwaren),
+        return select(t.oorzaak_id, t.soort, func.sum(t.zaken), func.sum(_acuut(t)), func.sum(t.bezwaren),
                       func.sum(t.zaken_te_laat)).where(*waar).group_by(t.oorzaak_id, t.soort)
 
     for oid, soort, n, ac, bz, te_laat in session.execute(_uit_feiten(f, Rapportfeit, "oorzaak", telling)):

@@ -74,13 +74,18 @@ def termijnstanden(zaak: Zaak) -> list[Termijnstand]:
     ]
 
 
-def eerstvolgende_deadline(zaak: Zaak) -> datetime | None:
-    """The deadline that runs now: reactie until received, then oplos; None when nothing runs."""
+def lopende_termijn(zaak: Zaak) -> Termijnstand | None:
+    """The clock that runs now: the reactietermijn until received, then the oplostermijn; None when nothing runs."""
     if zaak.status not in LOPEND:
         return None
-    if zaak.ontvangen_op is None and zaak.reactie_deadline is not None:
-        return zaak.reactie_deadline
-    return zaak.oplos_deadline
+    reactie, oplos = termijnstanden(zaak)
+    return reactie if zaak.ontvangen_op is None and zaak.reactie_deadline is not None else oplos
+
+
+def eerstvolgende_deadline(zaak: Zaak) -> datetime | None:
+    """The deadline that runs now: reactie until received, then oplos; None when nothing runs."""
+    termijn = lopende_termijn(zaak)
+    return termijn.deadline if termijn else None
 
 
 def te_laat(zaak: Zaak, now: datetime) -> bool:

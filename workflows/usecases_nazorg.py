@@ -296,6 +296,14 @@ def te_beslissen(session: Session, wijkteam_id: int) -> list[Overdracht]:
                                 .order_by(Overdracht.voorgesteld_op)))
 
 
+def mag_overdragen(actor: Actor, zaak: Zaak, open_: Overdracht | None) -> bool:
+    """Whether `actor` may propose to hand this case over now (`open_`: its hand-over waiting for a decision):
+    the team's manager, a case sent and not withdrawn, its text not erased, no hand-over waiting. What the case
+    page offers; `overdracht_voorstellen` refuses the rest with the reason."""
+    return (actor.is_manager_van(zaak) and open_ is None and zaak.gewist_op is None
+            and zaak.status not in (Status.CONCEPT, Status.TERUGGETROKKEN))
+
+
 def overdracht_voorstellen(session: Session, actor: Actor, zaak_id: int, naar_wijkteam_id: int, notitie: str,
                            now: datetime) -> Resultaat:
     """The team's manager proposes to hand the case over to another team (the resident moved), with a note."""

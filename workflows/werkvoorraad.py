@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, joinedload
 from .bewaking import uitgeput_sql
 from .models import Status, Zaak
 from .overgangen import LOPEND, OPEN_BIJ_DIENST
-from .termijnen import eerstvolgende_deadline_sql
+from .termijnen import Termijnstand, eerstvolgende_deadline_sql, lopende_termijn
 
 MAX_TE_DOEN = 15  # a phone screen or two; the counts link to the full lists
 MAX_TELLING = 99  # a count above this shows as "99+": counting stops there (a badge, not a report)
@@ -61,6 +61,11 @@ _LABELS = {
 class TeDoen:
     zaak: Zaak
     reden: Reden
+
+    @property
+    def termijn(self) -> Termijnstand | None:
+        """The clock that runs now (the one that passed, for `TE_LAAT`)."""
+        return lopende_termijn(self.zaak)
 
 
 @dataclass(frozen=True)

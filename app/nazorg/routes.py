@@ -16,7 +16,7 @@ from sqlalchemy import select
 from notifications import nazorg as nazorg_mail
 from workflows import usecases_nazorg as uc
 from workflows.fouten import DomeinFout, GeenToegang, OngeldigeInvoer
-from workflows.models import Rol, Status, Wijkteam
+from workflows.models import Rol, Wijkteam
 from workflows.nazorg import (LABELS, Overdracht, OverdrachtStatus, effect_vraag_op, opgelost,
                               verlenging_herinneren_op)
 from workflows.termijnen import kalender
@@ -62,11 +62,7 @@ def context(zaak) -> dict:
     """What the case page's part after the decision shows (templates/wijkteam/_nazorg.html)."""
     formulieren = g.get("nazorg_formulieren") or {}
     nazorg = uc.nazorg_van(db.session, zaak.id)
-    is_manager = current_user.rol == Rol.WIJKTEAMMANAGER
     open_overdracht = uc.open_overdracht(db.session, zaak.id)
-    # The link to the hand-over's page only where the manager may use it.
-    kan_overdragen = (is_manager and open_overdracht is None and zaak.gewist_op is None
-                      and zaak.status not in (Status.CONCEPT, Status.TERUGGETROKKEN))
     toestemming_form = formulieren.get("toestemming") or ToestemmingFormulier(formdata=None)
     if nazorg is not None and nazorg.toestemming is not None and "toestemming" not in formulieren:
         toestemming_form.toestemming_keuze.data = nazorg.toestemming.value
@@ -86,7 +82,8 @@ def context(zaak) -> dict:
         "overdrachten": uc.overdrachten_van(db.session, zaak.id), "open_overdracht": open_overdracht,
         "effect_form": effect_form, "afspraak_form": formulieren.get("afspraak") or AfspraakFormulier(formdata=None),
         "toestemming_form": toestemming_form, "einddatum_form": einddatum_form,
-        "labels": LABELS, "is_manager": is_manager, "kan_overdragen": kan_overdragen,
+        "labels": LABELS, "is_manager": current_user.rol == Rol.WIJKTEAMMANAGER,
+        "kan_overdragen": uc.mag_overdragen(huidige_actor(), zaak, open_overdracht),
     }
 
 
@@ -170,21 +167,20 @@ def einddatum(zaak_id: int):
 
 
 def _overdracht_pagina(zaak_id: int, _naam: str, form, status: int = 422):
-    """The hand-over's own page (the choice lists every other team: not something to load on every case view)."""
+    """The hand-over's page again with the form's errors; nothing was kept."""
     db.session.rollback()
-    zaak = zaak_van_team(zaak_id)
-    if form.naar_wijkteam_id.choices is None:
-        form.naar_wijkteam_id.choices = _teams(zaak)
-    return render_template("wijkteam/overdracht_voorstellen.html", zaak=zaak, form=form), status
+    return render_template("wijkteam/overdracht_voorstellen.html", zaak=zaak_van_team(zaak_id), form=form), status
 
 
 @bp.route("/zaken/<int:zaak_id>/overdracht", methods=["GET", "POST"])
 @rol_vereist(Rol.WIJKTEAMMANAGER)
 def overdragen(zaak_id: int):
-    form = OverdrachtFormulier() if request.method == "POST" else OverdrachtFormulier(formdata=None)
-    form.naar_wijkteam_id.choices = _teams(zaak_van_team(zaak_id))
+    """The hand-over on a page of its own: its choice lists every other team, not something for every case view."""
+    zaak = zaak_van_team(zaak_id)
+    form = OverdrachtFormulier()  # reads the submitted form on POST only
+    form.naar_wijkteam_id.choices = _teams(zaak)
     if request.method == "GET":
-        return _overdracht_pagina(zaak_id, "overdracht", form, 200)
+        return render_template("wijkteam/overdracht_voorstellen.html", zaak=zaak, form=form)
     return _uitvoeren(zaak_id, "overdracht", form, form.notitie, lambda z, now: uc.overdracht_voorstellen(
         db.session, huidige_actor(), z.id, form.naar_wijkteam_id.data, form.notitie.data, now),
         "Overdracht voorgesteld. De manager van het andere team krijgt een e-mail en beslist.", "overdracht",

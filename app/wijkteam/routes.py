@@ -83,15 +83,13 @@ def dashboard():
 def knipkaart_geschiedenis():
     """This year's card with every spend and return, newest first (the dashboard shows the stand only)."""
     jaar = knipkaart.jaar_van(_nu())
-    kaart = db.session.execute(select(Knipkaart).where(Knipkaart.wijkteam_id == current_user.wijkteam_id,
-                                                       Knipkaart.jaar == jaar)).scalar_one_or_none()
     stand = knipkaart.lees_stand(db.session, current_user.wijkteam_id, jaar,
                                  standaard_quotum=current_app.config["STANDAARD_QUOTUM"])
-    mutaties = [] if kaart is None else db.session.execute(
-        select(KnipkaartMutatie).options(selectinload(KnipkaartMutatie.zaak).load_only(Zaak.id, Zaak.nummer,
-                                                                                     Zaak.wijkteam_id))
-        .where(KnipkaartMutatie.knipkaart_id == kaart.id).order_by(KnipkaartMutatie.id.desc()).limit(MAX_MUTATIES)
-    ).scalars().all()
+    mutaties = db.session.execute(
+        select(KnipkaartMutatie).join(Knipkaart, Knipkaart.id == KnipkaartMutatie.knipkaart_id)
+        .options(selectinload(KnipkaartMutatie.zaak).load_only(Zaak.id, Zaak.nummer, Zaak.wijkteam_id))
+        .where(Knipkaart.wijkteam_id == current_user.wijkteam_id, Knipkaart.jaar == jaar)
+        .order_by(KnipkaartMutatie.id.desc()).limit(MAX_MUTATIES)).scalars().all()
     return render_template("wijkteam/knipkaart.html", stand=stand, mutaties=mutaties)
 
 

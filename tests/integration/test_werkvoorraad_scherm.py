@@ -22,6 +22,7 @@ def test_the_dashboard_lists_each_case_once_with_counts_that_link_to_the_full_li
     for naam in ("wacht1", "wacht2", "opgelost"):
         assert lijst.count(f'href="/zaken/{z[naam].id}') == 1, naam  # once, with the link to the case
     assert "stelde een vraag" in lijst and "Sluit de zaak" in lijst and "klaargezet door Mo Medewerker" in lijst
+    assert "reactietermijn verlopen op" in lijst and lijst.count(f'href="/zaken/{z["laat1"].id}"') == 1
     # The list behind a count shows that number of cases.
     assert "2 zaken" in client.get("/zaken?wacht_op_ons=ja").get_data(as_text=True)
 
