@@ -74,10 +74,7 @@ class Werkvoorraad:
     # too), up to MAX_TELLING + 1 (shown as "99+")
     lijst: list[TeDoen]  # the most pressing, at most MAX_TE_DOEN, in the order of the reasons
     aantal_open: int  # the team's running cases (with the dienst or waiting on the team)
-
-    @property
-    def totaal(self) -> int:
-        return sum(self.aantallen.values())
+    totaal: int  # the cases on the list's reasons, each once (an exhausted case is not counted again as late)
 
 
 def nu_te_doen(session: Session, wijkteam_id: int, now: datetime, *, concepten_versturen: bool,
@@ -108,6 +105,10 @@ def nu_te_doen(session: Session, wijkteam_id: int, now: datetime, *, concepten_v
         Reden.VERSTUREN: select(Zaak).options(joinedload(Zaak.aangemaakt_door))
         .where(team, Zaak.status == Status.CONCEPT).order_by(Zaak.id),
     }
+    # The total counts each case once: the late ones that are not exhausted are the short list's TE_LAAT.
+    te_laat_alleen = _tel(session, telling, select(Zaak.id).where(team, bij_dienst, deadline < now, ~uitgeput_sql())) \
+        if aantallen[Reden.TE_LAAT] else 0
+    totaal = sum(n for reden, n in aantallen.items() if reden != Reden.TE_LAAT) + te_laat_alleen
     lijst: list[TeDoen] = []
     for reden in Reden:
         over = limiet - len(lijst)
@@ -117,7 +118,7 @@ def nu_te_doen(session: Session, wijkteam_id: int, now: datetime, *, concepten_v
             continue
         zaken = session.scalars(vragen[reden].options(joinedload(Zaak.dienst)).limit(over)).all()
         lijst += [TeDoen(z, reden) for z in zaken]
-    return Werkvoorraad(aantallen, lijst, aantal_open)
+    return Werkvoorraad(aantallen, lijst, aantal_open, totaal)
 
 
 def _tel(session: Session, telling: int, stmt) -> int:

@@ -23,6 +23,8 @@ def test_the_dashboard_lists_each_case_once_with_counts_that_link_to_the_full_li
         assert lijst.count(f'href="/zaken/{z[naam].id}') == 1, naam  # once, with the link to the case
     assert "stelde een vraag" in lijst and "Sluit de zaak" in lijst and "klaargezet door Mo Medewerker" in lijst
     assert "reactietermijn verlopen op" in lijst and lijst.count(f'href="/zaken/{z["laat1"].id}"') == 1
+    # All eight fit on the list: the exhausted case, late too, is not counted twice into a ninth.
+    assert "Hierboven de" not in nu
     # The list behind a count shows that number of cases.
     assert "2 zaken" in client.get("/zaken?wacht_op_ons=ja").get_data(as_text=True)
 

@@ -80,10 +80,26 @@ def test_the_list_is_bounded_and_a_medewerker_is_not_asked_to_send_concepts(db_s
     team, nu = wereld.manager.wijkteam_id, NU + timedelta(days=200)
     v = werkvoorraad.nu_te_doen(db_session, team, nu, concepten_versturen=True, limiet=3)
     assert [t.reden for t in v.lijst] == [Reden.WACHT, Reden.WACHT, Reden.UITGEPUT]
-    assert v.totaal == 2 + 1 + 1 + 3 + 2
+    assert v.totaal == 2 + 1 + 1 + 2 + 2  # the exhausted case is late too, and counted once
     medewerker = werkvoorraad.nu_te_doen(db_session, team, nu, concepten_versturen=False)
     assert medewerker.aantallen[Reden.VERSTUREN] == 0
     assert Reden.VERSTUREN not in {t.reden for t in medewerker.lijst}
+
+
+def test_the_total_counts_each_case_once_so_the_dashboard_does_not_promise_more_than_there_is(db_session, wereld):
+    z = _wereld_met_werk(db_session, wereld)
+    team, nu = wereld.manager.wijkteam_id, NU + timedelta(days=200)
+    v = werkvoorraad.nu_te_doen(db_session, team, nu, concepten_versturen=True)
+    assert v.totaal == len(v.lijst) == 8
+    # Only the exhausted case left: one case, though it is on two of the case list's filters.
+    manager = Actor.gebruiker(wereld.manager)
+    for naam in ("wacht1", "wacht2", "laat1", "laat2", "concept1", "concept2"):
+        usecases.handelen(db_session, manager, z[naam].id, Actie.INTREKKEN, nu, toelichting="Niet meer nodig.")
+    usecases.handelen(db_session, manager, z["opgelost"].id, Actie.SLUITEN, nu, structureel=False)
+    db_session.commit()
+    v = werkvoorraad.nu_te_doen(db_session, team, nu, concepten_versturen=True)
+    assert v.aantallen[Reden.UITGEPUT] == v.aantallen[Reden.TE_LAAT] == 1
+    assert v.totaal == len(v.lijst) == 1
 
 
 def test_another_teams_work_is_never_counted(db_session, wereld):
