@@ -19,8 +19,10 @@ screen, CSV, XLSX and PDF all show, so their numbers cannot differ.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from itertools import accumulate
 from typing import Any
 
 from sqlalchemy import (
@@ -73,6 +75,7 @@ from .rapportfeiten import (
     RapportfeitRegel,
     RapportfeitTijd,
     bijwerken_wat_veranderde,
+    histogram_delen,
     in_tienden,
     teams_van,
     volgende_maand,
@@ -353,7 +356,7 @@ def maak_rapport(session: Session, filters: Filters, now: datetime,
         filters=filters,
         maanden=[m for m, _ in maanden],
         oorzaken=oorzaken,
-        diensten=_diensten(session, filters, bron),
+        diensten=_diensten(session, filters, now, bron),
         knipkaarten=_knipkaarten(session, filters, now, standaard_quotum, bron),
         regels=_regels(session, filters, bron),
         kosten=kosten,
@@ -481,9 +484,9 @@ def _getal(x) -> float | None:
     return None if x is None else round(float(x), 2)
 
 
-def _diensten(session: Session, f: Filters, bron: str = "zaken") -> list[DienstRij]:
+def _diensten(session: Session, f: Filters, now: datetime, bron: str = "zaken") -> list[DienstRij]:
     if bron == "feiten":
-        return _diensten_uit_feiten(session, f)
+        return _diensten_uit_feiten(session, f, amsterdam(now).date())
     w = f.voorwaarden()
     namen = dict(session.execute(select(Dienst.id, Dienst.naam)).all())
     tellers = [func.count(), func.max(Zaak.hoogste_trede), func.sum(case((Zaak.uitkomst == Uitkomst.BEZWAAR, 1), else_=0))]
@@ -648,27 +651,39 @@ def _marges(f: Filters) -> bool:
 
 
 def _marge_delen(f: Filters, soort: str) -> list[tuple[Any, list]]:
-    """The marginal tables of this kind with the conditions that make up the period: the years wholly inside it
-    from the year table (the time histograms only), the other months wholly inside it from the month table, the
-    days at its edges from the day table."""
+    """The marginal tables of this kind with the conditions that make up the period: the months wholly inside it
+    from the month table, the days at its edges from the day table. (The time histograms: `_tijd_delen`.)"""
     dag_t, maand_t = MARGES[soort]
     eerste = f.van if f.van.day == 1 else volgende_maand(f.van)  # the first whole month
     na = f.tot + timedelta(days=1)
     voorbij = na if na.day == 1 else na.replace(day=1)  # the first day after the last whole month
     if eerste >= voorbij:
         return [(dag_t, [dag_t.periode >= f.van, dag_t.periode <= f.tot])]
-    delen, maanden = [], [(eerste, voorbij)]
-    if soort == "tijd":
-        jaar_eerste = eerste if eerste.month == 1 else date(eerste.year + 1, 1, 1)
-        jaar_voorbij = voorbij.replace(month=1)
-        if jaar_eerste < jaar_voorbij:
-            delen.append((JaarTijd, [JaarTijd.periode >= jaar_eerste, JaarTijd.periode < jaar_voorbij]))
-            maanden = [(a, b) for a, b in ((eerste, jaar_eerste), (jaar_voorbij, voorbij)) if a < b]
-    if maanden:
-        delen.append((maand_t, [or_(*[and_(maand_t.periode >= a, maand_t.periode < b) for a, b in maanden])]))
+    delen = [(maand_t, [maand_t.periode >= eerste, maand_t.periode < voorbij])]
     randen = ([and_(dag_t.periode >= f.van, dag_t.periode < eerste)] if f.van < eerste else []) + (
         [and_(dag_t.periode >= voorbij, dag_t.periode <= f.tot)] if voorbij <= f.tot else [])
     return delen + ([(dag_t, [or_(*randen)])] if randen else [])
+
+
+_TIJD_TABELLEN = {"jaar": JaarTijd, "maand": MARGES["tijd"][1], "dag": MARGES["tijd"][0]}
+
+
+def _tijd_delen(f: Filters, vandaag: date) -> list[tuple[Any, list, int]]:
+    """The time histograms' tables with the conditions and the sign (1 or -1) that make up the period: whole
+    years, months and days, some taken off a larger unit (workflows.rapportfeiten.histogram_delen), one
+    (table, sign) with its runs of days merged."""
+    reeksen: dict[tuple[str, int], list[list[date]]] = {}
+    for d in histogram_delen(f.van, f.tot, vandaag):
+        lijst = reeksen.setdefault((d.korrel, d.teken), [])
+        if lijst and lijst[-1][1] == d.begin:
+            lijst[-1][1] = d.einde
+        else:
+            lijst.append([d.begin, d.einde])
+    uit = []
+    for (korrel, teken), lijst in reeksen.items():
+        t = _TIJD_TABELLEN[korrel]
+        uit.append((t, [or_(*[and_(t.periode >= a, t.periode < b) for a, b in lijst])], teken))
+    return uit
 
 
 def _uit_feiten(f: Filters, dagtabel, soort: str, maak):
@@ -719,29 +734,32 @@ def _regels_uit_marges(session: Session, f: Filters) -> list[tuple[str, int, int
     return [(sleutel, n, len(teams[sleutel]), eerste) for sleutel, n, eerste in top]
 
 
-def percentiel(histogram: list[tuple[int, int]], p: float) -> float | None:
-    """The p-th percentile of a histogram [(tenths, cases)] sorted by tenths: linear interpolation between
-    ranks, computed as PostgreSQL's percentile_cont does (first + (second - first) * fraction)."""
-    n = sum(aantal for _, aantal in histogram)
+PERCENTIELEN = (0.5, 0.9)
+
+
+def percentielen(histogram: list[tuple[int, int]], ps: tuple[float, ...] = PERCENTIELEN) -> list[float | None]:
+    """The percentiles `ps` in werkdagen of a histogram [(tenths, cases)] sorted by tenths: linear interpolation
+    between ranks, computed as PostgreSQL's percentile_cont does (first + (second - first) * fraction, the rank the
+    floor of p * (n - 1)). A rank r (from 0) lies in the first bucket whose running sum exceeds r."""
+    lopend = list(accumulate(aantal for _, aantal in histogram))
+    n = lopend[-1] if lopend else 0
     if n == 0:
-        return None
-    pos = p * (n - 1)
-    laag = int(pos)
+        return [None for _ in ps]
 
     def op_rang(rang: int) -> float:
-        tot = 0
-        for emmer, aantal in histogram:
-            tot += aantal
-            if rang < tot:
-                return float(emmer) / float(10)
-        raise AssertionError("rang buiten het histogram")
+        return float(histogram[bisect_right(lopend, rang)][0]) / float(10)
 
-    x_laag = op_rang(laag)
-    x_hoog = op_rang(laag + 1) if laag + 1 < n else x_laag
-    return x_laag + (x_hoog - x_laag) * (pos - laag)
+    uit = []
+    for p in ps:
+        pos = p * (n - 1)
+        laag = int(pos)
+        x_laag = op_rang(laag)
+        x_hoog = op_rang(laag + 1) if laag + 1 < n else x_laag
+        uit.append(x_laag + (x_hoog - x_laag) * (pos - laag))
+    return uit
 
 
-def _diensten_uit_feiten(session: Session, f: Filters) -> list[DienstRij]:
+def _diensten_uit_feiten(session: Session, f: Filters, vandaag: date) -> list[DienstRij]:
     """Per dienst: counts and missed deadlines summed, percentiles from the histograms of the times."""
     namen = dict(session.execute(select(Dienst.id, Dienst.naam)).all())
     rijen: dict[int, DienstRij] = {}
@@ -755,20 +773,30 @@ def _diensten_uit_feiten(session: Session, f: Filters) -> list[DienstRij]:
         r.termijnen_gemist += int(gemist)
         r.zaken_te_laat += int(te_laat)
     # The histogram per dienst and time summed in SQL and sent as one text per dienst and time ("tenths:cases,..."):
-    # some 14,000 buckets over ten years at 1M cases, which cost more to fetch row by row than to sum.
-    delen = _uit_feiten(f, RapportfeitTijd, "tijd", lambda h, waar: select(
-        h.dienst_id.label("d"), h.maat.label("m"), h.tienden.label("t"), h.zaken.label("n")).where(*waar)).subquery()
+    # some 14,000 buckets over ten years at 1M cases, which cost more to fetch row by row than to sum. (Finding the
+    # percentiles in SQL with a running sum was slower: the window sorts every bucket.) Without a filter from the
+    # marginal tables' years, months and days, each added or taken off (_tijd_delen).
+    if _marges(f):
+        stukken = [select(h.dienst_id.label("d"), h.maat.label("m"), h.tienden.label("t"),
+                          (h.zaken * teken).label("n")).where(*waar) for h, waar, teken in _tijd_delen(f, vandaag)]
+        delen = (stukken[0] if len(stukken) == 1 else union_all(*stukken)).subquery()
+    else:
+        h = RapportfeitTijd
+        delen = select(h.dienst_id.label("d"), h.maat.label("m"), h.tienden.label("t"), h.zaken.label("n")).where(
+            *f.feitvoorwaarden(h)).subquery()
     per_emmer = select(delen.c.d, delen.c.m, delen.c.t, func.sum(delen.c.n).label("n")).group_by(
-        delen.c.d, delen.c.m, delen.c.t).subquery()
+        delen.c.d, delen.c.m, delen.c.t).having(func.sum(delen.c.n) != 0).subquery()
     paar = cast(per_emmer.c.t, Text) + literal_column("':'") + cast(per_emmer.c.n, Text)
     lijst = func.string_agg(paar, literal_column("','")) if session.get_bind().dialect.name == "postgresql" \
         else func.group_concat(paar)
     for did, maat, tekst in session.execute(select(per_emmer.c.d, per_emmer.c.m, lijst).group_by(
             per_emmer.c.d, per_emmer.c.m)):
-        histogram = sorted((int(t), int(n)) for t, n in (stuk.split(":") for stuk in tekst.split(",")))
+        getallen = list(map(int, tekst.replace(":", ",").split(",")))  # tenths, cases, tenths, cases, ...
+        per_tiende = dict(zip(getallen[0::2], getallen[1::2]))  # sorting the ints, not the pairs, is the cheap part
+        histogram = [(t, per_tiende[t]) for t in sorted(per_tiende)]
         velden = ("reactie_mediaan", "reactie_p90") if maat == "reactie" else ("oplos_mediaan", "oplos_p90")
-        setattr(rijen[did], velden[0], _getal(percentiel(histogram, 0.5)))
-        setattr(rijen[did], velden[1], _getal(percentiel(histogram, 0.9)))
+        for veld, waarde in zip(velden, percentielen(histogram)):
+            setattr(rijen[did], veld, _getal(waarde))
     return sorted(rijen.values(), key=lambda r: (-r.zaken, r.naam))
 
 

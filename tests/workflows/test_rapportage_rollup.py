@@ -159,6 +159,10 @@ FILTERS = [
     lambda g: Filters(date(2024, 12, 15), date(2025, 2, 3)),  # edges and months before the first case
     lambda g: Filters(date(2024, 11, 20), date(2026, 3, 5)),  # a whole year (histograms per year), months, edges
     lambda g: Filters(date(2025, 1, 1), date(2026, 6, 30)),  # a whole year and whole months
+    # Histograms as a larger unit minus what lies around it (NU is 10 March 2026; cases are sent up to June 2026):
+    lambda g: Filters(date(2026, 1, 1), date(2026, 3, 9)),  # this year minus 10 March to December, which hold cases
+    lambda g: Filters(date(2025, 1, 25), date(2025, 12, 31)),  # 2025 minus January, plus January's last week
+    lambda g: Filters(date(2025, 2, 3), date(2025, 12, 28)),  # 2025 minus January, 1-2 February and 29-31 December
     # ... and with a filter the marginal tables do not carry, from the full day tables:
     lambda g: Filters(date(2025, 2, 14), date(2026, 5, 9), wijkteam_id=g.w.team.id),
     lambda g: Filters(date(2025, 6, 1), date(2026, 3, 20), urgentie=Urgentie.HOOG),
