@@ -76,6 +76,7 @@ from .rapportfeiten import (
     RapportfeitTijd,
     bijwerken_wat_veranderde,
     histogram_delen,
+    teams_van,
     in_tienden,
     volgende_maand,
 )
@@ -716,35 +717,21 @@ def _oorzaken_uit_feiten(session: Session, f: Filters):
     return _uit_feiten(f, Rapportfeit, "oorzaak", telling)
 
 
-def _teams_uit_lijst(session: Session, lijst):
-    """The wijkteam ids in a marginal rule's `teams` column (comma-separated) as a table of one column, in SQL."""
-    if session.get_bind().dialect.name == "postgresql":
-        return func.unnest(func.string_to_array(lijst, literal_column("','"))).table_valued("team").render_derived()
-    return func.json_each(literal_column("'['") + lijst + literal_column("']'")).table_valued("value")
-
-
 def _regels_uit_marges(session: Session, f: Filters) -> list[tuple[str, int, int, int]]:
     """The top blocking rules from the marginal tables: (wording, cases, distinct teams, lowest case id). The top is
-    chosen on the cases; then the team lists of only those wordings are unnested and counted, in SQL. (One statement
-    for both, with the parts as a common table, took twice as long.)"""
-    def delen(*kolommen, waar_ook=()):
-        stukken = [select(*[getattr(t, k).label(k) for k in kolommen]).where(*waar, *[w(t) for w in waar_ook])
-                   for t, waar in _marge_delen(f, "regel")]
-        return (stukken[0] if len(stukken) == 1 else union_all(*stukken)).subquery()
-
-    alle = delen("sleutel", "zaken", "eerste_zaak_id")
-    top = session.execute(select(alle.c.sleutel, func.sum(alle.c.zaken), func.min(alle.c.eerste_zaak_id)).group_by(
-        alle.c.sleutel).order_by(func.sum(alle.c.zaken).desc(), alle.c.sleutel).limit(TOP_REGELS)).all()
+    chosen in SQL on the cases; the teams of only those wordings are read and united in Python."""
+    delen = [select(t.sleutel.label("sleutel"), t.zaken.label("n"), t.eerste_zaak_id.label("eerste")).where(*waar)
+             for t, waar in _marge_delen(f, "regel")]
+    alle = (delen[0] if len(delen) == 1 else union_all(*delen)).subquery()
+    top = session.execute(select(alle.c.sleutel, func.sum(alle.c.n), func.min(alle.c.eerste)).group_by(
+        alle.c.sleutel).order_by(func.sum(alle.c.n).desc(), alle.c.sleutel).limit(TOP_REGELS)).all()
     if not top:
         return []
-    sleutels = [sleutel for sleutel, _, _ in top]
-    lijsten = delen("sleutel", "teams", waar_ook=[lambda t: t.sleutel.in_(sleutels)])
-    teams = _teams_uit_lijst(session, lijsten.c.teams)
-    team = cast(teams.c.team if "team" in teams.c else teams.c.value, Integer)
-    paren = select(lijsten.c.sleutel, team.label("team")).select_from(lijsten).join(teams, literal(True)).distinct(
-        ).subquery()  # distinct pairs, then a count: two hash aggregates, no sort on the wordings' text
-    aantal = dict(session.execute(select(paren.c.sleutel, func.count()).group_by(paren.c.sleutel)).all())
-    return [(sleutel, n, aantal[sleutel], eerste) for sleutel, n, eerste in top]
+    teams: dict[str, set[int]] = {sleutel: set() for sleutel, _, _ in top}
+    for t, waar in _marge_delen(f, "regel"):
+        for sleutel, lijst in session.execute(select(t.sleutel, t.teams).where(*waar, t.sleutel.in_(list(teams)))):
+            teams[sleutel] |= teams_van(lijst)
+    return [(sleutel, n, len(teams[sleutel]), eerste) for sleutel, n, eerste in top]
 
 
 PERCENTIELEN = (0.5, 0.9)
