@@ -76,8 +76,8 @@ from .rapportfeiten import (
     RapportfeitTijd,
     bijwerken_wat_veranderde,
     histogram_delen,
-    teams_van,
     in_tienden,
+    teams_van,
     volgende_maand,
 )
 
