@@ -9,7 +9,7 @@ payments whose request was made in the period (per instrument and end point only
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from .maatwerk.effect import INSTRUMENT
@@ -22,28 +22,51 @@ VERBETERD = (EffectSchaal.VERBETERD, EffectSchaal.STERK_VERBETERD)
 BEKEND = (EffectSchaal.VERSLECHTERD, EffectSchaal.GELIJK, EffectSchaal.VERBETERD, EffectSchaal.STERK_VERBETERD)
 
 
-def _effecten(session: Session, f, groep) -> dict:
-    """{group key: {schaal: count}} over the effects recorded for the period's cases."""
-    uit: dict = {}
-    for sleutel, schaal, n in session.execute(
-            select(groep, Effectmeting.schaal, func.count()).select_from(Zaak)
-            .join(Effectmeting, Effectmeting.zaak_id == Zaak.id)
-            .where(*f.voorwaarden(), Effectmeting.schaal.is_not(None)).group_by(groep, Effectmeting.schaal)):
-        uit.setdefault(sleutel, {})[schaal] = int(n)
-    return uit
+def _effecten(session: Session, f) -> tuple[dict, dict, dict]:
+    """Over the effects recorded for the period's cases, in one statement: {cause: {scale: count}},
+    {instrument: {scale: count}} and {instrument: {end point: count}}."""
+    per_oorzaak: dict = {}
+    per_instrument: dict = {}
+    eind: dict = {}
+    for oid, instrument, schaal, punt, n in session.execute(
+            select(Zaak.oorzaak_id, Effectmeting.instrument, Effectmeting.schaal, Effectmeting.eindpunt, func.count())
+            .select_from(Zaak).join(Effectmeting, Effectmeting.zaak_id == Zaak.id)
+            .where(*f.voorwaarden(), or_(Effectmeting.schaal.is_not(None), Effectmeting.eindpunt.is_not(None)))
+            .group_by(Zaak.oorzaak_id, Effectmeting.instrument, Effectmeting.schaal, Effectmeting.eindpunt)):
+        if schaal is not None:
+            _tel(per_oorzaak, oid, schaal, n)
+            _tel(per_instrument, instrument, schaal, n)
+        if punt is not None:
+            _tel(eind, instrument, punt, n)
+    return per_oorzaak, per_instrument, eind
 
 
-def _maatwerk(session: Session, f, kolom) -> dict:
-    """{scale or end point: count} over the effects recorded for maatwerk requests made in the period (the team
-    filter applies; a request has no dienst, cause or urgency, so those filters leave them out)."""
+def _tel(uit: dict, sleutel, waarde, n) -> None:
+    per = uit.setdefault(sleutel, {})
+    per[waarde] = per.get(waarde, 0) + int(n)
+
+
+def _maatwerk(session: Session, f) -> tuple[dict, dict]:
+    """({scale: count}, {end point: count}) over the effects recorded for maatwerk requests made in the period, in
+    one statement (the team filter applies; a request has no dienst, cause or urgency, so those filters leave them
+    out)."""
     if f.dienst_id or f.oorzaak_id or f.urgentie:
-        return {}
-    w = [MaatwerkAanvraag.aangevraagd_op >= f.begin, MaatwerkAanvraag.aangevraagd_op < f.einde, kolom.is_not(None)]
+        return {}, {}
+    w = [MaatwerkAanvraag.aangevraagd_op >= f.begin, MaatwerkAanvraag.aangevraagd_op < f.einde,
+         or_(Effectmeting.schaal.is_not(None), Effectmeting.eindpunt.is_not(None))]
     if f.wijkteam_id:
         w.append(MaatwerkAanvraag.wijkteam_id == f.wijkteam_id)
-    return {k: int(n) for k, n in session.execute(
-        select(kolom, func.count()).select_from(MaatwerkAanvraag)
-        .join(Effectmeting, Effectmeting.aanvraag_id == MaatwerkAanvraag.id).where(*w).group_by(kolom))}
+    schalen: dict = {}
+    punten: dict = {}
+    for schaal, punt, n in session.execute(
+            select(Effectmeting.schaal, Effectmeting.eindpunt, func.count()).select_from(MaatwerkAanvraag)
+            .join(Effectmeting, Effectmeting.aanvraag_id == MaatwerkAanvraag.id).where(*w)
+            .group_by(Effectmeting.schaal, Effectmeting.eindpunt)):
+        if schaal is not None:
+            schalen[schaal] = schalen.get(schaal, 0) + int(n)
+        if punt is not None:
+            punten[punt] = punten.get(punt, 0) + int(n)
+    return schalen, punten
 
 
 def _effectrij(naam: str, tellingen: dict) -> list:
@@ -59,10 +82,13 @@ def nazorgtabellen(session: Session, f) -> list:
 
     effectkolommen = [Kolom("Effect vastgelegd", "aantal"), *[Kolom(s.label, "aantal") for s in SCHALEN],
                       Kolom("Verbeterd (van bekend)", "procent")]
-    oorzaken = dict(session.execute(select(Oorzaak.id, Oorzaak.naam)).all())
-    per_oorzaak = _effecten(session, f, Zaak.oorzaak_id)
-    per_instrument = _effecten(session, f, Effectmeting.instrument)
-    for schaal, n in _maatwerk(session, f, Effectmeting.schaal).items():
+    oorzaken, namen = {}, {}  # the names of causes and diensten in one statement
+    for soort, id_, naam in session.execute(union_all(select(literal("oorzaak"), Oorzaak.id, Oorzaak.naam),
+                                                      select(literal("dienst"), Dienst.id, Dienst.naam))):
+        (oorzaken if soort == "oorzaak" else namen)[id_] = naam
+    per_oorzaak, per_instrument, eind = _effecten(session, f)
+    maatwerk_schalen, maatwerk_punten = _maatwerk(session, f)
+    for schaal, n in maatwerk_schalen.items():
         per_instrument.setdefault(INSTRUMENT, {})[schaal] = n
     uitleg = ("Zes maanden na de oplossing legt het team vast hoe de situatie van de inwoner is, vergeleken met "
               "vóór de knip of escalatie (Zaanstad: het effect na zes maanden). Per zaak verstuurd in de periode, "
@@ -81,14 +107,7 @@ def nazorgtabellen(session: Session, f) -> list:
         "de filters dienst, oorzaak en urgentie laten betalingen weg (die hebben ze niet). "
         + uitleg.split(". ", 1)[1])
 
-    eind = {}
-    for instrument, punt, n in session.execute(
-            select(Effectmeting.instrument, Effectmeting.eindpunt, func.count())
-            .join(Zaak, Zaak.id == Effectmeting.zaak_id)
-            .where(*f.voorwaarden(), Effectmeting.eindpunt.is_not(None))
-            .group_by(Effectmeting.instrument, Effectmeting.eindpunt)):
-        eind.setdefault(instrument, {})[punt] = int(n)
-    for punt, n in _maatwerk(session, f, Effectmeting.eindpunt).items():
+    for punt, n in maatwerk_punten.items():
         eind.setdefault(INSTRUMENT, {})[punt] = n
     eindpunten = Tabel(
         "eindpunt", "Eindpunt per instrument",
@@ -98,7 +117,6 @@ def nazorgtabellen(session: Session, f) -> list:
         "vervolg nodig omdat de inwoner zelfredzaam is.")
 
     ontbrak = ZaakNazorg.toestemming_ontbrak.is_(True)
-    namen = dict(session.execute(select(Dienst.id, Dienst.naam)).all())
     rijen, doorklik = [], []
     # Only diensten with a case whose consent was missing get a row: found first from the aftercare rows (a join
     # on the case's key), so that the averages over all cases scan only those diensten' cases, and none when no
