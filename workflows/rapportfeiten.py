@@ -319,7 +319,7 @@ def histogram_delen(van: date, tot: date, vandaag: date) -> list[Deel]:
     return _dekken(van, tot + timedelta(days=1), "jaar", vandaag)
 
 
-def _kosten(delen: list[Deel], vandaag: date) -> int:
+def _leeskosten(delen: list[Deel], vandaag: date) -> int:
     morgen = vandaag + timedelta(days=1)
     uit = 0
     for d in delen:
@@ -356,7 +356,7 @@ def _stuk(a: date, b: date, korrel: str, vandaag: date) -> list[Deel]:
     rond = [Deel(d.korrel, d.begin, d.einde, -d.teken)
             for d in _dekken(u0, a, fijner, vandaag) + _dekken(b, u1, fijner, vandaag)]
     via = [Deel(korrel, u0, u1)] + rond
-    return via if _kosten(via, vandaag) < _kosten(direct, vandaag) else direct
+    return via if _leeskosten(via, vandaag) < _leeskosten(direct, vandaag) else direct
 
 
 def teams_van(tekst: str) -> set[int]:

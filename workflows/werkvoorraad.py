@@ -96,18 +96,19 @@ def nu_te_doen(session: Session, wijkteam_id: int, now: datetime, *, concepten_v
         Reden.VERSTUREN: _tel(session, telling, select(Zaak.id).where(team, Zaak.status == Status.CONCEPT))
         if concepten_versturen else 0,
     }
+    # Late and not exhausted: the short list's TE_LAAT, and what the total adds for the late cases.
+    alleen_te_laat = (team, bij_dienst, deadline < now, ~uitgeput_sql())
     vragen = {
         Reden.WACHT: select(Zaak).where(team, Zaak.status == Status.WACHT_OP_WIJKTEAM)
         .order_by(Zaak.pauze_sinds, Zaak.id),
         Reden.UITGEPUT: select(Zaak).where(team, bij_dienst, uitgeput_sql()).order_by(deadline, Zaak.id),
         Reden.TE_SLUITEN: select(Zaak).where(team, Zaak.status == Status.OPGELOST).order_by(Zaak.opgelost_op, Zaak.id),
-        Reden.TE_LAAT: select(Zaak).where(team, bij_dienst, deadline < now, ~uitgeput_sql()).order_by(deadline, Zaak.id),
+        Reden.TE_LAAT: select(Zaak).where(*alleen_te_laat).order_by(deadline, Zaak.id),
         Reden.VERSTUREN: select(Zaak).options(joinedload(Zaak.aangemaakt_door))
         .where(team, Zaak.status == Status.CONCEPT).order_by(Zaak.id),
     }
-    # The total counts each case once: the late ones that are not exhausted are the short list's TE_LAAT.
-    te_laat_alleen = _tel(session, telling, select(Zaak.id).where(team, bij_dienst, deadline < now, ~uitgeput_sql())) \
-        if aantallen[Reden.TE_LAAT] else 0
+    # The total counts each case once: an exhausted case is on the case list's late filter too.
+    te_laat_alleen = _tel(session, telling, select(Zaak.id).where(*alleen_te_laat)) if aantallen[Reden.TE_LAAT] else 0
     totaal = sum(n for reden, n in aantallen.items() if reden != Reden.TE_LAAT) + te_laat_alleen
     lijst: list[TeDoen] = []
     for reden in Reden:
