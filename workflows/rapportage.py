@@ -40,10 +40,12 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    type_coerce,
     union_all,
 )
 from sqlalchemy.dialects.postgresql import array as pg_array
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.types import NullType
 
 from .kalender import TZ, amsterdam
 from .knipkaart import STANDAARD_QUOTUM
@@ -787,8 +789,10 @@ def _diensten_uit_feiten(session: Session, f: Filters, vandaag: date) -> list[Di
             *f.feitvoorwaarden(h)).subquery()
     per_emmer = select(delen.c.d, delen.c.m, delen.c.t, func.sum(delen.c.n).label("n")).group_by(
         delen.c.d, delen.c.m, delen.c.t).having(func.sum(delen.c.n) != 0).subquery()
-    if session.get_bind().dialect.name == "postgresql":  # pairs as an array, which psycopg parses in C
-        lijst = func.array_agg(pg_array([per_emmer.c.t, per_emmer.c.n]))
+    if session.get_bind().dialect.name == "postgresql":
+        # Pairs as an array, which psycopg parses in C; typed as nothing, so that SQLAlchemy does not walk every
+        # item again in Python (its ARRAY type did, at a cost of 10 ms for last year's 6,800 buckets).
+        lijst = type_coerce(func.array_agg(pg_array([per_emmer.c.t, per_emmer.c.n])), NullType())
     else:
         lijst = func.group_concat(cast(per_emmer.c.t, Text) + literal_column("':'") + cast(per_emmer.c.n, Text))
     for did, maat, paren in session.execute(select(per_emmer.c.d, per_emmer.c.m, lijst).group_by(
