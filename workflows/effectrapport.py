@@ -9,12 +9,12 @@ payments whose request was made in the period (per instrument and end point only
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, case, func, literal, or_, select, union_all
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from .maatwerk.effect import INSTRUMENT
 from .maatwerk.modellen import MaatwerkAanvraag
-from .models import Dienst, Oorzaak, Zaak
+from .models import Zaak
 from .nazorg import INSTRUMENT_LABELS, EffectSchaal, Effectmeting, Eindpunt, ZaakNazorg
 
 SCHALEN = list(EffectSchaal)
@@ -76,16 +76,16 @@ def _effectrij(naam: str, tellingen: dict) -> list:
     return [naam, totaal, *[tellingen.get(s, 0) for s in SCHALEN], round(100 * beter / bekend) if bekend else None]
 
 
-def nazorgtabellen(session: Session, f) -> list:
-    """The tables: effect per cause, effect per instrument, end points per instrument, missing consent per dienst."""
-    from .rapportage import Kolom, Tabel
+def nazorgtabellen(session: Session, f, namen=None) -> list:
+    """The tables: effect per cause, effect per instrument, end points per instrument, missing consent per dienst.
+    `namen`: the report's names (workflows.rapportage.Namen), when it has read them already."""
+    from .rapportage import Kolom, Tabel, lees_namen
 
     effectkolommen = [Kolom("Effect vastgelegd", "aantal"), *[Kolom(s.label, "aantal") for s in SCHALEN],
                       Kolom("Verbeterd (van bekend)", "procent")]
-    oorzaken, namen = {}, {}  # the names of causes and diensten in one statement
-    for soort, id_, naam in session.execute(union_all(select(literal("oorzaak"), Oorzaak.id, Oorzaak.naam),
-                                                      select(literal("dienst"), Dienst.id, Dienst.naam))):
-        (oorzaken if soort == "oorzaak" else namen)[id_] = naam
+    namen = namen or lees_namen(session)
+    oorzaken = {oid: naam for oid, (naam, _, _) in namen.oorzaken.items()}
+    diensten = namen.diensten
     per_oorzaak, per_instrument, eind = _effecten(session, f)
     maatwerk_schalen, maatwerk_punten = _maatwerk(session, f)
     for schaal, n in maatwerk_schalen.items():
@@ -135,7 +135,7 @@ def nazorgtabellen(session: Session, f) -> list:
             .group_by(Zaak.dienst_id).order_by(Zaak.dienst_id)):
         if not met:
             continue
-        rijen.append([namen.get(did, "?"), int(n), int(met), int(nu or 0), _dag(wacht), _dag(oplos_met),
+        rijen.append([diensten.get(did, "?"), int(n), int(met), int(nu or 0), _dag(wacht), _dag(oplos_met),
                       _dag(oplos_zonder)])
         doorklik.append({"dienst": str(did)})
     toestemming = Tabel(

@@ -40,12 +40,11 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
-    type_coerce,
+    text,
+    true,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import array as pg_array
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
-from sqlalchemy.types import NullType
 
 from .kalender import TZ, amsterdam
 from .knipkaart import STANDAARD_QUOTUM
@@ -344,24 +343,35 @@ def maak_rapport(session: Session, filters: Filters, now: datetime,
         raise ValueError("tot ligt voor van")
     if bron == "feiten":
         bijwerken_wat_veranderde(session)
+        if session.get_bind().dialect.name == "postgresql":
+            # Each statement reads a few thousand rows of the roll-up: starting parallel workers costs more than it
+            # saves (a UNION ALL of the periods' avoided cost took 12 ms with two workers, 2 ms without). For the
+            # rest of the caller's transaction, which is the report's.
+            session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
     maanden = _maanden(filters.van, filters.tot)
     prijslijst = list(session.scalars(select(Prijspost).order_by(Prijspost.volgorde, Prijspost.naam)))
-    oorzaken, knippen, escalaties = _oorzaken(session, filters, maanden, bron)
-    kosten = _kosten(session, filters, prijslijst, {o.oorzaak_id: o for o in oorzaken}, bron)
-    vorige = jaar = None
+    namen = lees_namen(session)
+    vergelijk: list[Filters] = []
     if vergelijken:
         perioden = vorige_periode(filters.van, filters.tot), jaar_eerder(filters.van, filters.tot)
-        vorige = periodecijfers(session, replace(filters, van=perioden[0][0], tot=perioden[0][1]), prijslijst, bron)
         # A period of a whole year: the previous period is the year before, computed once.
-        jaar = vorige if perioden[1] == perioden[0] else periodecijfers(
-            session, replace(filters, van=perioden[1][0], tot=perioden[1][1]), prijslijst, bron)
+        vergelijk = [replace(filters, van=van, tot=tot) for van, tot in dict.fromkeys(perioden)]
+    # From the roll-up, the comparison periods are counted in the same statements as the report's own period.
+    samen = vergelijk if bron == "feiten" else []
+    oorzaken, knippen, escalaties, cijfers = _oorzaken(session, filters, maanden, namen, bron, samen)
+    kosten = _kosten(session, filters, prijslijst, {o.oorzaak_id: o for o in oorzaken}, bron, samen, cijfers)
+    if vergelijk and bron == "zaken":
+        cijfers = [periodecijfers(session, v, prijslijst, bron) for v in vergelijk]
+    vorige = jaar = None
+    if vergelijk:
+        vorige, jaar = cijfers[0], cijfers[-1]
     return Rapport(
         filters=filters,
         maanden=[m for m, _ in maanden],
         oorzaken=oorzaken,
-        diensten=_diensten(session, filters, now, bron),
-        knipkaarten=_knipkaarten(session, filters, now, standaard_quotum, bron),
-        regels=_regels(session, filters, bron),
+        diensten=_diensten(session, filters, now, namen, bron),
+        knipkaarten=_knipkaarten(session, filters, now, standaard_quotum, namen, bron),
+        regels=_regels(session, filters, namen, bron),
         kosten=kosten,
         prijslijst=prijslijst,
         knippen_per_maand=knippen,
@@ -369,14 +379,20 @@ def maak_rapport(session: Session, filters: Filters, now: datetime,
         vorige=vorige,
         jaar_eerder=jaar,
         conclusies=conclusies_van(session, filters.van, filters.tot),
-        nazorg=_nazorgtabellen(session, filters),
+        nazorg=_nazorgtabellen(session, filters, namen),
     )
 
 
 def periodecijfers(session: Session, f: Filters, prijslijst: list[Prijspost], bron: str = "feiten") -> Periodecijfers:
     """The key figures of a period on their own: counts per cause and kind, late cases, avoided cost."""
     if bron == "feiten":
-        return _periodecijfers_uit_feiten(session, f, prijslijst)
+        uit = Periodecijfers(f.van, f.tot)
+        for oid, soort, _, n, _, _, ac, _, bz, te_laat, _ in session.execute(_oorzaken_uit_feiten(session, [f])):
+            _tel_periode(uit, oid, soort, int(n), int(ac), int(bz), int(te_laat))
+        prijs = {p.id: p.prijs for p in prijslijst}
+        for _, pid, _, aantal, _ in session.execute(_kosten_uit_feiten([f])):
+            uit.vermeden += prijs[pid] * int(aantal or 0)
+        return uit
     w = f.voorwaarden()
     uit = Periodecijfers(f.van, f.tot)
     for oid, soort, n, ac, bz in session.execute(select(
@@ -427,25 +443,34 @@ def _maand_expr(session: Session, maanden: list[tuple[str, datetime]]):
                 else_=literal(maanden[0][0]))
 
 
-def _oorzaken(session: Session, f: Filters, maanden,
-              bron: str = "zaken") -> tuple[list[OorzaakRij], dict[str, int], dict[str, int]]:
-    """One pass: per cause, kind and month the counts; the totals per cause and per month are rolled up."""
-    maand = _maand_expr(session, maanden).label("maand")
-    telling = _oorzaken_uit_feiten(session, f) if bron == "feiten" else select(
-        Zaak.oorzaak_id, Zaak.soort, maand, func.count(),
-        func.sum(case((Zaak.geen_inkomen.is_(True), 1), else_=0)),
-        func.sum(case((Zaak.bovenlokaal.is_(True), 1), else_=0)),
-        func.sum(case((Zaak.urgentie == Urgentie.ACUUT, 1), else_=0)),
-        func.sum(case((Zaak.structureel.is_(True), 1), else_=0)),
-        func.sum(case((Zaak.uitkomst == Uitkomst.BEZWAAR, 1), else_=0)),
-    ).where(*f.voorwaarden()).group_by(Zaak.oorzaak_id, Zaak.soort, maand)
+def _oorzaken(session: Session, f: Filters, maanden, namen: Namen, bron: str = "zaken",
+              vergelijk: list[Filters] = ()) -> tuple[list[OorzaakRij], dict[str, int], dict[str, int],
+                                                      list[Periodecijfers]]:
+    """One pass: per cause, kind and month the counts; the totals per cause and per month are rolled up. From the
+    roll-up, the same statement counts the periods `vergelijk` (their key figures, returned in that order)."""
+    if bron == "feiten":
+        telling = _oorzaken_uit_feiten(session, [f, *vergelijk])
+    else:
+        maand = _maand_expr(session, maanden).label("maand")
+        telling = select(
+            Zaak.oorzaak_id, Zaak.soort, maand, func.count(),
+            func.sum(case((Zaak.geen_inkomen.is_(True), 1), else_=0)),
+            func.sum(case((Zaak.bovenlokaal.is_(True), 1), else_=0)),
+            func.sum(case((Zaak.urgentie == Urgentie.ACUUT, 1), else_=0)),
+            func.sum(case((Zaak.structureel.is_(True), 1), else_=0)),
+            func.sum(case((Zaak.uitkomst == Uitkomst.BEZWAAR, 1), else_=0)),
+            literal_column("0"), literal_column("0"),
+        ).where(*f.voorwaarden()).group_by(Zaak.oorzaak_id, Zaak.soort, maand)
     rijen: dict[int, OorzaakRij] = {}
-    namen = {o.id: o for o in session.scalars(select(Oorzaak))}
     knippen: dict[str, int] = {}
     escalaties: dict[str, int] = {}
-    for oid, soort, m, n, gi, bl, ac, st, bz in session.execute(telling):
-        o = namen[oid]
-        r = rijen.setdefault(oid, OorzaakRij(oid, o.naam, o.actief))
+    cijfers = [Periodecijfers(v.van, v.tot) for v in vergelijk]
+    for oid, soort, m, n, gi, bl, ac, st, bz, te_laat, periode in session.execute(telling):
+        if periode:
+            _tel_periode(cijfers[periode - 1], oid, soort, int(n), int(ac), int(bz), int(te_laat))
+            continue
+        naam, actief, _ = namen.oorzaken[oid]
+        r = rijen.setdefault(oid, OorzaakRij(oid, naam, actief))
         n = int(n)
         if soort == ZaakSoort.KNIP:
             r.knippen += n
@@ -464,11 +489,24 @@ def _oorzaken(session: Session, f: Filters, maanden,
         vervolg = vervolg.where(Vervolgactie.oorzaak_id == f.oorzaak_id)
     for v in session.scalars(vervolg):
         if v.oorzaak_id not in rijen:
-            o = namen[v.oorzaak_id]
-            rijen[v.oorzaak_id] = OorzaakRij(o.id, o.naam, o.actief)
+            naam, actief, _ = namen.oorzaken[v.oorzaak_id]
+            rijen[v.oorzaak_id] = OorzaakRij(v.oorzaak_id, naam, actief)
         rijen[v.oorzaak_id].vervolg.append(v)
-    volgorde = {o.id: (o.volgorde, o.naam) for o in namen.values()}
-    return sorted(rijen.values(), key=lambda r: (-r.totaal, volgorde[r.oorzaak_id])), knippen, escalaties
+    volgorde = {oid: (v, naam) for oid, (naam, _, v) in namen.oorzaken.items()}
+    return sorted(rijen.values(), key=lambda r: (-r.totaal, volgorde[r.oorzaak_id])), knippen, escalaties, cijfers
+
+
+def _tel_periode(uit: Periodecijfers, oid: int, soort, n: int, acuut: int, bezwaren: int, te_laat: int) -> None:
+    """Add one row of counts (a cause and kind) to a period's key figures."""
+    if soort == ZaakSoort.KNIP:
+        uit.knippen += n
+    else:
+        uit.escalaties += n
+    uit.acuut += acuut
+    uit.bezwaren += bezwaren
+    uit.zaken_te_laat += te_laat
+    if acuut:
+        uit.acuut_per_oorzaak[oid] = uit.acuut_per_oorzaak.get(oid, 0) + acuut
 
 
 # ---------------------------------------------------------------- diensten
@@ -487,11 +525,11 @@ def _getal(x) -> float | None:
     return None if x is None else round(float(x), 2)
 
 
-def _diensten(session: Session, f: Filters, now: datetime, bron: str = "zaken") -> list[DienstRij]:
+def _diensten(session: Session, f: Filters, now: datetime, alle_namen: Namen, bron: str = "zaken") -> list[DienstRij]:
+    namen = alle_namen.diensten
     if bron == "feiten":
-        return _diensten_uit_feiten(session, f, amsterdam(now).date())
+        return _diensten_uit_feiten(session, f, amsterdam(now).date(), namen)
     w = f.voorwaarden()
-    namen = dict(session.execute(select(Dienst.id, Dienst.naam)).all())
     tellers = [func.count(), func.max(Zaak.hoogste_trede), func.sum(case((Zaak.uitkomst == Uitkomst.BEZWAAR, 1), else_=0))]
     rijen: dict[int, DienstRij] = {}
     if session.get_bind().dialect.name == "postgresql":
@@ -525,16 +563,12 @@ def _diensten(session: Session, f: Filters, now: datetime, bron: str = "zaken") 
 # ---------------------------------------------------------------- knipkaarten
 
 
-def _knipkaarten(session: Session, f: Filters, now: datetime, standaard_quotum: int,
+def _knipkaarten(session: Session, f: Filters, now: datetime, standaard_quotum: int, namen: Namen,
                  bron: str = "zaken") -> list[KaartRij]:
     """Use per team and card year for the years the period touches; only the team filter applies. From the cards'
     counts (workflows.rapportfeiten.Kaartstand) with `bron="feiten"`, else over their ledgers."""
     jaren = list(range(f.van.year, f.tot.year + 1))
     vandaag = amsterdam(now).date()
-    teams = select(Wijkteam.id, Wijkteam.naam).where(Wijkteam.actief.is_(True))
-    if f.wijkteam_id:
-        teams = select(Wijkteam.id, Wijkteam.naam).where(Wijkteam.id == f.wijkteam_id)
-    teams = teams.subquery()
     if bron == "feiten":
         gebruik = select(Knipkaart.wijkteam_id, Knipkaart.jaar, Knipkaart.quotum, Kaartstand.ingezet,
                          Kaartstand.teruggegeven).outerjoin(Kaartstand, Kaartstand.knipkaart_id == Knipkaart.id).where(
@@ -548,7 +582,9 @@ def _knipkaarten(session: Session, f: Filters, now: datetime, standaard_quotum: 
             Knipkaart.jaar.in_(jaren)).group_by(Knipkaart.wijkteam_id, Knipkaart.jaar, Knipkaart.quotum)
     kaarten = {(t, j): (q, int(i or 0), int(r or 0)) for t, j, q, i, r in session.execute(gebruik)}
     uit = []
-    for tid, naam in session.execute(select(teams.c.id, teams.c.naam).order_by(teams.c.naam)):
+    # The active teams by name, or the one the filter names.
+    teams = [(tid, naam) for tid, naam, actief in namen.teams if (tid == f.wijkteam_id if f.wijkteam_id else actief)]
+    for tid, naam in teams:
         for jaar in jaren:
             if date(jaar, 1, 1) > vandaag:
                 continue
@@ -580,60 +616,103 @@ def _regels_per_team(f: Filters, bron: str):
 
 def _top_regels(per_team):
     """(wording, cases, teams, lowest case id) of the most frequent wordings."""
-    return select(per_team.c.sleutel, func.sum(per_team.c.n), func.count(), func.min(per_team.c.eerste)).group_by(
-        per_team.c.sleutel).order_by(func.sum(per_team.c.n).desc(), per_team.c.sleutel).limit(TOP_REGELS)
+    n = func.sum(per_team.c.n)
+    return select(per_team.c.sleutel, n.label("n"), func.count().label("teams"),
+                  func.min(per_team.c.eerste).label("eerste")).group_by(per_team.c.sleutel).order_by(
+        n.desc(), per_team.c.sleutel).limit(TOP_REGELS)
 
 
-def _regels(session: Session, f: Filters, bron: str = "zaken") -> list[RegelRij]:
-    """The most frequent blocking rules (same wording, case and spaces aside), each with one anonymised example.
+def _regels(session: Session, f: Filters, namen: Namen, bron: str = "zaken") -> list[RegelRij]:
+    """The most frequent blocking rules (same wording, case and spaces aside), each with one anonymised example,
+    in one statement: the top wordings, their teams and their example with its dienst.
 
     Grouped on the raw text and team first, so that only the distinct wordings are normalised (a sort of
     every case's text would spill to disk at national scale; see docs/performance.md).
     """
-    if bron == "feiten" and _marges(f):
-        top = _regels_uit_marges(session, f)
+    uit_marges = bron == "feiten" and _marges(f)
+    if uit_marges:
+        top = _top_regels_uit_marges(f)
     else:
-        top = session.execute(_top_regels(_regels_per_team(f, bron))).all()
-    if not top:
-        return []
-    # The examples with their dienst in one statement, only the columns the excerpt needs.
-    voorbeelden = {zid: (regel, ref, dienst) for zid, regel, ref, dienst in session.execute(
-        select(Zaak.id, Zaak.blokkerende_regel, Zaak.clientreferentie, Dienst.naam).join(
-            Dienst, Dienst.id == Zaak.dienst_id).where(Zaak.id.in_([r[3] for r in top])))}
-    weg = namen_van_personen(session)
+        top = _top_regels(_regels_per_team(f, bron)).cte("top")
+    voorbeeld = select(top.c.sleutel, top.c.n, top.c.teams, Zaak.blokkerende_regel, Zaak.clientreferentie,
+                       Dienst.naam).select_from(top).join(Zaak, Zaak.id == top.c.eerste).join(
+        Dienst, Dienst.id == Zaak.dienst_id).order_by(top.c.n.desc(), top.c.sleutel)
+    weg = personen_weglaten(namen.personen)
     uit = []
-    for _, n, teams, zid in top:
-        regel, ref, dienst = voorbeelden[zid]
-        uit.append(RegelRij(anonimiseer(regel, [ref, *weg]), int(n), int(teams), dienst))
+    for _, n, teams, regel, ref, dienst in session.execute(voorbeeld):
+        aantal_teams = len(teams_van(teams)) if uit_marges else int(teams)
+        uit.append(RegelRij(anonimiseer(regel, [ref, *weg]), int(n), aantal_teams, dienst))
     return uit
 
 
 def namen_van_personen(session: Session) -> list[str]:
     """Names of people the system knows (users and contact persons): never in an excerpt."""
-    from .models import Contactpersoon, Gebruiker
+    from .models import Contactpersoon
 
-    namen = list(session.scalars(union_all(select(Gebruiker.naam), select(Contactpersoon.naam))))
-    # Both the full name and its last part ("Sanne Vos" and "Vos").
+    return personen_weglaten(list(session.scalars(union_all(select(Gebruiker.naam), select(Contactpersoon.naam)))))
+
+
+def personen_weglaten(namen: list[str]) -> list[str]:
+    """What an excerpt leaves out of these people's names: both the full name and its last part ("Sanne Vos" and
+    "Vos")."""
     return namen + [n.split()[-1] for n in namen if len(n.split()) > 1]
+
+
+@dataclass(frozen=True)
+class Namen:
+    """The names the report shows, read in one statement (lees_namen): per cause its name, whether active and its
+    place; per dienst its name; the wijkteams (id, name, active) by name; the names of people (users and contact
+    persons), which never appear in an excerpt."""
+
+    oorzaken: dict[int, tuple[str, bool, int]]
+    diensten: dict[int, str]
+    teams: list[tuple[int, str, bool]]
+    personen: list[str]
+
+
+def lees_namen(session: Session) -> Namen:
+    from .models import Contactpersoon
+
+    nul = literal_column("0")
+    alles = union_all(
+        select(literal("oorzaak").label("soort"), Oorzaak.id.label("id"), Oorzaak.naam.label("naam"),
+               Oorzaak.actief.label("actief"), Oorzaak.volgorde.label("volgorde")),
+        select(literal("dienst"), Dienst.id, Dienst.naam, true(), nul),
+        select(literal("team"), Wijkteam.id, Wijkteam.naam, Wijkteam.actief, nul),
+        select(literal("persoon"), nul, Gebruiker.naam, true(), nul),
+        select(literal("persoon"), nul, Contactpersoon.naam, true(), nul))
+    oorzaken, diensten, teams, personen = {}, {}, [], []
+    for soort, id_, naam, actief, volgorde in session.execute(alles.order_by(alles.selected_columns.naam)):
+        if soort == "oorzaak":
+            oorzaken[id_] = (naam, bool(actief), volgorde)
+        elif soort == "dienst":
+            diensten[id_] = naam
+        elif soort == "team":
+            teams.append((id_, naam, bool(actief)))
+        else:
+            personen.append(naam)
+    return Namen(oorzaken, diensten, teams, personen)
 
 
 # ---------------------------------------------------------------- avoided cost
 
 
-def _kosten(session: Session, f: Filters, prijslijst: list[Prijspost],
-            oorzaken: dict[int, OorzaakRij], bron: str = "zaken") -> list[KostenRij]:
-    """One pass: per cause and price-list item the cases and the quantity; per item and per cause rolled up."""
+def _kosten(session: Session, f: Filters, prijslijst: list[Prijspost], oorzaken: dict[int, OorzaakRij],
+            bron: str = "zaken", vergelijk: list[Filters] = (), cijfers: list[Periodecijfers] = ()) -> list[KostenRij]:
+    """One pass: per cause and price-list item the cases and the quantity; per item and per cause rolled up. From
+    the roll-up, the same statement gives the avoided cost of the periods `vergelijk`, added to their `cijfers`."""
     if bron == "zaken":
-        stmt = select(Zaak.oorzaak_id, VermedenScenario.prijspost_id, func.count(), func.sum(VermedenScenario.aantal)).join(
-            VermedenScenario, VermedenScenario.zaak_id == Zaak.id).where(*f.voorwaarden()).group_by(
-            Zaak.oorzaak_id, VermedenScenario.prijspost_id)
+        stmt = select(Zaak.oorzaak_id, VermedenScenario.prijspost_id, func.count(), func.sum(VermedenScenario.aantal),
+                      literal_column("0")).join(VermedenScenario, VermedenScenario.zaak_id == Zaak.id).where(
+            *f.voorwaarden()).group_by(Zaak.oorzaak_id, VermedenScenario.prijspost_id)
     else:
-        stmt = _uit_feiten(f, RapportfeitKosten, "kosten", lambda t, waar: select(
-            t.oorzaak_id, t.prijspost_id, func.sum(t.zaken), func.sum(t.aantal)).where(*waar).group_by(
-            t.oorzaak_id, t.prijspost_id))
+        stmt = _kosten_uit_feiten([f, *vergelijk])
     posten = {p.id: p for p in prijslijst}
     per_post: dict[int, list[int]] = {}
-    for oid, pid, zaken_, aantal in session.execute(stmt):
+    for oid, pid, zaken_, aantal, periode in session.execute(stmt):
+        if periode:
+            cijfers[periode - 1].vermeden += posten[pid].prijs * int(aantal or 0)
+            continue
         # (zaak, prijspost) is unique, so the rows per item are distinct cases
         telling = per_post.setdefault(pid, [0, 0])
         telling[0] += int(zaken_)
@@ -689,12 +768,17 @@ def _tijd_delen(f: Filters, vandaag: date) -> list[tuple[Any, list, int]]:
     return uit
 
 
-def _uit_feiten(f: Filters, dagtabel, soort: str, maak):
-    """The statement `maak(table, conditions)` over the marginal tables of this kind, as one UNION ALL of its
-    parts, when they answer; else over the day table `dagtabel` with the filters. Its rows are summed in Python."""
-    if not _marges(f):
-        return maak(dagtabel, f.feitvoorwaarden(dagtabel))
-    delen = [maak(t, waar) for t, waar in _marge_delen(f, soort)]
+def _uit_feiten(fs: list[Filters], dagtabel, soort: str, maak):
+    """The statement `maak(table, conditions)` for each period of `fs`, over the marginal tables of this kind when
+    they answer (else over the day table `dagtabel` with the filters), as one UNION ALL of its parts. Each part
+    ends in a column with the period's place in `fs`. Its rows are summed in Python."""
+    delen = []
+    for i, f in enumerate(fs):
+        plek = literal_column(str(i)).label("periode")
+        if not _marges(f):
+            delen.append(maak(dagtabel, f.feitvoorwaarden(dagtabel)).add_columns(plek))
+        else:
+            delen.extend(maak(t, waar).add_columns(plek) for t, waar in _marge_delen(f, soort))
     return delen[0] if len(delen) == 1 else union_all(*delen)
 
 
@@ -710,31 +794,40 @@ def _acuut(t):
     return case((t.urgentie == Urgentie.ACUUT, t.zaken), else_=0) if t is Rapportfeit else t.acuut
 
 
-def _oorzaken_uit_feiten(session: Session, f: Filters):
-    """The counts per cause, kind and month, in the columns of the pass over the cases."""
+def _oorzaken_uit_feiten(session: Session, fs: list[Filters]):
+    """The counts per cause, kind and month of each period, in the columns of the pass over the cases, then the
+    late cases and the period."""
     def telling(t, waar):
         maand = _feit_maand(session, t.dag if t is Rapportfeit else t.periode).label("maand")
         return select(t.oorzaak_id, t.soort, maand, func.sum(t.zaken), func.sum(t.geen_inkomen),
                       func.sum(t.bovenlokaal), func.sum(_acuut(t)), func.sum(t.structureel),
-                      func.sum(t.bezwaren)).where(*waar).group_by(t.oorzaak_id, t.soort, maand)
-    return _uit_feiten(f, Rapportfeit, "oorzaak", telling)
+                      func.sum(t.bezwaren), func.sum(t.zaken_te_laat)).where(*waar).group_by(t.oorzaak_id, t.soort, maand)
+    return _uit_feiten(fs, Rapportfeit, "oorzaak", telling)
 
 
-def _regels_uit_marges(session: Session, f: Filters) -> list[tuple[str, int, int, int]]:
-    """The top blocking rules from the marginal tables: (wording, cases, distinct teams, lowest case id). The top is
-    chosen in SQL on the cases; the teams of only those wordings are read and united in Python."""
-    delen = [select(t.sleutel.label("sleutel"), t.zaken.label("n"), t.eerste_zaak_id.label("eerste")).where(*waar)
-             for t, waar in _marge_delen(f, "regel")]
-    alle = (delen[0] if len(delen) == 1 else union_all(*delen)).subquery()
-    top = session.execute(select(alle.c.sleutel, func.sum(alle.c.n), func.min(alle.c.eerste)).group_by(
-        alle.c.sleutel).order_by(func.sum(alle.c.n).desc(), alle.c.sleutel).limit(TOP_REGELS)).all()
-    if not top:
-        return []
-    teams: dict[str, set[int]] = {sleutel: set() for sleutel, _, _ in top}
-    for t, waar in _marge_delen(f, "regel"):
-        for sleutel, lijst in session.execute(select(t.sleutel, t.teams).where(*waar, t.sleutel.in_(list(teams)))):
-            teams[sleutel] |= teams_van(lijst)
-    return [(sleutel, n, len(teams[sleutel]), eerste) for sleutel, n, eerste in top]
+def _kosten_uit_feiten(fs: list[Filters]):
+    """Per cause and price-list item of each period: the cases and the quantity, then the period."""
+    return _uit_feiten(fs, RapportfeitKosten, "kosten", lambda t, waar: select(
+        t.oorzaak_id, t.prijspost_id, func.sum(t.zaken), func.sum(t.aantal)).where(*waar).group_by(
+        t.oorzaak_id, t.prijspost_id))
+
+
+def _top_regels_uit_marges(f: Filters):
+    """The top blocking rules from the marginal tables, as a CTE: (wording, cases, its teams' ids comma-separated,
+    lowest case id). The top is chosen on the cases; the teams of only those wordings are read and joined."""
+    delen = _marge_delen(f, "regel")
+    stukken = [select(t.sleutel.label("sleutel"), t.zaken.label("n"), t.eerste_zaak_id.label("eerste")).where(*waar)
+               for t, waar in delen]
+    alle = (stukken[0] if len(stukken) == 1 else union_all(*stukken)).subquery()
+    n = func.sum(alle.c.n)
+    keus = select(alle.c.sleutel, n.label("n"), func.min(alle.c.eerste).label("eerste")).group_by(
+        alle.c.sleutel).order_by(n.desc(), alle.c.sleutel).limit(TOP_REGELS).cte("keus")
+    stukken = [select(t.sleutel.label("sleutel"), t.teams.label("teams")).where(
+        *waar, t.sleutel.in_(select(keus.c.sleutel))) for t, waar in delen]
+    teams = (stukken[0] if len(stukken) == 1 else union_all(*stukken)).subquery()
+    return select(keus.c.sleutel, keus.c.n, func.aggregate_strings(teams.c.teams, ",").label("teams"),
+                  keus.c.eerste).join(teams, teams.c.sleutel == keus.c.sleutel).group_by(
+        keus.c.sleutel, keus.c.n, keus.c.eerste).cte("top")
 
 
 PERCENTIELEN = (0.5, 0.9)
@@ -762,11 +855,10 @@ def percentielen(histogram: list[tuple[int, int]], ps: tuple[float, ...] = PERCE
     return uit
 
 
-def _diensten_uit_feiten(session: Session, f: Filters, vandaag: date) -> list[DienstRij]:
+def _diensten_uit_feiten(session: Session, f: Filters, vandaag: date, namen: dict[int, str]) -> list[DienstRij]:
     """Per dienst: counts and missed deadlines summed, percentiles from the histograms of the times."""
-    namen = dict(session.execute(select(Dienst.id, Dienst.naam)).all())
     rijen: dict[int, DienstRij] = {}
-    for did, n, hoogste, bz, gemist, te_laat in session.execute(_uit_feiten(f, Rapportfeit, "dienst", lambda t, waar: select(
+    for did, n, hoogste, bz, gemist, te_laat, _ in session.execute(_uit_feiten([f], Rapportfeit, "dienst", lambda t, waar: select(
             t.dienst_id, func.sum(t.zaken), func.max(t.hoogste_trede), func.sum(t.bezwaren),
             func.sum(t.termijnen_gemist), func.sum(t.zaken_te_laat)).where(*waar).group_by(t.dienst_id))):
         r = rijen.setdefault(did, DienstRij(did, namen[did]))
@@ -775,7 +867,7 @@ def _diensten_uit_feiten(session: Session, f: Filters, vandaag: date) -> list[Di
         r.bezwaren += int(bz)
         r.termijnen_gemist += int(gemist)
         r.zaken_te_laat += int(te_laat)
-    # The histogram per dienst and time summed in SQL and sent as one array (text on SQLite) per dienst and time:
+    # The histogram per dienst and time summed in SQL and sent as one text per dienst and time:
     # some 14,000 buckets over ten years at 1M cases, which cost more to fetch row by row than to sum. (Finding the
     # percentiles in SQL with a running sum was slower: the window sorts every bucket.) Without a filter from the
     # marginal tables' years, months and days, each added or taken off (_tijd_delen).
@@ -789,47 +881,19 @@ def _diensten_uit_feiten(session: Session, f: Filters, vandaag: date) -> list[Di
             *f.feitvoorwaarden(h)).subquery()
     per_emmer = select(delen.c.d, delen.c.m, delen.c.t, func.sum(delen.c.n).label("n")).group_by(
         delen.c.d, delen.c.m, delen.c.t).having(func.sum(delen.c.n) != 0).subquery()
-    if session.get_bind().dialect.name == "postgresql":
-        # Pairs as an array, which psycopg parses in C; typed as nothing, so that SQLAlchemy does not walk every
-        # item again in Python (its ARRAY type did, at a cost of 10 ms for last year's 6,800 buckets).
-        lijst = type_coerce(func.array_agg(pg_array([per_emmer.c.t, per_emmer.c.n])), NullType())
-    else:
-        lijst = func.group_concat(cast(per_emmer.c.t, Text) + literal_column("':'") + cast(per_emmer.c.n, Text))
+    # Sent as text, "tenths:cases,..." per dienst and time (string_agg, group_concat on SQLite): on PostgreSQL
+    # quicker to build, send and parse than an array of pairs (6 to 8 ms against 8 to 12 for last year's 6,800
+    # buckets, measured on the bench database), and the same on both databases.
+    lijst = func.aggregate_strings(cast(per_emmer.c.t, Text) + literal_column("':'") + cast(per_emmer.c.n, Text), ",")
     for did, maat, paren in session.execute(select(per_emmer.c.d, per_emmer.c.m, lijst).group_by(
             per_emmer.c.d, per_emmer.c.m)):
-        if isinstance(paren, str):  # SQLite: "tenths:cases,..."
-            getallen = list(map(int, paren.replace(":", ",").split(",")))
-            paren = zip(getallen[0::2], getallen[1::2])
-        per_tiende = dict(paren)  # sorting the ints, not the pairs, is the cheap part
+        getallen = list(map(int, paren.replace(":", ",").split(",")))
+        per_tiende = dict(zip(getallen[0::2], getallen[1::2]))  # sorting the ints, not the pairs, is the cheap part
         histogram = [(t, per_tiende[t]) for t in sorted(per_tiende)]
         velden = ("reactie_mediaan", "reactie_p90") if maat == "reactie" else ("oplos_mediaan", "oplos_p90")
         for veld, waarde in zip(velden, percentielen(histogram)):
             setattr(rijen[did], veld, _getal(waarde))
     return sorted(rijen.values(), key=lambda r: (-r.zaken, r.naam))
-
-
-def _periodecijfers_uit_feiten(session: Session, f: Filters, prijslijst: list[Prijspost]) -> Periodecijfers:
-    uit = Periodecijfers(f.van, f.tot)
-
-    def telling(t, waar):
-        return select(t.oorzaak_id, t.soort, func.sum(t.zaken), func.sum(_acuut(t)), func.sum(t.bezwaren),
-                      func.sum(t.zaken_te_laat)).where(*waar).group_by(t.oorzaak_id, t.soort)
-
-    for oid, soort, n, ac, bz, te_laat in session.execute(_uit_feiten(f, Rapportfeit, "oorzaak", telling)):
-        if soort == ZaakSoort.KNIP:
-            uit.knippen += int(n)
-        else:
-            uit.escalaties += int(n)
-        uit.acuut += int(ac)
-        uit.bezwaren += int(bz)
-        uit.zaken_te_laat += int(te_laat)
-        if ac:
-            uit.acuut_per_oorzaak[oid] = uit.acuut_per_oorzaak.get(oid, 0) + int(ac)
-    prijs = {p.id: p.prijs for p in prijslijst}
-    for pid, aantal in session.execute(_uit_feiten(f, RapportfeitKosten, "kosten", lambda k, waar: select(
-            k.prijspost_id, func.sum(k.aantal)).where(*waar).group_by(k.prijspost_id))):
-        uit.vermeden += prijs[pid] * int(aantal or 0)
-    return uit
 
 
 # ---------------------------------------------------------------- tables: one source for screen and exports
@@ -961,10 +1025,10 @@ def _samenvattingstabellen(r: Rapport) -> list[Tabel]:
     return [kern, acuut, kaart, termijnen, conclusies]
 
 
-def _nazorgtabellen(session: Session, f: Filters) -> list[Tabel]:
+def _nazorgtabellen(session: Session, f: Filters, namen: Namen | None = None) -> list[Tabel]:
     from .effectrapport import nazorgtabellen
 
-    return nazorgtabellen(session, f)
+    return nazorgtabellen(session, f, namen)
 
 
 def tabellen(r: Rapport) -> list[Tabel]:
