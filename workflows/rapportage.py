@@ -38,6 +38,7 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    null,
     or_,
     select,
     text,
@@ -769,16 +770,16 @@ def _tijd_delen(f: Filters, vandaag: date) -> list[tuple[Any, list, int]]:
 
 
 def _uit_feiten(fs: list[Filters], dagtabel, soort: str, maak):
-    """The statement `maak(table, conditions)` for each period of `fs`, over the marginal tables of this kind when
-    they answer (else over the day table `dagtabel` with the filters), as one UNION ALL of its parts. Each part
-    ends in a column with the period's place in `fs`. Its rows are summed in Python."""
+    """The statement `maak(table, conditions, place)` for each period of `fs` (its place in `fs`), over the marginal
+    tables of this kind when they answer (else over the day table `dagtabel` with the filters), as one UNION ALL of
+    its parts. Each part ends in a column with the period's place. Its rows are summed in Python."""
     delen = []
     for i, f in enumerate(fs):
         plek = literal_column(str(i)).label("periode")
         if not _marges(f):
-            delen.append(maak(dagtabel, f.feitvoorwaarden(dagtabel)).add_columns(plek))
+            delen.append(maak(dagtabel, f.feitvoorwaarden(dagtabel), i).add_columns(plek))
         else:
-            delen.extend(maak(t, waar).add_columns(plek) for t, waar in _marge_delen(f, soort))
+            delen.extend(maak(t, waar, i).add_columns(plek) for t, waar in _marge_delen(f, soort))
     return delen[0] if len(delen) == 1 else union_all(*delen)
 
 
@@ -795,21 +796,27 @@ def _acuut(t):
 
 
 def _oorzaken_uit_feiten(session: Session, fs: list[Filters]):
-    """The counts per cause, kind and month of each period, in the columns of the pass over the cases, then the
-    late cases and the period."""
-    def telling(t, waar):
-        maand = _feit_maand(session, t.dag if t is Rapportfeit else t.periode).label("maand")
+    """The counts per cause and kind of each period, in the columns of the pass over the cases, then the late
+    cases and the period: per month for the first period, the report's own; the others' month is empty."""
+    def telling(t, waar, plek):
+        maand = (_feit_maand(session, t.dag if t is Rapportfeit else t.periode) if plek == 0 else null()).label("maand")
+        groep = [t.oorzaak_id, t.soort] + ([maand] if plek == 0 else [])
         return select(t.oorzaak_id, t.soort, maand, func.sum(t.zaken), func.sum(t.geen_inkomen),
                       func.sum(t.bovenlokaal), func.sum(_acuut(t)), func.sum(t.structureel),
-                      func.sum(t.bezwaren), func.sum(t.zaken_te_laat)).where(*waar).group_by(t.oorzaak_id, t.soort, maand)
+                      func.sum(t.bezwaren), func.sum(t.zaken_te_laat)).where(*waar).group_by(*groep)
     return _uit_feiten(fs, Rapportfeit, "oorzaak", telling)
 
 
 def _kosten_uit_feiten(fs: list[Filters]):
-    """Per cause and price-list item of each period: the cases and the quantity, then the period."""
-    return _uit_feiten(fs, RapportfeitKosten, "kosten", lambda t, waar: select(
-        t.oorzaak_id, t.prijspost_id, func.sum(t.zaken), func.sum(t.aantal)).where(*waar).group_by(
-        t.oorzaak_id, t.prijspost_id))
+    """Per cause and price-list item of each period: the cases and the quantity, then the period. Only the first
+    period, the report's own, per cause; the others' cause is empty."""
+    def telling(t, waar, plek):
+        if plek == 0:
+            return select(t.oorzaak_id, t.prijspost_id, func.sum(t.zaken), func.sum(t.aantal)).where(*waar).group_by(
+                t.oorzaak_id, t.prijspost_id)
+        return select(null().label("oorzaak_id"), t.prijspost_id, func.sum(t.zaken), func.sum(t.aantal)).where(
+            *waar).group_by(t.prijspost_id)
+    return _uit_feiten(fs, RapportfeitKosten, "kosten", telling)
 
 
 def _top_regels_uit_marges(f: Filters):
@@ -858,7 +865,7 @@ def percentielen(histogram: list[tuple[int, int]], ps: tuple[float, ...] = PERCE
 def _diensten_uit_feiten(session: Session, f: Filters, vandaag: date, namen: dict[int, str]) -> list[DienstRij]:
     """Per dienst: counts and missed deadlines summed, percentiles from the histograms of the times."""
     rijen: dict[int, DienstRij] = {}
-    for did, n, hoogste, bz, gemist, te_laat, _ in session.execute(_uit_feiten([f], Rapportfeit, "dienst", lambda t, waar: select(
+    for did, n, hoogste, bz, gemist, te_laat, _ in session.execute(_uit_feiten([f], Rapportfeit, "dienst", lambda t, waar, _: select(
             t.dienst_id, func.sum(t.zaken), func.max(t.hoogste_trede), func.sum(t.bezwaren),
             func.sum(t.termijnen_gemist), func.sum(t.zaken_te_laat)).where(*waar).group_by(t.dienst_id))):
         r = rijen.setdefault(did, DienstRij(did, namen[did]))
