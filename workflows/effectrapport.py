@@ -9,7 +9,9 @@ payments whose request was made in the period (per instrument and end point only
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, case, func, or_, select
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, case, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from .maatwerk.effect import INSTRUMENT
@@ -22,51 +24,63 @@ VERBETERD = (EffectSchaal.VERBETERD, EffectSchaal.STERK_VERBETERD)
 BEKEND = (EffectSchaal.VERSLECHTERD, EffectSchaal.GELIJK, EffectSchaal.VERBETERD, EffectSchaal.STERK_VERBETERD)
 
 
-def _effecten(session: Session, f) -> tuple[dict, dict, dict]:
-    """Over the effects recorded for the period's cases, in one statement: {cause: {scale: count}},
-    {instrument: {scale: count}} and {instrument: {end point: count}}."""
-    per_oorzaak: dict = {}
-    per_instrument: dict = {}
-    eind: dict = {}
-    for oid, instrument, schaal, punt, n in session.execute(
-            select(Zaak.oorzaak_id, Effectmeting.instrument, Effectmeting.schaal, Effectmeting.eindpunt, func.count())
-            .select_from(Zaak).join(Effectmeting, Effectmeting.zaak_id == Zaak.id)
-            .where(*f.voorwaarden(), or_(Effectmeting.schaal.is_not(None), Effectmeting.eindpunt.is_not(None)))
-            .group_by(Zaak.oorzaak_id, Effectmeting.instrument, Effectmeting.schaal, Effectmeting.eindpunt)):
+ONTBRAK = ZaakNazorg.toestemming_ontbrak.is_(True)
+
+
+@dataclass
+class Tellingen:
+    """What the after-care tables count, read in one statement (_tellingen)."""
+
+    per_oorzaak: dict = field(default_factory=dict)  # {cause: {scale: count}} over the period's cases
+    per_instrument: dict = field(default_factory=dict)  # {instrument: {scale: count}}, maatwerk included
+    eind: dict = field(default_factory=dict)  # {instrument: {end point: count}}, maatwerk included
+    met_ontbrekende: list = field(default_factory=list)  # the diensten with a case whose consent was missing
+
+
+def _tellingen(session: Session, f) -> Tellingen:
+    """In one statement: the effects recorded for the period's cases per cause, instrument, scale and end point;
+    those recorded for maatwerk requests made in the period (the team filter applies; a request has no dienst,
+    cause or urgency, so those filters leave them out); the diensten with a case whose consent was missing."""
+    effecten = or_(Effectmeting.schaal.is_not(None), Effectmeting.eindpunt.is_not(None))
+    delen = [
+        select(literal("zaak").label("soort"), Zaak.oorzaak_id.label("id"), Effectmeting.instrument.label("instrument"),
+               Effectmeting.schaal.label("schaal"), Effectmeting.eindpunt.label("punt"), func.count().label("n"))
+        .select_from(Zaak).join(Effectmeting, Effectmeting.zaak_id == Zaak.id).where(*f.voorwaarden(), effecten)
+        .group_by(Zaak.oorzaak_id, Effectmeting.instrument, Effectmeting.schaal, Effectmeting.eindpunt),
+        # Only diensten with such a case get a row in the consent table: found from the aftercare rows (a join on
+        # the case's key), so that its averages scan only those diensten' cases (at 1M cases that scan was half
+        # the report: docs/performance.md, issue 16 point 5).
+        select(literal("ontbrak"), Zaak.dienst_id, null(), null(), null(), func.count()).select_from(ZaakNazorg)
+        .join(Zaak, Zaak.id == ZaakNazorg.zaak_id).where(*f.voorwaarden(), ONTBRAK).group_by(Zaak.dienst_id),
+    ]
+    if not (f.dienst_id or f.oorzaak_id or f.urgentie):
+        w = [MaatwerkAanvraag.aangevraagd_op >= f.begin, MaatwerkAanvraag.aangevraagd_op < f.einde, effecten]
+        if f.wijkteam_id:
+            w.append(MaatwerkAanvraag.wijkteam_id == f.wijkteam_id)
+        delen.append(select(literal("maatwerk"), null(), null(), Effectmeting.schaal, Effectmeting.eindpunt,
+                            func.count()).select_from(MaatwerkAanvraag)
+                     .join(Effectmeting, Effectmeting.aanvraag_id == MaatwerkAanvraag.id).where(*w)
+                     .group_by(Effectmeting.schaal, Effectmeting.eindpunt))
+    uit = Tellingen()
+    for soort, id_, instrument, schaal, punt, n in session.execute(union_all(*delen)):
+        if soort == "ontbrak":
+            uit.met_ontbrekende.append(id_)
+            continue
+        if soort == "maatwerk":
+            instrument = INSTRUMENT
         if schaal is not None:
-            _tel(per_oorzaak, oid, schaal, n)
-            _tel(per_instrument, instrument, schaal, n)
+            if soort == "zaak":
+                _tel(uit.per_oorzaak, id_, schaal, n)
+            _tel(uit.per_instrument, instrument, schaal, n)
         if punt is not None:
-            _tel(eind, instrument, punt, n)
-    return per_oorzaak, per_instrument, eind
+            _tel(uit.eind, instrument, punt, n)
+    uit.met_ontbrekende.sort()
+    return uit
 
 
 def _tel(uit: dict, sleutel, waarde, n) -> None:
     per = uit.setdefault(sleutel, {})
     per[waarde] = per.get(waarde, 0) + int(n)
-
-
-def _maatwerk(session: Session, f) -> tuple[dict, dict]:
-    """({scale: count}, {end point: count}) over the effects recorded for maatwerk requests made in the period, in
-    one statement (the team filter applies; a request has no dienst, cause or urgency, so those filters leave them
-    out)."""
-    if f.dienst_id or f.oorzaak_id or f.urgentie:
-        return {}, {}
-    w = [MaatwerkAanvraag.aangevraagd_op >= f.begin, MaatwerkAanvraag.aangevraagd_op < f.einde,
-         or_(Effectmeting.schaal.is_not(None), Effectmeting.eindpunt.is_not(None))]
-    if f.wijkteam_id:
-        w.append(MaatwerkAanvraag.wijkteam_id == f.wijkteam_id)
-    schalen: dict = {}
-    punten: dict = {}
-    for schaal, punt, n in session.execute(
-            select(Effectmeting.schaal, Effectmeting.eindpunt, func.count()).select_from(MaatwerkAanvraag)
-            .join(Effectmeting, Effectmeting.aanvraag_id == MaatwerkAanvraag.id).where(*w)
-            .group_by(Effectmeting.schaal, Effectmeting.eindpunt)):
-        if schaal is not None:
-            schalen[schaal] = schalen.get(schaal, 0) + int(n)
-        if punt is not None:
-            punten[punt] = punten.get(punt, 0) + int(n)
-    return schalen, punten
 
 
 def _effectrij(naam: str, tellingen: dict) -> list:
@@ -86,10 +100,8 @@ def nazorgtabellen(session: Session, f, namen=None) -> list:
     namen = namen or lees_namen(session)
     oorzaken = {oid: naam for oid, (naam, _, _) in namen.oorzaken.items()}
     diensten = namen.diensten
-    per_oorzaak, per_instrument, eind = _effecten(session, f)
-    maatwerk_schalen, maatwerk_punten = _maatwerk(session, f)
-    for schaal, n in maatwerk_schalen.items():
-        per_instrument.setdefault(INSTRUMENT, {})[schaal] = n
+    tellingen = _tellingen(session, f)
+    per_oorzaak, per_instrument, eind = tellingen.per_oorzaak, tellingen.per_instrument, tellingen.eind
     uitleg = ("Zes maanden na de oplossing legt het team vast hoe de situatie van de inwoner is, vergeleken met "
               "vóór de knip of escalatie (Zaanstad: het effect na zes maanden). Per zaak verstuurd in de periode, "
               "met dezelfde filters. Verbeterd van bekend: verbeterd en sterk verbeterd, als deel van de zaken "
@@ -107,8 +119,6 @@ def nazorgtabellen(session: Session, f, namen=None) -> list:
         "de filters dienst, oorzaak en urgentie laten betalingen weg (die hebben ze niet). "
         + uitleg.split(". ", 1)[1])
 
-    for punt, n in maatwerk_punten.items():
-        eind.setdefault(INSTRUMENT, {})[punt] = n
     eindpunten = Tabel(
         "eindpunt", "Eindpunt per instrument",
         [Kolom("Instrument"), *[Kolom(e.label, "aantal") for e in Eindpunt]],
@@ -116,13 +126,9 @@ def nazorgtabellen(session: Session, f, namen=None) -> list:
         "Elke zaak eindigt met een duidelijk eindpunt (Zaanstad): een vervolgtraject, een warme overdracht of geen "
         "vervolg nodig omdat de inwoner zelfredzaam is.")
 
-    ontbrak = ZaakNazorg.toestemming_ontbrak.is_(True)
+    ontbrak = ONTBRAK
     rijen, doorklik = [], []
-    # Only diensten with a case whose consent was missing get a row: found first from the aftercare rows (a join
-    # on the case's key), so that the averages over all cases scan only those diensten' cases, and none when no
-    # consent was missing (at 1M cases that scan was half the report: docs/performance.md, issue 16 point 5).
-    met_ontbrekende = sorted(session.scalars(select(Zaak.dienst_id).distinct().select_from(ZaakNazorg).join(
-        Zaak, Zaak.id == ZaakNazorg.zaak_id).where(*f.voorwaarden(), ontbrak)))
+    met_ontbrekende = tellingen.met_ontbrekende  # none: no scan of the cases for the averages
     for did, n, met, nu, wacht, oplos_met, oplos_zonder in [] if not met_ontbrekende else session.execute(
             select(Zaak.dienst_id, func.count(),
                    func.sum(case((ontbrak, 1), else_=0)),
