@@ -7,7 +7,8 @@ the last year and for all ten years, with its two comparison periods, answered f
 (workflows.rapportfeiten, filled from the cases after loading; without a filter its marginal tables per year,
 month and edge day, and the cards' counts), and once more computed over the cases
 (`bron="zaken"`); every SQL statement is timed, and each aggregate the report used to run over the cases is
-run as plain SQL text, on its own. Prints the report time, the bare time of the heaviest aggregate over the
+run as plain SQL text, on its own, in the same rounds as the report (the report, then each bare aggregate once).
+Prints the report time, the bare time of the heaviest aggregate over the
 cases and their ratio (goal of issue 16: at most 0.2), whether the two reports' tables are equal, and the
 time of each of the report's queries.
 
@@ -183,10 +184,18 @@ def main() -> None:
             duur = time.perf_counter() - lopend.pop(id(cursor), time.perf_counter())
             metingen.append((_label(_functie(), statement), duur))
 
-        def meet(f, bron):
-            """Median wall time of the report from `bron` and of each of its statements; the last report."""
+        def meet(f, bron, kaal=None):
+            """Median wall time of the report from `bron` and of each of its statements; the last report. With
+            `kaal` (a driver cursor), each round also runs every bare aggregate once, right after the report, so
+            that both are timed in the same moments of the machine (its speed drifts by tens of per cent over a
+            minute); their medians are returned too."""
             rapport = maak_rapport(db.session, f, NOW, bron=bron)  # warm-up: the pages into the cache
             db.session.rollback()
+            kale_tijden: dict[str, list[float]] = {label: [] for label in KALE_SQL}
+            if kaal is not None:
+                for sql in KALE_SQL.values():  # warm-up
+                    kaal.execute(sql, _parameters(f))
+                    kaal.fetchall()
             tijden, per_query = [], {}
             for _ in range(args.herhalingen):
                 metingen.clear()
@@ -202,16 +211,27 @@ def main() -> None:
                     ronde[label] = ronde.get(label, 0.0) + duur
                 for label, duur in ronde.items():
                     per_query.setdefault(label, []).append(duur)
-            return statistics.median(tijden), {label: statistics.median(d) for label, d in per_query.items()}, cijfers
+                if kaal is not None:
+                    for label, sql in KALE_SQL.items():
+                        start = time.perf_counter()
+                        kaal.execute(sql, _parameters(f))
+                        kaal.fetchall()
+                        kale_tijden[label].append(time.perf_counter() - start)
+            return (statistics.median(tijden), {label: statistics.median(d) for label, d in per_query.items()}, cijfers,
+                    {label: statistics.median(d) for label, d in kale_tijden.items() if d})
 
         uitslag = []
         for naam, van, tot in PERIODES:
             f = Filters(van, tot)
-            rapport_tijd, per_query, cijfers = meet(f, "feiten")
-            zaken_tijd, per_query_zaken, volledig = meet(f, "zaken")
+            conn = db.engine.raw_connection()  # the bare SQL through the bare driver connection
+            try:
+                rapport_tijd, per_query, cijfers, kaal = meet(f, "feiten", conn.cursor())
+                conn.rollback()
+            finally:
+                conn.close()
+            zaken_tijd, per_query_zaken, volledig, _ = meet(f, "zaken")
             gelijk = cijfers == volledig
             zaken = cijfers[3]
-            kaal = {label: _kaal(db, sql, f, args.herhalingen) for label, sql in KALE_SQL.items()}
             # Today's heaviest single aggregate over the cases: the slowest of the bare statements.
             zwaarste = max(KALE_SQL, key=lambda label: kaal[label])
             uitslag.append((naam, f, zaken, rapport_tijd, per_query, kaal, zwaarste, zaken_tijd, per_query_zaken,
@@ -244,25 +264,6 @@ def _parameters(f) -> dict:
     return {"begin": f.begin, "einde": f.einde, "jaren": list(range(f.van.year, f.tot.year + 1))}
 
 
-def _kaal(db, sql: str, f, herhalingen: int) -> float:
-    """Median time of the plain SQL text through the bare driver connection (execute and fetch every row)."""
-    conn = db.engine.raw_connection()
-    try:
-        cur = conn.cursor()
-        cur.execute(sql, _parameters(f))
-        cur.fetchall()  # warm-up
-        tijden = []
-        for _ in range(herhalingen):
-            start = time.perf_counter()
-            cur.execute(sql, _parameters(f))
-            cur.fetchall()
-            tijden.append(time.perf_counter() - start)
-        conn.rollback()
-        return statistics.median(tijden)
-    finally:
-        conn.close()
-
-
 def _explain(db, sql: str, f) -> str:
     conn = db.engine.raw_connection()
     try:
@@ -286,7 +287,8 @@ def _druk(args, tellingen: dict, uitslag: list, versie: str, plan: str | None) -
         for soort in ("oorzaak", "dienst", "tijd", "kosten", "regel"))
         + f"; time histograms per year {tellingen['rapportjaar_tijd']:,}; card counts {tellingen['rapportkaart']:,}")
     print(f"machine: {os.cpu_count()} cores ({_cpu()}), PostgreSQL {versie}, Python {platform.python_version()}, "
-          f"{date.today().isoformat()}; median of {args.herhalingen} rounds after one warm-up")
+          f"{date.today().isoformat()}; median of {args.herhalingen} rounds after one warm-up, each round the report "
+          f"and then every bare aggregate once")
     print()
     kop = (f"{'period':<10} {'cases in period':>15} {'report (s)':>11} {'over cases (s)':>14} "
            f"{'heaviest aggregate over the cases':<40} {'bare SQL (s)':>12} {'ratio':>6}")
