@@ -28,3 +28,17 @@ def test_an_empty_histogram_has_no_percentiles_and_one_case_is_its_own():
     assert percentielen([]) == [None, None]
     assert percentielen([(37, 1)]) == [3.7, 3.7]
     assert percentielen([(10, 1), (20, 1)]) == [1.5, 1.9]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.integers(min_value=0, max_value=20_000), st.integers(min_value=1, max_value=2**31 - 1),
+                       min_size=1, max_size=60), st.randoms())
+def test_a_histogram_sent_as_one_integer_per_bucket_comes_back_in_order(emmers_, toeval):
+    """The report's SQL sends each bucket as tenths * EMMER + cases, in no order (workflows.rapportage._histogrammen):
+    emmers() gives back the tenths ascending with their cases."""
+    from workflows.rapportage import EMMER, emmers
+
+    getallen = [t * EMMER + n for t, n in emmers_.items()]
+    toeval.shuffle(getallen)
+    assert emmers(",".join(map(str, getallen))) == ([t for t, _ in sorted(emmers_.items())],
+                                                   [n for _, n in sorted(emmers_.items())])
