@@ -474,8 +474,10 @@ def _oorzaken(session: Session, f: Filters, maanden, namen: Namen, bron: str = "
         if periode:
             _tel_periode(cijfers[periode - 1], oid, soort, int(n), int(ac), int(bz), int(te_laat))
             continue
-        naam, actief, _ = namen.oorzaken[oid]
-        r = rijen.setdefault(oid, OorzaakRij(oid, naam, actief))
+        r = rijen.get(oid)
+        if r is None:
+            naam, actief, _ = namen.oorzaken[oid]
+            r = rijen[oid] = OorzaakRij(oid, naam, actief)
         n = int(n)
         if soort == ZaakSoort.KNIP:
             r.knippen += n
@@ -961,7 +963,9 @@ def _diensten_uit_feiten(session: Session, f: Filters, vandaag: date, namen: dic
     """Per dienst: counts and missed deadlines summed, percentiles from the histograms of the times."""
     rijen: dict[int, DienstRij] = {}
     for did, n, hoogste, bz, gemist, te_laat, _ in session.execute(*_uit_feiten(session, [f], "dienst")):
-        r = rijen.setdefault(did, DienstRij(did, namen[did]))
+        r = rijen.get(did)
+        if r is None:
+            r = rijen[did] = DienstRij(did, namen[did])
         r.zaken += int(n)
         r.hoogste_trede = max(r.hoogste_trede, int(hoogste or 0))
         r.bezwaren += int(bz)
