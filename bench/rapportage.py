@@ -100,7 +100,7 @@ KALE_SQL = {
 def _label(functie: str, sql: str) -> str:
     """The KALE_SQL key of a statement maak_rapport sent, or a label for one of its small look-ups."""
     s = " ".join(sql.lower().split())
-    if functie in ("periodecijfers", "_periodecijfers_uit_feiten"):
+    if functie == "periodecijfers":  # over the cases; from the roll-up they share the report's statements
         return "vergelijking: two comparison periods"
     for soort, wat in (("oorzaak", "counts per cause and kind"), ("dienst", "counts per dienst"),
                        ("tijd", "time histograms per dienst"), ("kosten", "avoided cost per cause and item"),
