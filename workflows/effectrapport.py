@@ -126,16 +126,15 @@ def nazorgtabellen(session: Session, f, namen=None) -> list:
         "Elke zaak eindigt met een duidelijk eindpunt (Zaanstad): een vervolgtraject, een warme overdracht of geen "
         "vervolg nodig omdat de inwoner zelfredzaam is.")
 
-    ontbrak = ONTBRAK
     rijen, doorklik = [], []
     met_ontbrekende = tellingen.met_ontbrekende  # none: no scan of the cases for the averages
     for did, n, met, nu, wacht, oplos_met, oplos_zonder in [] if not met_ontbrekende else session.execute(
             select(Zaak.dienst_id, func.count(),
-                   func.sum(case((ontbrak, 1), else_=0)),
+                   func.sum(case((ONTBRAK, 1), else_=0)),
                    func.sum(case((ZaakNazorg.ontbreekt_sinds.is_not(None), 1), else_=0)),
-                   func.avg(case((and_(ontbrak, ZaakNazorg.ontbreekt_sinds.is_(None)), ZaakNazorg.ontbrak_werkdagen))),
-                   func.avg(case((ontbrak, Zaak.oplos_werkdagen))),
-                   func.avg(case((ontbrak, None), else_=Zaak.oplos_werkdagen)))
+                   func.avg(case((and_(ONTBRAK, ZaakNazorg.ontbreekt_sinds.is_(None)), ZaakNazorg.ontbrak_werkdagen))),
+                   func.avg(case((ONTBRAK, Zaak.oplos_werkdagen))),
+                   func.avg(case((ONTBRAK, None), else_=Zaak.oplos_werkdagen)))
             .outerjoin(ZaakNazorg, ZaakNazorg.zaak_id == Zaak.id)
             .where(*f.voorwaarden(), Zaak.dienst_id.in_(met_ontbrekende))
             .group_by(Zaak.dienst_id).order_by(Zaak.dienst_id)):

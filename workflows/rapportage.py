@@ -54,6 +54,7 @@ from .kalender import TZ, amsterdam
 from .knipkaart import STANDAARD_QUOTUM
 from .models import (
     Base,
+    Contactpersoon,
     Dienst,
     Gebruiker,
     Knipkaart,
@@ -652,8 +653,6 @@ def _regels(session: Session, f: Filters, namen: Namen, bron: str = "zaken") -> 
 
 def namen_van_personen(session: Session) -> list[str]:
     """Names of people the system knows (users and contact persons): never in an excerpt."""
-    from .models import Contactpersoon
-
     return personen_weglaten(list(session.scalars(union_all(select(Gebruiker.naam), select(Contactpersoon.naam)))))
 
 
@@ -677,8 +676,6 @@ class Namen:
 
 def lees_namen(session: Session) -> Namen:
     """The report's names (Namen) in one statement."""
-    from .models import Contactpersoon
-
     nul = literal_column("0")
     alles = union_all(
         select(literal("oorzaak").label("soort"), Oorzaak.id.label("id"), Oorzaak.naam.label("naam"),
