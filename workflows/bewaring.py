@@ -41,10 +41,10 @@ def wis_zaken(session: Session, zaak_ids: list[int], now: datetime) -> None:
     """Erase the free text of these cases, their messages and their events' explanations."""
     if not zaak_ids:
         return
-    weg = namen_van_personen(session)
+    weg = tuple(namen_van_personen(session))
     for zid, regel, ref in session.execute(
             select(Zaak.id, Zaak.blokkerende_regel, Zaak.clientreferentie).where(Zaak.id.in_(zaak_ids))):
-        anoniem = anonimiseer(regel, [ref, *weg])
+        anoniem = anonimiseer(regel, [ref], personen=weg)
         if anoniem != regel:
             session.execute(update(Zaak).where(Zaak.id == zid).values(blokkerende_regel=anoniem))
     session.execute(update(Zaak).where(Zaak.id.in_(zaak_ids)).values(

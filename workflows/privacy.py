@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # What people type or paste between groups of digits: spaces of every width (a non-breaking one from a
 # word processor), dots, commas, hyphens and dashes, slashes, underscores; up to three of them (" - ").
@@ -56,14 +57,21 @@ _AANSPREKING = re.compile(
     r"((?:(?:van|de|der|den|ter|ten|el|al)\s+)*[A-Z][\w'-]*)", re.IGNORECASE)
 
 
-def anonimiseer(tekst: str, weg: list[str] | tuple[str, ...] = ()) -> str:
+def anonimiseer(tekst: str, weg: list[str] | tuple[str, ...] = (), personen: tuple[str, ...] = ()) -> str:
     """An excerpt fit for management: no cliëntreferentie, names, addresses, numbers or mail addresses.
 
     `weg` holds strings known to identify someone (the case's cliëntreferentie, names of team members and
-    contact persons); they are replaced wherever they occur. The result is stable: anonymising it again
-    changes nothing.
+    contact persons); they are replaced wherever they occur, the longest first. `personen` holds more of them
+    that stay the same for many texts (the names of users and contact persons): the excerpt is the same as with
+    them in `weg`, but they are looked for with one pattern, compiled once, and replaced in turn only when one
+    occurs (most excerpts hold none; a report anonymises hundreds against a hundred names). The result is stable:
+    anonymising it again changes nothing.
     """
     uit = tekst or ""
+    if personen:
+        zoeker = _zoeker(personen)
+        if zoeker is None or zoeker.search(uit):
+            weg = [*weg, *personen]
     for woord in sorted((w for w in weg if w and len(w.strip()) >= 3), key=len, reverse=True):
         uit = re.sub(re.escape(woord.strip()), "[…]", uit, flags=re.IGNORECASE)
     uit = _EMAIL.sub("[e-mailadres]", uit)
@@ -72,3 +80,16 @@ def anonimiseer(tekst: str, weg: list[str] | tuple[str, ...] = ()) -> str:
     uit = _GETALLEN.sub("[nummer]", uit)
     uit = _AANSPREKING.sub(lambda m: f"{m.group(1)} [naam]", uit)
     return uit
+
+
+@lru_cache(maxsize=16)
+def _zoeker(personen: tuple[str, ...]) -> re.Pattern | None:
+    """One pattern that finds any of these names anywhere a replacement of one of them would (an alternation,
+    the same flags); None when it cannot stand in for them: a name holding a character of the replacement "[…]"
+    could appear only after another is replaced."""
+    woorden = [w.strip() for w in personen if w and len(w.strip()) >= 3]
+    if any(teken in w for w in woorden for teken in "[…]"):
+        return None
+    if not woorden:
+        return re.compile(r"(?!)")  # matches nothing
+    return re.compile("|".join(map(re.escape, woorden)), re.IGNORECASE)

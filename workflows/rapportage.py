@@ -84,7 +84,6 @@ from .rapportfeiten import (
     bijwerken_wat_veranderde,
     histogram_delen,
     in_tienden,
-    teams_van,
     volgende_maand,
 )
 
@@ -643,11 +642,12 @@ def _regels(session: Session, f: Filters, namen: Namen, bron: str = "zaken") -> 
         voorbeeld = _regels_uit_marges(vorm)
     else:
         voorbeeld, waarden = _met_voorbeeld(_top_regels(_regels_per_team(f, bron)).cte("top")), {}
-    weg = personen_weglaten(namen.personen)
+    weg = tuple(personen_weglaten(namen.personen))
     uit = []
     for _, n, teams, regel, ref, dienst in session.execute(voorbeeld, waarden):
-        aantal_teams = len(teams_van(teams)) if uit_marges else int(teams)
-        uit.append(RegelRij(anonimiseer(regel, [ref, *weg]), int(n), aantal_teams, dienst))
+        # The ids as text: canonical integers from SQL, so distinct texts are distinct teams (teams_van parses them).
+        aantal_teams = len(set(teams.split(",")) - {""}) if uit_marges else int(teams)
+        uit.append(RegelRij(anonimiseer(regel, [ref], personen=weg), int(n), aantal_teams, dienst))
     return uit
 
 
@@ -902,19 +902,18 @@ def percentielen(histogram: list[tuple[int, int]], ps: tuple[float, ...] = PERCE
     """The percentiles `ps` in werkdagen of a histogram [(tenths, cases)] sorted by tenths: linear interpolation
     between ranks, computed as PostgreSQL's percentile_cont does (first + (second - first) * fraction, the rank the
     floor of p * (n - 1)). A rank r (from 0) lies in the first bucket whose running sum exceeds r."""
-    return percentielen_van([t for t, _ in histogram], [aantal for _, aantal in histogram], ps)
+    return _op_rangen([t for t, _ in histogram], list(accumulate(aantal for _, aantal in histogram)), 0, ps)
 
 
-def percentielen_van(tienden: list[int], aantallen: list[int],
-                     ps: tuple[float, ...] = PERCENTIELEN) -> list[float | None]:
-    """percentielen() of the histogram given as its buckets' tenths (ascending) and their cases."""
-    lopend = list(accumulate(aantallen))
+def _op_rangen(sleutels: list[int], lopend: list[int], schuif: int, ps: tuple[float, ...]) -> list[float | None]:
+    """percentielen() of the buckets whose tenths are `sleutels[i] >> schuif`, ascending, with running sums of
+    cases `lopend`."""
     n = lopend[-1] if lopend else 0
     if n == 0:
         return [None for _ in ps]
 
     def op_rang(rang: int) -> float:
-        return float(tienden[bisect_right(lopend, rang)]) / float(10)
+        return float(sleutels[bisect_right(lopend, rang)] >> schuif) / float(10)
 
     uit = []
     for p in ps:
@@ -926,24 +925,29 @@ def percentielen_van(tienden: list[int], aantallen: list[int],
     return uit
 
 
-EMMER = 1 << 32  # a histogram's bucket sent as one integer: tenths * EMMER + cases (cases < 2**31)
+_SCHUIF = 32
+EMMER = 1 << _SCHUIF  # a histogram's bucket sent as one integer: tenths * EMMER + cases (cases < 2**31)
+_AANTAL = EMMER - 1  # the cases of such an integer: its low bits
 
 
 def _histogrammen(delen):
     """Per dienst and time, the histogram of the rows (d, m, t, n) of `delen` summed per bucket, as text: each bucket
     one integer, tenths * EMMER + cases, comma-separated (string_agg, group_concat on SQLite), so that Python sorts
-    plain integers (emmers()). On PostgreSQL quicker to build, send and parse than an array of pairs (6 to 8 ms
-    against 8 to 12 for last year's 6,800 buckets, measured on the bench database), and the same on both."""
+    plain integers (percentielen_uit_emmers()). On PostgreSQL quicker to build, send and parse than an array of
+    pairs (6 to 8 ms against 8 to 12 for last year's 6,800 buckets, measured on the bench database), and the same
+    on both."""
     per_emmer = select(delen.c.d, delen.c.m, delen.c.t, func.sum(delen.c.n).label("n")).group_by(
         delen.c.d, delen.c.m, delen.c.t).having(func.sum(delen.c.n) != 0).subquery()
     lijst = func.aggregate_strings(cast(cast(per_emmer.c.t, BigInteger) * EMMER + per_emmer.c.n, Text), ",")
     return select(per_emmer.c.d, per_emmer.c.m, lijst).group_by(per_emmer.c.d, per_emmer.c.m)
 
 
-def emmers(tekst: str) -> tuple[list[int], list[int]]:
-    """The buckets of one histogram as _histogrammen sends them: their tenths, ascending, and their cases."""
+def percentielen_uit_emmers(tekst: str, ps: tuple[float, ...] = PERCENTIELEN) -> list[float | None]:
+    """percentielen() of one histogram as _histogrammen sends it: each bucket one integer, tenths * EMMER + cases,
+    in no order. Sorted, the integers are the buckets by tenths; the tenths are read only at the ranks the
+    percentiles fall on."""
     getallen = sorted(map(int, tekst.split(",")))
-    return [g // EMMER for g in getallen], [g % EMMER for g in getallen]
+    return _op_rangen(getallen, list(accumulate([g & _AANTAL for g in getallen])), _SCHUIF, ps)
 
 
 @lru_cache(maxsize=64)
@@ -981,7 +985,7 @@ def _diensten_uit_feiten(session: Session, f: Filters, vandaag: date, namen: dic
                                              h.zaken.label("n")).where(*f.feitvoorwaarden(h)).subquery()), {}
     for did, maat, tekst in session.execute(stmt, waarden):
         velden = ("reactie_mediaan", "reactie_p90") if maat == "reactie" else ("oplos_mediaan", "oplos_p90")
-        for veld, waarde in zip(velden, percentielen_van(*emmers(tekst))):
+        for veld, waarde in zip(velden, percentielen_uit_emmers(tekst)):
             setattr(rijen[did], veld, _getal(waarde))
     return sorted(rijen.values(), key=lambda r: (-r.zaken, r.naam))
 
@@ -1268,7 +1272,7 @@ def zaken_achter(session: Session, f: Filters, limiet: int = MAX_DOORKLIK) -> tu
         .join(Dienst, Dienst.id == Zaak.dienst_id).join(Wijkteam, Wijkteam.id == Zaak.wijkteam_id)
         .join(Oorzaak, Oorzaak.id == Zaak.oorzaak_id).where(*f.voorwaarden())
         .order_by(Zaak.verstuurd_op.desc(), Zaak.id.desc()).limit(limiet)).all()
-    weg = namen_van_personen(session)
+    weg = tuple(namen_van_personen(session))
 
     def datum(x):
         return f"{amsterdam(x):%d-%m-%Y}" if x else "–"
@@ -1279,7 +1283,7 @@ def zaken_achter(session: Session, f: Filters, limiet: int = MAX_DOORKLIK) -> tu
          Kolom("Urgentie"), Kolom("Verstuurd"), Kolom("Opgelost"), Kolom("Blokkerende regel (geanonimiseerd)"),
          Kolom("Uitkomst")],
         [[nummer or "–", soort.value, dienst, team, oorzaak, urgentie.label, datum(verstuurd), datum(opgelost),
-          anonimiseer(regel or "", [ref, *weg]) or "–", uitkomst.label if uitkomst else "loopt nog"]
+          anonimiseer(regel or "", [ref], personen=weg) or "–", uitkomst.label if uitkomst else "loopt nog"]
          for nummer, soort, dienst, team, oorzaak, urgentie, verstuurd, opgelost, regel, ref, uitkomst in rijen],
         "Per zaak, met dezelfde filters als het cijfer. Geen cliëntreferentie en geen vrije tekst behalve de "
         "blokkerende regel, waaruit namen, nummers en de cliëntreferentie zijn weggelaten.")

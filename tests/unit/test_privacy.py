@@ -54,3 +54,30 @@ def test_other_separators_do_not_make_a_bsn_of_other_numbers():
     assert vind_bsn("datum 10-03-2026, zaak FEY-2026-014") is None
     assert vind_bsn("111-222-334") is None  # fails the eleven-test
     assert vind_bsn("1111-222-333") is None  # ten digits
+
+
+# ---------------------------------------------------------------- anonymised excerpts: the names of many people
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from workflows.privacy import anonimiseer  # noqa: E402
+
+_LETTERS = st.sampled_from(list("aAbBsSıiİſkK[]… -.") + ["Vos", "vos", "Sanne", "Jan"])
+_WOORD = st.lists(_LETTERS, min_size=1, max_size=6).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(tekst=st.lists(_LETTERS, max_size=30).map("".join), ref=_WOORD, personen=st.lists(_WOORD, max_size=8))
+def test_the_names_of_people_given_once_for_many_texts_are_taken_out_as_if_given_with_each(tekst, ref, personen):
+    """A report anonymises many excerpts against the same names of users and contact persons; given as
+    `personen`, they are looked for once per text with one pattern, and the excerpt is the same as with every
+    name in `weg` (where each is replaced in turn, the longest first)."""
+    assert anonimiseer(tekst, [ref], personen=tuple(personen)) == anonimiseer(tekst, [ref, *personen])
+
+
+def test_a_name_in_an_excerpt_is_taken_out_when_given_as_one_of_the_people():
+    personen = ("Sanne Vos", "Vos", "Jan de Boer", "Boer")
+    assert anonimiseer("Mevrouw Vos belde; sanne vos zegt nee. Jan de Boer ook.", ["KL-12"],
+                       personen=personen) == "Mevrouw […] belde; […] zegt nee. […] ook."
+    assert anonimiseer("Geen naam hier, wel KL-12.", ["KL-12"], personen=personen) == "Geen naam hier, wel […]."
