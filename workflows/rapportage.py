@@ -470,7 +470,7 @@ def _oorzaken(session: Session, f: Filters, maanden, namen: Namen, bron: str = "
     knippen: dict[str, int] = {}
     escalaties: dict[str, int] = {}
     cijfers = [Periodecijfers(v.van, v.tot) for v in vergelijk]
-    for oid, soort, m, n, gi, bl, ac, st, bz, te_laat, periode in session.execute(telling, waarden):
+    for oid, soort, m, n, gi, bl, ac, st, bz, te_laat, periode in session.execute(telling, waarden).all():
         if periode:
             _tel_periode(cijfers[periode - 1], oid, soort, int(n), int(ac), int(bz), int(te_laat))
             continue
@@ -587,7 +587,7 @@ def _knipkaarten(session: Session, f: Filters, now: datetime, standaard_quotum: 
             func.sum(case((KnipkaartMutatie.soort == MutatieSoort.TERUGGEGEVEN, 1), else_=0)).label("terug"),
         ).outerjoin(KnipkaartMutatie, KnipkaartMutatie.knipkaart_id == Knipkaart.id).where(
             Knipkaart.jaar.in_(jaren)).group_by(Knipkaart.wijkteam_id, Knipkaart.jaar, Knipkaart.quotum)
-    kaarten = {(t, j): (q, int(i or 0), int(r or 0)) for t, j, q, i, r in session.execute(gebruik)}
+    kaarten = {(t, j): (q, int(i or 0), int(r or 0)) for t, j, q, i, r in session.execute(gebruik).all()}
     uit = []
     # The active teams by name, or the one the filter names.
     teams = [(tid, naam) for tid, naam, actief in namen.teams if (tid == f.wijkteam_id if f.wijkteam_id else actief)]
@@ -644,7 +644,7 @@ def _regels(session: Session, f: Filters, namen: Namen, bron: str = "zaken") -> 
         voorbeeld, waarden = _met_voorbeeld(_top_regels(_regels_per_team(f, bron)).cte("top")), {}
     weg = tuple(personen_weglaten(namen.personen))
     uit = []
-    for _, n, teams, regel, ref, dienst in session.execute(voorbeeld, waarden):
+    for _, n, teams, regel, ref, dienst in session.execute(voorbeeld, waarden).all():
         # The ids as text: canonical integers from SQL, so distinct texts are distinct teams (teams_van parses them).
         aantal_teams = len(set(teams.split(",")) - {""}) if uit_marges else int(teams)
         uit.append(RegelRij(anonimiseer(regel, [ref], personen=weg), int(n), aantal_teams, dienst))
@@ -685,7 +685,7 @@ def lees_namen(session: Session) -> Namen:
         select(literal("persoon"), nul, Gebruiker.naam, true(), nul),
         select(literal("persoon"), nul, Contactpersoon.naam, true(), nul))
     oorzaken, diensten, teams, personen = {}, {}, [], []
-    for soort, id_, naam, actief, volgorde in session.execute(alles.order_by(alles.selected_columns.naam)):
+    for soort, id_, naam, actief, volgorde in session.execute(alles.order_by(alles.selected_columns.naam)).all():
         if soort == "oorzaak":
             oorzaken[id_] = (naam, bool(actief), volgorde)
         elif soort == "dienst":
@@ -713,7 +713,7 @@ def _kosten(session: Session, f: Filters, prijslijst: list[Prijspost], oorzaken:
         stmt, waarden = _uit_feiten(session, [f, *vergelijk], "kosten")
     posten = {p.id: p for p in prijslijst}
     per_post: dict[int, list[int]] = {}
-    for oid, pid, zaken_, aantal, periode in session.execute(stmt, waarden):
+    for oid, pid, zaken_, aantal, periode in session.execute(stmt, waarden).all():
         if periode:
             cijfers[periode - 1].vermeden += posten[pid].prijs * int(aantal or 0)
             continue
@@ -963,7 +963,7 @@ def _histogrammen_uit_marges(vorm: tuple):
 def _diensten_uit_feiten(session: Session, f: Filters, vandaag: date, namen: dict[int, str]) -> list[DienstRij]:
     """Per dienst: counts and missed deadlines summed, percentiles from the histograms of the times."""
     rijen: dict[int, DienstRij] = {}
-    for did, n, hoogste, bz, gemist, te_laat, _ in session.execute(*_uit_feiten(session, [f], "dienst")):
+    for did, n, hoogste, bz, gemist, te_laat, _ in session.execute(*_uit_feiten(session, [f], "dienst")).all():
         r = rijen.get(did)
         if r is None:
             r = rijen[did] = DienstRij(did, namen[did])
@@ -983,7 +983,7 @@ def _diensten_uit_feiten(session: Session, f: Filters, vandaag: date, namen: dic
         h = RapportfeitTijd
         stmt, waarden = _histogrammen(select(h.dienst_id.label("d"), h.maat.label("m"), h.tienden.label("t"),
                                              h.zaken.label("n")).where(*f.feitvoorwaarden(h)).subquery()), {}
-    for did, maat, tekst in session.execute(stmt, waarden):
+    for did, maat, tekst in session.execute(stmt, waarden).all():
         velden = ("reactie_mediaan", "reactie_p90") if maat == "reactie" else ("oplos_mediaan", "oplos_p90")
         for veld, waarde in zip(velden, percentielen_uit_emmers(tekst)):
             setattr(rijen[did], veld, _getal(waarde))

@@ -608,12 +608,16 @@ def bijwerken_wat_veranderde(session: Session, marges: bool = True) -> int:
     transaction; returns how many groups.
 
     Takes the marks that are committed when it starts; a change that commits later leaves its mark for the next
-    catch-up. Two catch-ups never recompute at once (an advisory lock on PostgreSQL). `marges=False` leaves the
-    marginal tables alone: only for the migrations before 0033, which made them."""
-    _vergrendel(session)
+    catch-up. Two catch-ups never recompute at once (an advisory lock on PostgreSQL, taken only when there are
+    marks: a report, which catches up first, mostly finds none and then saves the round trip). `marges=False`
+    leaves the marginal tables alone: only for the migrations before 0033, which made them."""
     conn = session.connection()
     t = RapportfeitVuil.__table__
-    rijen = conn.execute(select(t.c.id, t.c.dag, t.c.wijkteam_id)).all()
+    merken = select(t.c.id, t.c.dag, t.c.wijkteam_id)
+    if not conn.execute(merken).first():
+        return 0
+    _vergrendel(session)
+    rijen = conn.execute(merken).all()  # after the lock: what a catch-up that held it left
     if not rijen:
         return 0
     ids = [r.id for r in rijen]
