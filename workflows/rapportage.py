@@ -353,7 +353,7 @@ def maak_rapport(session: Session, filters: Filters, now: datetime,
             # rest of the caller's transaction, which is the report's.
             session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
     maanden = _maanden(filters.van, filters.tot)
-    prijslijst = list(session.scalars(select(Prijspost).order_by(Prijspost.volgorde, Prijspost.naam)))
+    prijslijst = list(session.scalars(_vaste_selects().prijslijst))
     namen = lees_namen(session)
     vergelijk: list[Filters] = []
     if vergelijken:
@@ -491,10 +491,9 @@ def _oorzaken(session: Session, f: Filters, maanden, namen: Namen, bron: str = "
         r.acuut += int(ac)
         r.structureel += int(st)
         r.bezwaren += int(bz)
-    vervolg = select(Vervolgactie).order_by(Vervolgactie.datum.desc(), Vervolgactie.id.desc())
-    if f.oorzaak_id:
-        vervolg = vervolg.where(Vervolgactie.oorzaak_id == f.oorzaak_id)
-    for v in session.scalars(vervolg):
+    vaste = _vaste_selects()
+    vervolg = (vaste.vervolg_van_oorzaak, {"oorzaak": f.oorzaak_id}) if f.oorzaak_id else (vaste.vervolg, {})
+    for v in session.scalars(*vervolg):
         if v.oorzaak_id not in rijen:
             naam, actief, _ = namen.oorzaken[v.oorzaak_id]
             rijen[v.oorzaak_id] = OorzaakRij(v.oorzaak_id, naam, actief)
@@ -577,9 +576,7 @@ def _knipkaarten(session: Session, f: Filters, now: datetime, standaard_quotum: 
     jaren = list(range(f.van.year, f.tot.year + 1))
     vandaag = amsterdam(now).date()
     if bron == "feiten":
-        gebruik = select(Knipkaart.wijkteam_id, Knipkaart.jaar, Knipkaart.quotum, Kaartstand.ingezet,
-                         Kaartstand.teruggegeven).outerjoin(Kaartstand, Kaartstand.knipkaart_id == Knipkaart.id).where(
-            Knipkaart.jaar.in_(jaren))
+        gebruik = _vaste_selects().kaartstanden
     else:
         gebruik = select(
             Knipkaart.wijkteam_id, Knipkaart.jaar, Knipkaart.quotum,
@@ -587,7 +584,8 @@ def _knipkaarten(session: Session, f: Filters, now: datetime, standaard_quotum: 
             func.sum(case((KnipkaartMutatie.soort == MutatieSoort.TERUGGEGEVEN, 1), else_=0)).label("terug"),
         ).outerjoin(KnipkaartMutatie, KnipkaartMutatie.knipkaart_id == Knipkaart.id).where(
             Knipkaart.jaar.in_(jaren)).group_by(Knipkaart.wijkteam_id, Knipkaart.jaar, Knipkaart.quotum)
-    kaarten = {(t, j): (q, int(i or 0), int(r or 0)) for t, j, q, i, r in session.execute(gebruik).all()}
+    kaarten = {(t, j): (q, int(i or 0), int(r or 0))
+               for t, j, q, i, r in session.execute(gebruik, {"jaren": jaren} if bron == "feiten" else {}).all()}
     uit = []
     # The active teams by name, or the one the filter names.
     teams = [(tid, naam) for tid, naam, actief in namen.teams if (tid == f.wijkteam_id if f.wijkteam_id else actief)]
@@ -676,16 +674,8 @@ class Namen:
 
 def lees_namen(session: Session) -> Namen:
     """The report's names (Namen) in one statement."""
-    nul = literal_column("0")
-    alles = union_all(
-        select(literal("oorzaak").label("soort"), Oorzaak.id.label("id"), Oorzaak.naam.label("naam"),
-               Oorzaak.actief.label("actief"), Oorzaak.volgorde.label("volgorde")),
-        select(literal("dienst"), Dienst.id, Dienst.naam, true(), nul),
-        select(literal("team"), Wijkteam.id, Wijkteam.naam, Wijkteam.actief, nul),
-        select(literal("persoon"), nul, Gebruiker.naam, true(), nul),
-        select(literal("persoon"), nul, Contactpersoon.naam, true(), nul))
     oorzaken, diensten, teams, personen = {}, {}, [], []
-    for soort, id_, naam, actief, volgorde in session.execute(alles.order_by(alles.selected_columns.naam)).all():
+    for soort, id_, naam, actief, volgorde in session.execute(_vaste_selects().namen).all():
         if soort == "oorzaak":
             oorzaken[id_] = (naam, bool(actief), volgorde)
         elif soort == "dienst":
@@ -695,6 +685,43 @@ def lees_namen(session: Session) -> Namen:
         else:
             personen.append(naam)
     return Namen(oorzaken, diensten, teams, personen)
+
+
+@dataclass(frozen=True)
+class _VasteSelects:
+    prijslijst: Any
+    vervolg: Any
+    vervolg_van_oorzaak: Any  # :oorzaak
+    kaartstanden: Any  # :jaren, a list
+    conclusies: Any  # :van, :tot
+    namen: Any
+
+
+@lru_cache(maxsize=1)
+def _vaste_selects() -> _VasteSelects:
+    """The report's statements that do not depend on its period's shape, built once with their values as bound
+    parameters: a new statement object costs its construction and SQLAlchemy's cache key on every report."""
+    vervolg = select(Vervolgactie).order_by(Vervolgactie.datum.desc(), Vervolgactie.id.desc())
+    nul = literal_column("0")
+    alles = union_all(
+        select(literal("oorzaak").label("soort"), Oorzaak.id.label("id"), Oorzaak.naam.label("naam"),
+               Oorzaak.actief.label("actief"), Oorzaak.volgorde.label("volgorde")),
+        select(literal("dienst"), Dienst.id, Dienst.naam, true(), nul),
+        select(literal("team"), Wijkteam.id, Wijkteam.naam, Wijkteam.actief, nul),
+        select(literal("persoon"), nul, Gebruiker.naam, true(), nul),
+        select(literal("persoon"), nul, Contactpersoon.naam, true(), nul))
+    return _VasteSelects(
+        prijslijst=select(Prijspost).order_by(Prijspost.volgorde, Prijspost.naam),
+        vervolg=vervolg,
+        vervolg_van_oorzaak=vervolg.where(Vervolgactie.oorzaak_id == bindparam("oorzaak")),
+        kaartstanden=select(Knipkaart.wijkteam_id, Knipkaart.jaar, Knipkaart.quotum, Kaartstand.ingezet,
+                            Kaartstand.teruggegeven).outerjoin(Kaartstand, Kaartstand.knipkaart_id == Knipkaart.id)
+        .where(Knipkaart.jaar.in_(bindparam("jaren", expanding=True))),
+        conclusies=select(Rapportconclusie).where(Rapportconclusie.van == bindparam("van"),
+                                                  Rapportconclusie.tot == bindparam("tot")).order_by(
+            Rapportconclusie.vastgelegd_op.desc(), Rapportconclusie.id.desc()),
+        namen=alles.order_by(alles.selected_columns.naam),
+    )
 
 
 # ---------------------------------------------------------------- avoided cost
@@ -1233,9 +1260,7 @@ def vervolgactie_vastleggen(session: Session, *, oorzaak_id: int, soort, besluit
 
 def conclusies_van(session: Session, van: date, tot: date) -> list[Rapportconclusie]:
     """Every version of management's conclusions for exactly this period, newest first."""
-    return list(session.scalars(select(Rapportconclusie).where(
-        Rapportconclusie.van == van, Rapportconclusie.tot == tot).order_by(
-        Rapportconclusie.vastgelegd_op.desc(), Rapportconclusie.id.desc())))
+    return list(session.scalars(_vaste_selects().conclusies, {"van": van, "tot": tot}))
 
 
 def conclusie_vastleggen(session: Session, *, van: date, tot: date, tekst: str, door_gebruiker_id: int,

@@ -46,6 +46,18 @@ def test_counts_per_cause_and_month_in_amsterdam_time(db_session, dataset):
     assert [v.besluit for v in wacht.vervolg] == ["Beleidsregel"]
 
 
+def test_a_report_filtered_on_a_cause_shows_only_that_cause_and_its_follow_up_actions(db_session, dataset):
+    """The follow-up actions are read with the cause as a bound parameter (the statement is built once): filtered on
+    "Anders", the other cause's action does not make a row of its own; filtered on that cause, it is there."""
+    w = dataset.w
+    for bron in ("feiten", "zaken"):
+        anders = maak_rapport(db_session, Filters(HALFJAAR.van, HALFJAAR.tot, oorzaak_id=w.anders.id), NU, bron=bron)
+        assert [(o.naam, [v.besluit for v in o.vervolg]) for o in anders.oorzaken] == [("Anders", [])]
+        wacht = maak_rapport(db_session, Filters(HALFJAAR.van, HALFJAAR.tot, oorzaak_id=w.oorzaak.id), NU, bron=bron)
+        assert [(o.naam, [v.besluit for v in o.vervolg]) for o in wacht.oorzaken] == [(w.oorzaak.naam, ["Beleidsregel"])]
+        db_session.rollback()
+
+
 def test_card_use_per_team_marks_under_use(db_session, dataset):
     r = maak_rapport(db_session, HALFJAAR, NU)
     kaarten = {k.wijkteam: k for k in r.knipkaarten}
