@@ -54,7 +54,8 @@ def test_a_report_filtered_on_a_cause_shows_only_that_cause_and_its_follow_up_ac
         anders = maak_rapport(db_session, Filters(HALFJAAR.van, HALFJAAR.tot, oorzaak_id=w.anders.id), NU, bron=bron)
         assert [(o.naam, [v.besluit for v in o.vervolg]) for o in anders.oorzaken] == [("Anders", [])]
         wacht = maak_rapport(db_session, Filters(HALFJAAR.van, HALFJAAR.tot, oorzaak_id=w.oorzaak.id), NU, bron=bron)
-        assert [(o.naam, [v.besluit for v in o.vervolg]) for o in wacht.oorzaken] == [(w.oorzaak.naam, ["Beleidsregel"])]
+        assert [(o.naam, [v.besluit for v in o.vervolg]) for o in wacht.oorzaken] == [
+            (w.oorzaak.naam, ["Beleidsregel"])]
         db_session.rollback()
 
 
