@@ -10,8 +10,9 @@ payments whose request was made in the period (per instrument and end point only
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from sqlalchemy import and_, case, func, literal, null, or_, select, union_all
+from sqlalchemy import and_, bindparam, case, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from .maatwerk.effect import INSTRUMENT
@@ -41,28 +42,8 @@ def _tellingen(session: Session, f) -> Tellingen:
     """In one statement: the effects recorded for the period's cases per cause, instrument, scale and end point;
     those recorded for maatwerk requests made in the period (the team filter applies; a request has no dienst,
     cause or urgency, so those filters leave them out); the diensten with a case whose consent was missing."""
-    effecten = or_(Effectmeting.schaal.is_not(None), Effectmeting.eindpunt.is_not(None))
-    delen = [
-        select(literal("zaak").label("soort"), Zaak.oorzaak_id.label("id"), Effectmeting.instrument.label("instrument"),
-               Effectmeting.schaal.label("schaal"), Effectmeting.eindpunt.label("punt"), func.count().label("n"))
-        .select_from(Zaak).join(Effectmeting, Effectmeting.zaak_id == Zaak.id).where(*f.voorwaarden(), effecten)
-        .group_by(Zaak.oorzaak_id, Effectmeting.instrument, Effectmeting.schaal, Effectmeting.eindpunt),
-        # Only diensten with such a case get a row in the consent table: found from the aftercare rows (a join on
-        # the case's key), so that its averages scan only those diensten' cases (at 1M cases that scan was half
-        # the report: docs/performance.md, issue 16 point 5).
-        select(literal("ontbrak"), Zaak.dienst_id, null(), null(), null(), func.count()).select_from(ZaakNazorg)
-        .join(Zaak, Zaak.id == ZaakNazorg.zaak_id).where(*f.voorwaarden(), ONTBRAK).group_by(Zaak.dienst_id),
-    ]
-    if not (f.dienst_id or f.oorzaak_id or f.urgentie):
-        w = [MaatwerkAanvraag.aangevraagd_op >= f.begin, MaatwerkAanvraag.aangevraagd_op < f.einde, effecten]
-        if f.wijkteam_id:
-            w.append(MaatwerkAanvraag.wijkteam_id == f.wijkteam_id)
-        delen.append(select(literal("maatwerk"), null(), null(), Effectmeting.schaal, Effectmeting.eindpunt,
-                            func.count()).select_from(MaatwerkAanvraag)
-                     .join(Effectmeting, Effectmeting.aanvraag_id == MaatwerkAanvraag.id).where(*w)
-                     .group_by(Effectmeting.schaal, Effectmeting.eindpunt))
     uit = Tellingen()
-    for soort, id_, instrument, schaal, punt, n in session.execute(union_all(*delen)):
+    for soort, id_, instrument, schaal, punt, n in session.execute(_tellingen_select(f.vorm()), f.parameters()).all():
         if soort == "ontbrak":
             uit.met_ontbrekende.append(id_)
             continue
@@ -76,6 +57,38 @@ def _tellingen(session: Session, f) -> Tellingen:
             _tel(uit.eind, instrument, punt, n)
     uit.met_ontbrekende.sort()
     return uit
+
+
+@lru_cache(maxsize=16)
+def _tellingen_select(vorm: tuple[bool, bool, bool, bool]):
+    """The statement of _tellingen for filters of this shape (Filters.vorm), built once, the filters' values bound
+    (Filters.parameters)."""
+    from .rapportage import Filters
+
+    dienst, team, oorzaak, urgentie = vorm
+    w = Filters.gebonden_voorwaarden(vorm)
+    effecten = or_(Effectmeting.schaal.is_not(None), Effectmeting.eindpunt.is_not(None))
+    delen = [
+        select(literal("zaak").label("soort"), Zaak.oorzaak_id.label("id"), Effectmeting.instrument.label("instrument"),
+               Effectmeting.schaal.label("schaal"), Effectmeting.eindpunt.label("punt"), func.count().label("n"))
+        .select_from(Zaak).join(Effectmeting, Effectmeting.zaak_id == Zaak.id).where(*w, effecten)
+        .group_by(Zaak.oorzaak_id, Effectmeting.instrument, Effectmeting.schaal, Effectmeting.eindpunt),
+        # Only diensten with such a case get a row in the consent table: found from the aftercare rows (a join on
+        # the case's key), so that its averages scan only those diensten' cases (at 1M cases that scan was half
+        # the report: docs/performance.md, issue 16 point 5).
+        select(literal("ontbrak"), Zaak.dienst_id, null(), null(), null(), func.count()).select_from(ZaakNazorg)
+        .join(Zaak, Zaak.id == ZaakNazorg.zaak_id).where(*w, ONTBRAK).group_by(Zaak.dienst_id),
+    ]
+    if not (dienst or oorzaak or urgentie):
+        m = [MaatwerkAanvraag.aangevraagd_op >= bindparam("begin"),
+             MaatwerkAanvraag.aangevraagd_op < bindparam("einde"), effecten]
+        if team:
+            m.append(MaatwerkAanvraag.wijkteam_id == bindparam("wijkteam_id"))
+        delen.append(select(literal("maatwerk"), null(), null(), Effectmeting.schaal, Effectmeting.eindpunt,
+                            func.count()).select_from(MaatwerkAanvraag)
+                     .join(Effectmeting, Effectmeting.aanvraag_id == MaatwerkAanvraag.id).where(*m)
+                     .group_by(Effectmeting.schaal, Effectmeting.eindpunt))
+    return union_all(*delen)
 
 
 def _tel(uit: dict, sleutel, waarde, n) -> None:

@@ -123,6 +123,30 @@ class Filters:
             w.append(Zaak.urgentie == self.urgentie)
         return w
 
+    def vorm(self) -> tuple[bool, bool, bool, bool]:
+        """Which filters are set (dienst, wijkteam, cause, urgency): the shape of gebonden_voorwaarden()."""
+        return bool(self.dienst_id), bool(self.wijkteam_id), bool(self.oorzaak_id), bool(self.urgentie)
+
+    @staticmethod
+    def gebonden_voorwaarden(vorm: tuple[bool, bool, bool, bool]) -> list:
+        """voorwaarden() of filters of this shape with their values as bound parameters (parameters()), for a
+        statement built once per shape."""
+        w = [Zaak.verstuurd_op.is_not(None), Zaak.verstuurd_op >= bindparam("begin"),
+             Zaak.verstuurd_op < bindparam("einde"), Zaak.soort != ZaakSoort.ADVIESVRAAG]
+        for gezet, kolom in zip(vorm, (Zaak.dienst_id, Zaak.wijkteam_id, Zaak.oorzaak_id, Zaak.urgentie)):
+            if gezet:
+                w.append(kolom == bindparam(kolom.key))
+        return w
+
+    def parameters(self) -> dict:
+        """The values of gebonden_voorwaarden()."""
+        uit = {"begin": self.begin, "einde": self.einde}
+        for naam, waarde in (("dienst_id", self.dienst_id), ("wijkteam_id", self.wijkteam_id),
+                             ("oorzaak_id", self.oorzaak_id), ("urgentie", self.urgentie)):
+            if waarde:
+                uit[naam] = waarde
+        return uit
+
     def feitvoorwaarden(self, t) -> list:
         """The same selection in a roll-up table `t` (workflows.rapportfeiten), keyed by the day sent."""
         w = [t.dag >= self.van, t.dag <= self.tot, t.soort != ZaakSoort.ADVIESVRAAG]

@@ -50,6 +50,12 @@ def test_effects_per_cause_and_per_instrument(db_session, wereld):
     # The report's filters hold here too.
     alleen = _tabellen(db_session, oorzaak_id=document.id)
     assert [r[0] for r in alleen["effect_oorzaak"].rijen] == ["Ontbrekend of onverkrijgbaar document"]
+    wmo = _tabellen(db_session, dienst_id=wereld.wmo.id)
+    assert {rij[0]: rij[1:] for rij in wmo["effect_instrument"].rijen} == {"Escalatie": [2, 1, 0, 0, 0, 1, 0]}
+    assert [rij[0] for rij in _tabellen(db_session, wijkteam_id=wereld.team.id)["effect_oorzaak"].rijen] == [
+        "Wettelijke wachtperiode / zoektermijn", "Ontbrekend of onverkrijgbaar document"]
+    ander_team = _tabellen(db_session, wijkteam_id=wereld.ander_team.id)
+    assert ander_team["effect_oorzaak"].rijen == [] and ander_team["effect_instrument"].rijen == []
 
 
 def test_missing_consent_shows_as_a_cause_of_delay_per_dienst(db_session, wereld):
