@@ -83,6 +83,7 @@ from .rapportfeiten import (
     RapportfeitTijd,
     bijwerken_wat_veranderde,
     histogram_delen,
+    som_delen,
     in_tienden,
     volgende_maand,
 )
@@ -386,8 +387,9 @@ def maak_rapport(session: Session, filters: Filters, now: datetime,
         vergelijk = [replace(filters, van=van, tot=tot) for van, tot in dict.fromkeys(perioden)]
     # From the roll-up, the comparison periods are counted in the same statements as the report's own period.
     samen = vergelijk if bron == "feiten" else []
-    oorzaken, knippen, escalaties, cijfers = _oorzaken(session, filters, maanden, namen, bron, samen)
-    kosten = _kosten(session, filters, prijslijst, {o.oorzaak_id: o for o in oorzaken}, bron, samen, cijfers)
+    vandaag = amsterdam(now).date()
+    oorzaken, knippen, escalaties, cijfers = _oorzaken(session, filters, maanden, namen, bron, samen, vandaag)
+    kosten = _kosten(session, filters, prijslijst, {o.oorzaak_id: o for o in oorzaken}, bron, samen, cijfers, vandaag)
     if vergelijk and bron == "zaken":
         cijfers = [periodecijfers(session, v, prijslijst, bron) for v in vergelijk]
     vorige = jaar = None
@@ -399,7 +401,7 @@ def maak_rapport(session: Session, filters: Filters, now: datetime,
         oorzaken=oorzaken,
         diensten=_diensten(session, filters, now, namen, bron),
         knipkaarten=_knipkaarten(session, filters, now, standaard_quotum, namen, bron),
-        regels=_regels(session, filters, namen, bron),
+        regels=_regels(session, filters, namen, bron, vandaag),
         kosten=kosten,
         prijslijst=prijslijst,
         knippen_per_maand=knippen,
@@ -472,12 +474,13 @@ def _maand_expr(session: Session, maanden: list[tuple[str, datetime]]):
 
 
 def _oorzaken(session: Session, f: Filters, maanden, namen: Namen, bron: str = "zaken",
-              vergelijk: list[Filters] = ()) -> tuple[list[OorzaakRij], dict[str, int], dict[str, int],
-                                                      list[Periodecijfers]]:
+              vergelijk: list[Filters] = (), vandaag: date | None = None) -> tuple[list[OorzaakRij], dict[str, int],
+                                                                                dict[str, int], list[Periodecijfers]]:
     """One pass: per cause, kind and month the counts; the totals per cause and per month are rolled up. From the
-    roll-up, the same statement counts the periods `vergelijk` (their key figures, returned in that order)."""
+    roll-up, the same statement counts the periods `vergelijk` (their key figures, returned in that order);
+    `vandaag` lets it read an edge as its month minus the days around it (_uit_feiten)."""
     if bron == "feiten":
-        telling, waarden = _uit_feiten(session, [f, *vergelijk], "oorzaak")
+        telling, waarden = _uit_feiten(session, [f, *vergelijk], "oorzaak", vandaag)
     else:
         waarden = {}
         maand = _maand_expr(session, maanden).label("maand")
@@ -651,7 +654,8 @@ def _top_regels(per_team):
         n.desc(), per_team.c.sleutel).limit(TOP_REGELS)
 
 
-def _regels(session: Session, f: Filters, namen: Namen, bron: str = "zaken") -> list[RegelRij]:
+def _regels(session: Session, f: Filters, namen: Namen, bron: str = "zaken",
+            vandaag: date | None = None) -> list[RegelRij]:
     """The most frequent blocking rules (same wording, case and spaces aside), each with one anonymised example,
     in one statement: the top wordings, their teams and their example with its dienst.
 
@@ -660,8 +664,9 @@ def _regels(session: Session, f: Filters, namen: Namen, bron: str = "zaken") -> 
     """
     uit_marges = bron == "feiten" and _marges(f)
     if uit_marges:
-        vorm, waarden = _vorm(_marge_reeksen(f, "regel"))
-        voorbeeld = _regels_uit_marges(vorm)
+        keus_vorm, waarden = _vorm(_som_reeksen(f, "regel", vandaag) if vandaag else _marge_reeksen(f, "regel"))
+        vorm, waarden = _vorm(_marge_reeksen(f, "regel"), waarden)
+        voorbeeld = _regels_uit_marges(keus_vorm, vorm)
     else:
         voorbeeld, waarden = _met_voorbeeld(_top_regels(_regels_per_team(f, bron)).cte("top")), {}
     weg = tuple(personen_weglaten(namen.personen))
@@ -752,7 +757,8 @@ def _vaste_selects() -> _VasteSelects:
 
 
 def _kosten(session: Session, f: Filters, prijslijst: list[Prijspost], oorzaken: dict[int, OorzaakRij],
-            bron: str = "zaken", vergelijk: list[Filters] = (), cijfers: list[Periodecijfers] = ()) -> list[KostenRij]:
+            bron: str = "zaken", vergelijk: list[Filters] = (), cijfers: list[Periodecijfers] = (),
+            vandaag: date | None = None) -> list[KostenRij]:
     """One pass: per cause and price-list item the cases and the quantity; per item and per cause rolled up. From
     the roll-up, the same statement gives the avoided cost of the periods `vergelijk`, added to their `cijfers`."""
     if bron == "zaken":
@@ -761,7 +767,7 @@ def _kosten(session: Session, f: Filters, prijslijst: list[Prijspost], oorzaken:
             literal_column("0")).join(VermedenScenario, VermedenScenario.zaak_id == Zaak.id).where(
             *f.voorwaarden()).group_by(Zaak.oorzaak_id, VermedenScenario.prijspost_id), {}
     else:
-        stmt, waarden = _uit_feiten(session, [f, *vergelijk], "kosten")
+        stmt, waarden = _uit_feiten(session, [f, *vergelijk], "kosten", vandaag)
     posten = {p.id: p for p in prijslijst}
     per_post: dict[int, list[int]] = {}
     for oid, pid, zaken_, aantal, periode in session.execute(stmt, waarden).all():
@@ -793,16 +799,17 @@ def _marges(f: Filters) -> bool:
 
 def _marge_reeksen(f: Filters, soort: str) -> tuple:
     """The marginal tables of this kind with the runs of days [begin, end) that make up the period, as
-    ((table, ((begin, end), ...)), ...): the months wholly inside it from the month table, the days at its edges
-    from the day table. (The time histograms: `_tijd_reeksen`.)"""
+    ((table, ((begin, end), ...), 1), ...): the months wholly inside it from the month table, the days at its edges
+    from the day table, all added. (Sums may take days off a month: `_som_reeksen`; the time histograms:
+    `_tijd_reeksen`.)"""
     dag_t, maand_t = MARGES[soort]
     eerste = f.van if f.van.day == 1 else volgende_maand(f.van)  # the first whole month
     na = f.tot + timedelta(days=1)
     voorbij = na if na.day == 1 else na.replace(day=1)  # the first day after the last whole month
     if eerste >= voorbij:
-        return ((dag_t, ((f.van, na),)),)
+        return ((dag_t, ((f.van, na),), 1),)
     randen = (((f.van, eerste),) if f.van < eerste else ()) + (((voorbij, na),) if voorbij < na else ())
-    return ((maand_t, ((eerste, voorbij),)),) + (((dag_t, randen),) if randen else ())
+    return ((maand_t, ((eerste, voorbij),), 1),) + (((dag_t, randen, 1),) if randen else ())
 
 
 _TIJD_TABELLEN = {"jaar": JaarTijd, "maand": MARGES["tijd"][1], "dag": MARGES["tijd"][0]}
@@ -810,17 +817,27 @@ _TIJD_TABELLEN = {"jaar": JaarTijd, "maand": MARGES["tijd"][1], "dag": MARGES["t
 
 def _tijd_reeksen(f: Filters, vandaag: date) -> tuple:
     """The time histograms' tables with the runs of days and the sign (1 or -1) that make up the period: whole
-    years, months and days, some taken off a larger unit (workflows.rapportfeiten.histogram_delen), one
-    (table, runs, sign) with its adjacent runs merged."""
+    years, months and days, some taken off a larger unit (workflows.rapportfeiten.histogram_delen)."""
+    return _reeksen(histogram_delen(f.van, f.tot, vandaag), _TIJD_TABELLEN)
+
+
+def _som_reeksen(f: Filters, soort: str, vandaag: date) -> tuple:
+    """The marginal tables of this kind of sums with the runs of days and the sign that make up the period: whole
+    months and days, an edge maybe as its month minus the days around it (workflows.rapportfeiten.som_delen)."""
+    dag_t, maand_t = MARGES[soort]
+    return _reeksen(som_delen(f.van, f.tot, vandaag), {"maand": maand_t, "dag": dag_t})
+
+
+def _reeksen(delen, tabellen: dict) -> tuple:
+    """Signed parts as (table, runs, sign), one per grain and sign, its adjacent runs merged."""
     reeksen: dict[tuple[str, int], list[list[date]]] = {}
-    for d in histogram_delen(f.van, f.tot, vandaag):
+    for d in delen:
         lijst = reeksen.setdefault((d.korrel, d.teken), [])
         if lijst and lijst[-1][1] == d.begin:
             lijst[-1][1] = d.einde
         else:
             lijst.append([d.begin, d.einde])
-    return tuple((_TIJD_TABELLEN[korrel], tuple(map(tuple, lijst)), teken)
-                 for (korrel, teken), lijst in reeksen.items())
+    return tuple((tabellen[korrel], tuple(map(tuple, lijst)), teken) for (korrel, teken), lijst in reeksen.items())
 
 
 def _vorm(delen, waarden: dict[str, date] | None = None) -> tuple[tuple, dict[str, date]]:
@@ -852,27 +869,38 @@ def _acuut(t):
     return case((t.urgentie == Urgentie.ACUUT, t.zaken), else_=0) if t is Rapportfeit else t.acuut
 
 
-def _telling_oorzaak(dialect: str, t, waar, plek: int):
+def _som(kolom, teken: int = 1):
+    """sum(kolom), or its opposite for a part taken off."""
+    return func.sum(kolom) if teken == 1 else -func.sum(kolom)
+
+
+_OORZAAK_SOMMEN = ("zaken", "geen_inkomen", "bovenlokaal", "acuut", "structureel", "bezwaren", "te_laat")
+
+
+def _telling_oorzaak(dialect: str, t, waar, plek: int, teken: int = 1):
     """The counts per cause and kind, in the columns of the pass over the cases, then the late cases: per month for
     the first period (place 0), the report's own; the others' month is empty."""
     maand = (_feit_maand(dialect, t.dag if t is Rapportfeit else t.periode) if plek == 0 else null()).label("maand")
     groep = [t.oorzaak_id, t.soort] + ([maand] if plek == 0 else [])
-    return select(t.oorzaak_id, t.soort, maand, func.sum(t.zaken), func.sum(t.geen_inkomen),
-                  func.sum(t.bovenlokaal), func.sum(_acuut(t)), func.sum(t.structureel),
-                  func.sum(t.bezwaren), func.sum(t.zaken_te_laat)).where(waar).group_by(*groep)
+    sommen = [_som(k, teken).label(naam) for k, naam in zip(
+        (t.zaken, t.geen_inkomen, t.bovenlokaal, _acuut(t), t.structureel, t.bezwaren, t.zaken_te_laat),
+        _OORZAAK_SOMMEN)]
+    return select(t.oorzaak_id, t.soort, maand, *sommen).where(waar).group_by(*groep)
 
 
-def _telling_kosten(dialect: str, t, waar, plek: int):
+def _telling_kosten(dialect: str, t, waar, plek: int, teken: int = 1):
     """Per cause and price-list item the cases and the quantity; for the periods after the first, per item only
     (their cause is empty)."""
-    zaken, aantal = func.sum(t.zaken).label("zaken"), func.sum(t.aantal).label("aantal")
+    zaken, aantal = _som(t.zaken, teken).label("zaken"), _som(t.aantal, teken).label("aantal")
     if plek == 0:
         return select(t.oorzaak_id, t.prijspost_id, zaken, aantal).where(waar).group_by(t.oorzaak_id, t.prijspost_id)
     return select(null().label("oorzaak_id"), t.prijspost_id, zaken, aantal).where(waar).group_by(t.prijspost_id)
 
 
-def _telling_dienst(dialect: str, t, waar, plek: int):
-    """Per dienst: cases, highest step, objections, missed deadlines, late cases."""
+def _telling_dienst(dialect: str, t, waar, plek: int, teken: int = 1):
+    """Per dienst: cases, highest step, objections, missed deadlines, late cases. Only added parts: a highest
+    step cannot be taken off."""
+    assert teken == 1
     return select(t.dienst_id, func.sum(t.zaken), func.max(t.hoogste_trede), func.sum(t.bezwaren),
                   func.sum(t.termijnen_gemist), func.sum(t.zaken_te_laat)).where(waar).group_by(t.dienst_id)
 
@@ -887,26 +915,34 @@ def _plek(i: int):
 
 @lru_cache(maxsize=256)
 def _marge_telling(dialect: str, soort: str, vorm: tuple):
-    """The counts of this kind over the marginal tables for periods of this shape (per period its parts), as one
-    UNION ALL; each part ends in a column with its period's place."""
+    """The counts of this kind over the marginal tables for periods of this shape (per period its parts, each
+    added or taken off), as one UNION ALL; each part ends in a column with its period's place. With a part taken
+    off, the counts per cause and kind are summed in SQL and the groups left with no case dropped."""
     maak = _TELLINGEN[soort][1]
     teller = count()
-    delen = [maak(dialect, t, _binnen(t, runs, teller), plek).add_columns(_plek(plek))
-             for plek, per in enumerate(vorm) for t, runs in per]
+    delen = [maak(dialect, t, _binnen(t, runs, teller), plek, teken).add_columns(_plek(plek))
+             for plek, per in enumerate(vorm) for t, runs, teken in per]
     if len(delen) == 1:
         return delen[0]
+    afgetrokken = any(teken == -1 for per in vorm for _, _, teken in per)
+    if soort == "oorzaak" and afgetrokken:
+        u = union_all(*delen).subquery()
+        return select(u.c.oorzaak_id, u.c.soort, u.c.maand, *[func.sum(u.c[k]) for k in _OORZAAK_SOMMEN],
+                      u.c.periode).group_by(u.c.periode, u.c.oorzaak_id, u.c.soort, u.c.maand).having(
+            func.sum(u.c.zaken) != 0)
     if soort != "kosten":
         return union_all(*delen)
     # The avoided cost per cause and item of the months and of the edge days summed in SQL: half the rows to read.
     u = union_all(*delen).subquery()
     return select(u.c.oorzaak_id, u.c.prijspost_id, func.sum(u.c.zaken), func.sum(u.c.aantal), u.c.periode).group_by(
-        u.c.periode, u.c.oorzaak_id, u.c.prijspost_id)
+        u.c.periode, u.c.oorzaak_id, u.c.prijspost_id).having(func.sum(u.c.zaken) != 0)
 
 
-def _uit_feiten(session: Session, fs: list[Filters], soort: str) -> tuple[Any, dict]:
+def _uit_feiten(session: Session, fs: list[Filters], soort: str, vandaag: date | None = None) -> tuple[Any, dict]:
     """The statement (and its parameters) that counts this kind for each period of `fs`, over the marginal tables
     when they answer, else over the day table with the filters, as one UNION ALL of its parts. Each part ends in a
-    column with the period's place in `fs`. Its rows are summed in Python."""
+    column with the period's place in `fs`. Its rows are summed in Python. With `vandaag`, the sums per cause
+    read an edge of a period as its month minus the days around it where that reads fewer rows (_som_reeksen)."""
     dialect = session.get_bind().dialect.name
     dagtabel, maak = _TELLINGEN[soort]
     if not _marges(fs[0]):  # the periods share their filters
@@ -914,7 +950,8 @@ def _uit_feiten(session: Session, fs: list[Filters], soort: str) -> tuple[Any, d
                  for i, f in enumerate(fs)]
         return (delen[0] if len(delen) == 1 else union_all(*delen)), {}
     waarden: dict[str, date] = {}
-    vormen = tuple(_vorm(_marge_reeksen(f, soort), waarden)[0] for f in fs)
+    vormen = tuple(_vorm(_som_reeksen(f, soort, vandaag) if vandaag and soort != "dienst" else _marge_reeksen(f, soort),
+                         waarden)[0] for f in fs)
     return _marge_telling(dialect, soort, vormen), waarden
 
 
@@ -927,23 +964,24 @@ def _met_voorbeeld(top):
 
 
 @lru_cache(maxsize=64)
-def _regels_uit_marges(vorm: tuple):
+def _regels_uit_marges(keus_vorm: tuple, vorm: tuple):
     """The top blocking rules from the marginal tables with their example: (wording, cases, its teams' ids
-    comma-separated, ...). The top is chosen on the cases; the teams of only those wordings are read and joined."""
+    comma-separated, ...). The top is chosen on the cases, counted over the parts of `keus_vorm` (signed: an edge
+    may be its month minus the days around it); the teams and lowest case id of only those wordings are read from
+    the parts of `vorm` (all added: neither can be taken off) and joined."""
     teller = count()
-    delen = [(t, _binnen(t, runs, teller)) for t, runs in vorm]
-    stukken = [select(t.sleutel.label("sleutel"), t.zaken.label("n"), t.eerste_zaak_id.label("eerste")).where(waar)
-               for t, waar in delen]
+    stukken = [select(t.sleutel.label("sleutel"), (t.zaken if teken == 1 else -t.zaken).label("n")).where(
+        _binnen(t, runs, teller)) for t, runs, teken in keus_vorm]
     alle = (stukken[0] if len(stukken) == 1 else union_all(*stukken)).subquery()
     n = func.sum(alle.c.n)
-    keus = select(alle.c.sleutel, n.label("n"), func.min(alle.c.eerste).label("eerste")).group_by(
-        alle.c.sleutel).order_by(n.desc(), alle.c.sleutel).limit(TOP_REGELS).cte("keus")
-    stukken = [select(t.sleutel.label("sleutel"), t.teams.label("teams")).where(
-        waar, t.sleutel.in_(select(keus.c.sleutel))) for t, waar in delen]
+    keus = select(alle.c.sleutel, n.label("n")).group_by(alle.c.sleutel).having(n > 0).order_by(
+        n.desc(), alle.c.sleutel).limit(TOP_REGELS).cte("keus")
+    stukken = [select(t.sleutel.label("sleutel"), t.teams.label("teams"), t.eerste_zaak_id.label("eerste")).where(
+        _binnen(t, runs, teller), t.sleutel.in_(select(keus.c.sleutel))) for t, runs, _ in vorm]
     teams = (stukken[0] if len(stukken) == 1 else union_all(*stukken)).subquery()
     return _met_voorbeeld(select(keus.c.sleutel, keus.c.n, func.aggregate_strings(teams.c.teams, ",").label("teams"),
-                                 keus.c.eerste).join(teams, teams.c.sleutel == keus.c.sleutel).group_by(
-        keus.c.sleutel, keus.c.n, keus.c.eerste).cte("top"))
+                                 func.min(teams.c.eerste).label("eerste")).join(
+        teams, teams.c.sleutel == keus.c.sleutel).group_by(keus.c.sleutel, keus.c.n).cte("top"))
 
 
 PERCENTIELEN = (0.5, 0.9)

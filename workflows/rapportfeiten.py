@@ -284,9 +284,9 @@ MARGES = {"oorzaak": (DagOorzaak, MaandOorzaak), "dienst": (DagDienst, MaandDien
 
 @dataclass(frozen=True)
 class Deel:
-    """One part of a period for the time histograms: the days [begin, einde) of grain `korrel` ("jaar": whole
-    Amsterdam calendar years from `rapportjaar_tijd`, "maand": whole months, "dag": days), added (`teken` 1) or
-    taken off (-1)."""
+    """One part of a period for the time histograms (histogram_delen) or the marginal sums (som_delen): the days
+    [begin, einde) of grain `korrel` ("jaar": whole Amsterdam calendar years from `rapportjaar_tijd`, "maand": whole
+    months, "dag": days), added (`teken` 1) or taken off (-1)."""
 
     korrel: str
     begin: date
@@ -297,6 +297,10 @@ class Deel:
 # What reading one year's, month's or day's histograms costs, in days' worth of rows; measured on the 1M-case
 # bench (7,252, 4,006 and 317 rows): the buckets per dienst and time fill up, so a year costs less than two months.
 HISTOGRAM_KOSTEN = {"jaar": 23, "maand": 13, "dag": 1}
+# The same for the marginal tables of sums (per cause and kind, per price-list item, per blocking rule), which have
+# no years. On the bench a month's rows are 1 to 1.6 days' worth (at 270 cases a day every group of a day is
+# there); where fewer cases are sent a month holds more days' groups, so a month is priced at four days.
+SOM_KOSTEN = {"maand": 4, "dag": 1}
 _FIJNER = {"jaar": "maand", "maand": "dag"}
 
 
@@ -316,19 +320,27 @@ def histogram_delen(van: date, tot: date, vandaag: date) -> list[Deel]:
     rest (January to October of this year is this year's histogram minus November and December, which hold
     nothing yet). The histograms are exact counts, so the sum is exact whatever the choice; `vandaag` only prices
     the choice (no rows are expected after it: the report counts cases sent, and cases are sent up to now)."""
-    return _dekken(van, tot + timedelta(days=1), "jaar", vandaag)
+    return _dekken(van, tot + timedelta(days=1), "jaar", vandaag, HISTOGRAM_KOSTEN)
 
 
-def _leeskosten(delen: list[Deel], vandaag: date) -> int:
+def som_delen(van: date, tot: date, vandaag: date) -> list[Deel]:
+    """The period van..tot (inclusive) as signed whole months and days for the marginal tables of sums, reading the
+    fewest rows: an edge of the period is its days, or its month minus the days around it (1 to 22 November up to
+    today the 23rd is November minus the 23rd). Only for sums: a count can be taken off, a lowest id or a list of
+    teams cannot."""
+    return _dekken(van, tot + timedelta(days=1), "maand", vandaag, SOM_KOSTEN)
+
+
+def _leeskosten(delen: list[Deel], vandaag: date, kosten: dict[str, int]) -> int:
     morgen = vandaag + timedelta(days=1)
     uit = 0
     for d in delen:
         dagen = max(0, (min(d.einde, morgen) - d.begin).days)  # days that can hold rows
-        uit += dagen if d.korrel == "dag" else min(HISTOGRAM_KOSTEN[d.korrel], dagen)
+        uit += dagen if d.korrel == "dag" else min(kosten[d.korrel], dagen)
     return uit
 
 
-def _dekken(a: date, b: date, korrel: str, vandaag: date) -> list[Deel]:
+def _dekken(a: date, b: date, korrel: str, vandaag: date, kosten: dict[str, int]) -> list[Deel]:
     """[a, b) from units of `korrel` and finer: the whole units inside it and the pieces at its edges."""
     if a >= b:
         return []
@@ -337,26 +349,26 @@ def _dekken(a: date, b: date, korrel: str, vandaag: date) -> list[Deel]:
     eerste = a if _eenheid_begin(korrel, a) == a else _volgende(korrel, _eenheid_begin(korrel, a))
     laatste = _eenheid_begin(korrel, b)  # the start of the unit b lies in: the units before it are whole
     if eerste > laatste:  # a and b lie in one unit
-        return _stuk(a, b, korrel, vandaag)
+        return _stuk(a, b, korrel, vandaag, kosten)
     heel, u = [], eerste
     while u < laatste:
         heel.append(Deel(korrel, u, _volgende(korrel, u)))
         u = _volgende(korrel, u)
-    return _stuk(a, eerste, korrel, vandaag) + heel + _stuk(laatste, b, korrel, vandaag)
+    return _stuk(a, eerste, korrel, vandaag, kosten) + heel + _stuk(laatste, b, korrel, vandaag, kosten)
 
 
-def _stuk(a: date, b: date, korrel: str, vandaag: date) -> list[Deel]:
+def _stuk(a: date, b: date, korrel: str, vandaag: date, kosten: dict[str, int]) -> list[Deel]:
     """[a, b) inside one unit of `korrel`: from finer units, or as the unit minus what lies around it."""
     if a >= b:
         return []
     fijner = _FIJNER[korrel]
-    direct = _dekken(a, b, fijner, vandaag)
+    direct = _dekken(a, b, fijner, vandaag, kosten)
     u0 = _eenheid_begin(korrel, a)
     u1 = _volgende(korrel, u0)
     rond = [Deel(d.korrel, d.begin, d.einde, -d.teken)
-            for d in _dekken(u0, a, fijner, vandaag) + _dekken(b, u1, fijner, vandaag)]
+            for d in _dekken(u0, a, fijner, vandaag, kosten) + _dekken(b, u1, fijner, vandaag, kosten)]
     via = [Deel(korrel, u0, u1)] + rond
-    return via if _leeskosten(via, vandaag) < _leeskosten(direct, vandaag) else direct
+    return via if _leeskosten(via, vandaag, kosten) < _leeskosten(direct, vandaag, kosten) else direct
 
 
 def teams_van(tekst: str) -> set[int]:

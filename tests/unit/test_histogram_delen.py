@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workflows.rapportfeiten import Deel, histogram_delen, volgende_maand
+from workflows.rapportfeiten import Deel, histogram_delen, som_delen, volgende_maand
 
 dagen = st.dates(min_value=date(2014, 1, 1), max_value=date(2030, 12, 31))
 
@@ -48,3 +48,20 @@ def test_last_year_up_to_yesterday_is_this_years_histogram_minus_what_is_still_t
 def test_a_period_in_the_past_reads_its_months_when_that_is_cheaper():
     delen = histogram_delen(date(2024, 3, 1), date(2024, 4, 30), date(2026, 11, 23))
     assert delen == [Deel("maand", date(2024, 3, 1), date(2024, 4, 1)), Deel("maand", date(2024, 4, 1), date(2024, 5, 1))]
+
+
+@settings(max_examples=400, deadline=None)
+@given(dagen, st.integers(min_value=0, max_value=800), dagen)
+def test_the_sums_read_every_day_of_the_period_once_from_months_and_days_only(van, lengte, vandaag):
+    tot = van + timedelta(days=lengte)
+    delen = som_delen(van, tot, vandaag)
+    assert all(d.korrel in ("maand", "dag") and _heel(d) and d.teken in (1, -1) for d in delen), delen
+    assert _geteld(delen) == {van + timedelta(days=i): 1 for i in range(lengte + 1)}
+
+
+def test_the_sums_of_last_year_read_this_november_as_its_month_minus_today():
+    delen = som_delen(date(2025, 11, 23), date(2026, 11, 22), date(2026, 11, 23))
+    assert delen == [Deel("dag", date(2025, 11, 23), date(2025, 12, 1)),
+                     *[Deel("maand", date(j, m, 1), volgende_maand(date(j, m, 1)))
+                       for j, m in [(2025, 12)] + [(2026, m) for m in range(1, 12)]],
+                     Deel("dag", date(2026, 11, 23), date(2026, 12, 1), -1)]

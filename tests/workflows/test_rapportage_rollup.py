@@ -163,6 +163,9 @@ FILTERS = [
     lambda g: Filters(date(2026, 1, 1), date(2026, 3, 9)),  # this year minus 10 March to December, which hold cases
     lambda g: Filters(date(2025, 1, 25), date(2025, 12, 31)),  # 2025 minus January, plus January's last week
     lambda g: Filters(date(2025, 2, 3), date(2025, 12, 28)),  # 2025 minus January, 1-2 February and 29-31 December
+    # Sums as a month minus the days around it (som_delen), which hold cases; the blocking rules' top from them:
+    lambda g: Filters(date(2025, 1, 5), date(2026, 3, 20)),  # January minus 1-4 January, March minus 21-31 March
+    lambda g: Filters(date(2026, 3, 1), date(2026, 3, 9)),  # March minus 10-31 March: a month with cases after it
     # ... and with a filter the marginal tables do not carry, from the full day tables:
     lambda g: Filters(date(2025, 2, 14), date(2026, 5, 9), wijkteam_id=g.w.team.id),
     lambda g: Filters(date(2025, 6, 1), date(2026, 3, 20), urgentie=Urgentie.HOOG),
@@ -178,6 +181,11 @@ def _zelfde(s, g: Gemeente) -> None:
         assert uit_feiten == uit_zaken, f
         # The key figures of the comparison periods, also those page 1 shows only as a change.
         assert (r.vorige, r.jaar_eerder) == (r_zaken.vorige, r_zaken.jaar_eerder), f
+        # And the report's own rows, not only what the tables show of them: no cause or month with nothing in it.
+        assert [(o.oorzaak_id, o.knippen, o.escalaties, o.per_maand) for o in r.oorzaken] == [
+            (o.oorzaak_id, o.knippen, o.escalaties, o.per_maand) for o in r_zaken.oorzaken], f
+        assert (r.knippen_per_maand, r.escalaties_per_maand) == (r_zaken.knippen_per_maand,
+                                                                 r_zaken.escalaties_per_maand), f
 
 
 def _inhoud(s) -> list:
