@@ -186,6 +186,7 @@ def _zelfde(s, g: Gemeente) -> None:
             (o.oorzaak_id, o.knippen, o.escalaties, o.per_maand) for o in r_zaken.oorzaken], f
         assert (r.knippen_per_maand, r.escalaties_per_maand) == (r_zaken.knippen_per_maand,
                                                                  r_zaken.escalaties_per_maand), f
+        assert (r.kosten, r.regels) == (r_zaken.kosten, r_zaken.regels), f
 
 
 def _inhoud(s) -> list:
