@@ -83,8 +83,8 @@ from .rapportfeiten import (
     RapportfeitTijd,
     bijwerken_wat_veranderde,
     histogram_delen,
-    som_delen,
     in_tienden,
+    som_delen,
     volgende_maand,
 )
 
