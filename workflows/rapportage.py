@@ -81,6 +81,7 @@ from .rapportfeiten import (
     RapportfeitKosten,
     RapportfeitRegel,
     RapportfeitTijd,
+    aantal_teams,
     bijwerken_wat_veranderde,
     histogram_delen,
     in_tienden,
@@ -111,51 +112,38 @@ class Filters:
     def einde(self) -> datetime:  # exclusive
         return datetime.combine(self.tot + timedelta(days=1), time(0), tzinfo=TZ)
 
+    def _gezet(self) -> list[str]:
+        """The names of the filters set, of FILTERVELDEN: each is also the column in the cases and the roll-up."""
+        return [naam for naam in FILTERVELDEN if getattr(self, naam)]
+
     def voorwaarden(self) -> list:
         w = [Zaak.verstuurd_op.is_not(None), Zaak.verstuurd_op >= self.begin, Zaak.verstuurd_op < self.einde,
              Zaak.soort != ZaakSoort.ADVIESVRAAG]  # advice is not a knip or escalatie: not in the figures
-        if self.dienst_id:
-            w.append(Zaak.dienst_id == self.dienst_id)
-        if self.wijkteam_id:
-            w.append(Zaak.wijkteam_id == self.wijkteam_id)
-        if self.oorzaak_id:
-            w.append(Zaak.oorzaak_id == self.oorzaak_id)
-        if self.urgentie:
-            w.append(Zaak.urgentie == self.urgentie)
-        return w
+        return w + [getattr(Zaak, naam) == getattr(self, naam) for naam in self._gezet()]
 
-    def vorm(self) -> tuple[bool, bool, bool, bool]:
-        """Which filters are set (dienst, wijkteam, cause, urgency): the shape of gebonden_voorwaarden()."""
-        return bool(self.dienst_id), bool(self.wijkteam_id), bool(self.oorzaak_id), bool(self.urgentie)
+    def vorm(self) -> tuple[bool, ...]:
+        """Which filters are set (in the order of FILTERVELDEN): the shape of gebonden_voorwaarden()."""
+        return tuple(bool(getattr(self, naam)) for naam in FILTERVELDEN)
 
     @staticmethod
-    def gebonden_voorwaarden(vorm: tuple[bool, bool, bool, bool]) -> list:
+    def gebonden_voorwaarden(vorm: tuple[bool, ...]) -> list:
         """voorwaarden() of filters of this shape with their values as bound parameters (parameters()), for a
         statement built once per shape."""
         w = [Zaak.verstuurd_op.is_not(None), Zaak.verstuurd_op >= bindparam("begin"),
              Zaak.verstuurd_op < bindparam("einde"), Zaak.soort != ZaakSoort.ADVIESVRAAG]
-        for gezet, kolom in zip(vorm, (Zaak.dienst_id, Zaak.wijkteam_id, Zaak.oorzaak_id, Zaak.urgentie)):
-            if gezet:
-                w.append(kolom == bindparam(kolom.key))
-        return w
+        return w + [getattr(Zaak, naam) == bindparam(naam) for naam, gezet in zip(FILTERVELDEN, vorm) if gezet]
 
     def parameters(self) -> dict:
         """The values of gebonden_voorwaarden()."""
-        uit = {"begin": self.begin, "einde": self.einde}
-        for naam, waarde in (("dienst_id", self.dienst_id), ("wijkteam_id", self.wijkteam_id),
-                             ("oorzaak_id", self.oorzaak_id), ("urgentie", self.urgentie)):
-            if waarde:
-                uit[naam] = waarde
-        return uit
+        return {"begin": self.begin, "einde": self.einde, **{naam: getattr(self, naam) for naam in self._gezet()}}
 
     def feitvoorwaarden(self, t) -> list:
         """The same selection in a roll-up table `t` (workflows.rapportfeiten), keyed by the day sent."""
         w = [t.dag >= self.van, t.dag <= self.tot, t.soort != ZaakSoort.ADVIESVRAAG]
-        for kolom, waarde in ((t.dienst_id, self.dienst_id), (t.wijkteam_id, self.wijkteam_id),
-                              (t.oorzaak_id, self.oorzaak_id), (t.urgentie, self.urgentie)):
-            if waarde:
-                w.append(kolom == waarde)
-        return w
+        return w + [getattr(t, naam) == getattr(self, naam) for naam in self._gezet()]
+
+
+FILTERVELDEN = ("dienst_id", "wijkteam_id", "oorzaak_id", "urgentie")  # Filters' fields, the columns they filter
 
 
 class Rapportconclusie(Base):
@@ -671,9 +659,8 @@ def _regels(session: Session, f: Filters, namen: Namen, bron: str = "zaken",
     weg = tuple(personen_weglaten(namen.personen))
     uit = []
     for _, n, teams, regel, ref, dienst in session.execute(voorbeeld, waarden).all():
-        # The ids as text: canonical integers from SQL, so distinct texts are distinct teams (teams_van parses them).
-        aantal_teams = len(set(teams.split(",")) - {""}) if uit_marges else int(teams)
-        uit.append(RegelRij(anonimiseer(regel, [ref], personen=weg), int(n), aantal_teams, dienst))
+        uit.append(RegelRij(anonimiseer(regel, [ref], personen=weg), int(n),
+                            aantal_teams(teams) if uit_marges else int(teams), dienst))
     return uit
 
 
@@ -868,9 +855,9 @@ def _acuut(t):
     return case((t.urgentie == Urgentie.ACUUT, t.zaken), else_=0) if t is Rapportfeit else t.acuut
 
 
-def _som(kolom, teken: int = 1):
-    """sum(kolom), or its opposite for a part taken off."""
-    return func.sum(kolom) if teken == 1 else -func.sum(kolom)
+def _met_teken(expr, teken: int):
+    """`expr` for a part added (teken 1), its opposite for a part taken off (-1)."""
+    return expr if teken == 1 else -expr
 
 
 def _telling_oorzaak(dialect: str, t, waar, plek: int, teken: int = 1):
@@ -887,7 +874,8 @@ def _telling_oorzaak(dialect: str, t, waar, plek: int, teken: int = 1):
 def _telling_kosten(dialect: str, t, waar, plek: int, teken: int = 1):
     """Per cause and price-list item the cases and the quantity; for the periods after the first, per item only
     (their cause is empty)."""
-    zaken, aantal = _som(t.zaken, teken).label("zaken"), _som(t.aantal, teken).label("aantal")
+    zaken = _met_teken(func.sum(t.zaken), teken).label("zaken")
+    aantal = _met_teken(func.sum(t.aantal), teken).label("aantal")
     if plek == 0:
         return select(t.oorzaak_id, t.prijspost_id, zaken, aantal).where(waar).group_by(t.oorzaak_id, t.prijspost_id)
     return select(null().label("oorzaak_id"), t.prijspost_id, zaken, aantal).where(waar).group_by(t.prijspost_id)
@@ -962,7 +950,7 @@ def _regels_uit_marges(keus_vorm: tuple, vorm: tuple):
     may be its month minus the days around it); the teams and lowest case id of only those wordings are read from
     the parts of `vorm` (all added: neither can be taken off) and joined."""
     teller = count()
-    stukken = [select(t.sleutel.label("sleutel"), (t.zaken if teken == 1 else -t.zaken).label("n")).where(
+    stukken = [select(t.sleutel.label("sleutel"), _met_teken(t.zaken, teken).label("n")).where(
         _binnen(t, runs, teller)) for t, runs, teken in keus_vorm]
     alle = (stukken[0] if len(stukken) == 1 else union_all(*stukken)).subquery()
     n = func.sum(alle.c.n)
@@ -1036,7 +1024,7 @@ def _histogrammen_uit_marges(vorm: tuple):
     """The histograms from the marginal tables' years, months and days of this shape, each added or taken off."""
     teller = count()
     stukken = [select(h.dienst_id.label("d"), h.maat.label("m"), h.tienden.label("t"),
-                      (h.zaken * literal_column(str(teken))).label("n")).where(_binnen(h, runs, teller))
+                      _met_teken(h.zaken, teken).label("n")).where(_binnen(h, runs, teller))
                for h, runs, teken in vorm]
     return _histogrammen((stukken[0] if len(stukken) == 1 else union_all(*stukken)).subquery())
 

@@ -376,6 +376,12 @@ def teams_van(tekst: str) -> set[int]:
     return {int(t) for t in tekst.split(",") if t}
 
 
+def aantal_teams(tekst: str) -> int:
+    """How many wijkteams a blocking rule's `teams` column (or several joined by commas) names: len(teams_van())
+    without parsing, the ids being integers as SQL writes them, so distinct texts are distinct teams."""
+    return len(set(tekst.split(",")) - {""})
+
+
 # ---------------------------------------------------------------- shared SQL: the same expressions on both sides
 
 
